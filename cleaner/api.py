@@ -1,0 +1,94 @@
+"""The library API: `Cleaner(config).clean(text)` and the streaming `clean_many`.
+
+A Cleaner holds only read-only things (config, compiled rules, a language
+model), so one instance can serve many threads; each call builds its own
+stages. Corpus-wide dedup spans one `clean_many` call, never more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .config import Config
+from .document import Document
+from .pipeline import Pipeline, build_stages, make_detector
+from .rules import load_rules
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedBlock:
+    """A dropped line with where it was and why."""
+
+    line: int
+    text: str
+    stage: str
+    rule: str
+    category: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What cleaning one document gives."""
+
+    text: str
+    removed: tuple[RemovedBlock, ...]
+    language: str
+    id: str = ""
+    # A record's other fields, carried through untouched.
+    metadata: dict = field(default_factory=dict)
+    document: Document | None = field(default=None, repr=False, compare=False)
+
+
+def result_of(doc: Document) -> Result:
+    removed = tuple(
+        RemovedBlock(b.line, b.text, b.dropped.stage, b.dropped.rule, b.dropped.category, b.dropped.detail)
+        for b in doc.blocks
+        if b.dropped is not None
+    )
+    return Result(doc.cleaned_text(), removed, doc.language, doc.id, doc.metadata, doc)
+
+
+class Cleaner:
+    """Strip boilerplate from text.
+
+    >>> cleaner = Cleaner(Config(language_detector="none"))
+    >>> cleaner.clean("Skip to content\\nThe council approved the new budget on Monday after a long debate.").text
+    'The council approved the new budget on Monday after a long debate.\\n'
+    """
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.rules = load_rules(self.config.patterns_dir)
+        self.detector = make_detector(self.config)
+
+    def pipeline(self) -> Pipeline:
+        """A pipeline with fresh stages: one per run, so runs never share dedup state."""
+        return Pipeline(build_stages(self.config, self.rules, self.detector))
+
+    def clean(self, text: str, id: str = "") -> Result:
+        """Clean one document on its own (duplicates are looked for within it only)."""
+        return result_of(self.pipeline().run(Document(text, id)))
+
+    def clean_many(self, records: Iterable[str | dict | Document]) -> Iterator[Result]:
+        """Clean a stream of texts, records (dicts with the text field) or Documents, in order.
+
+        Lazily: one document in memory at a time, besides the dedup table.
+        A dict's other fields come back in `Result.metadata`.
+        """
+        pipeline = self.pipeline()
+        for number, record in enumerate(records):
+            yield result_of(pipeline.run(self._document(record, number)))
+
+    def _document(self, record: str | dict | Document, number: int) -> Document:
+        if isinstance(record, Document):
+            return record
+        if isinstance(record, str):
+            return Document(record, str(number))
+        text = record.get(self.config.text_field)
+        if not isinstance(text, str):
+            raise TypeError(f"record {number}: field {self.config.text_field!r} is missing or not a string")
+        record_id = str(record.get(self.config.id_field, number))
+        metadata = {k: v for k, v in record.items() if k != self.config.text_field}
+        return Document(text, record_id, metadata=metadata)

@@ -1,0 +1,192 @@
+"""The command line: `cleaner clean`, `explain`, `check` and `patterns test`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .api import Cleaner
+from .config import Config, ConfigError
+from .engines.local import FileOutcome, clean_files
+from .io import STDIN, find_inputs, write_atomic
+from .pipeline import Stats
+from .rules import RuleError, load_rules
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
+CATEGORY_COLOURS = {"duplicate": "magenta", "donation": "yellow", "newsletter": "cyan", "byline": "blue"}
+
+
+def fail(message: str) -> None:
+    """Stop with a one-line error and exit code 1."""
+    click.echo(f"cleaner: {message}", err=True)
+    sys.exit(1)
+
+
+def make_cleaner(config_path: Path | None, patterns: Path | None, detector: str | None) -> Cleaner:
+    try:
+        config = Config.from_pyproject(config_path or Path("pyproject.toml"))
+        config = config.with_overrides(patterns_dir=patterns, language_detector=detector)
+        return Cleaner(config)
+    except (ConfigError, RuleError) as exc:
+        fail(str(exc))
+        raise AssertionError("unreachable") from None
+
+
+def common_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
+    function = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                            help="A pyproject.toml whose [tool.cleaner] sets options.  [default: ./pyproject.toml]")(function)
+    function = click.option("--patterns", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                            help="A folder of *.toml rules to use instead of the shipped ones.")(function)
+    function = click.option("--language-detector", type=click.Choice(["py3langid", "langdetect", "none"]),
+                            help="How to name each document's language.  [default: py3langid]")(function)
+    return function
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="cleaner")
+def main() -> None:
+    """Strip boilerplate (donation banners, newsletter forms, bylines, related teasers,
+    page chrome) and repeated paragraphs from web text."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", default="out", type=click.Path(allow_dash=True),
+              help="Folder for cleaned files and report.json; '-' writes the text to stdout.")
+@click.option("--in-place", is_flag=True, help="Rewrite the input files instead (exit 1 if any changed).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
+@common_options
+def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
+          config_path: Path | None, patterns: Path | None, language_detector: str | None) -> None:
+    """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
+
+    Reads standard input when a PATH is '-' and then writes the cleaned text to
+    standard output. Writes OUTPUT/report.json with what was removed, per stage,
+    category and rule, for the run and for each file.
+    """
+    cleaner = make_cleaner(config_path, patterns, language_detector)
+    to_stdout = output == STDIN or (STDIN in paths and output == "out")
+    out_dir = None if (in_place or to_stdout) else Path(output)
+    inputs = list(find_inputs(list(paths), exclude=out_dir))
+    if progress is None:
+        progress = sys.stderr.isatty()
+    started = time.perf_counter()
+    totals, per_file, errors, changed = Stats(), {}, [], []
+    for outcome in clean_files(cleaner, inputs, progress=progress):
+        stats = Stats()
+        error = outcome.error or deliver(outcome, out_dir, in_place, changed)
+        if error:
+            click.echo(f"cleaner: {error}", err=True)
+            errors.append({"file": outcome.input.name, "error": error})
+            stats.failed = 1
+        else:
+            stats.add_document(outcome.doc, outcome.bytes_in, len(outcome.doc.cleaned_text().encode("utf-8")))
+            per_file[outcome.input.name] = {**stats.to_dict(), "language": outcome.doc.language}
+        totals.merge(stats)
+    seconds = time.perf_counter() - started
+    if out_dir is not None:
+        report = {"cleaner": __version__, "totals": totals.to_dict(), "files": per_file, "errors": errors}
+        write_atomic(out_dir / "report.json", json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
+    click.echo(f"cleaned {totals.documents} file(s), {totals.failed} failed, {totals.blocks_dropped} of "
+               f"{totals.blocks_in} lines removed, {rate:.1f} MB/s", err=True)
+    if errors or changed:
+        sys.exit(1)
+
+
+def deliver(outcome: FileOutcome, out_dir: Path | None, in_place: bool, changed: list[str]) -> str | None:
+    """Write one cleaned file where it belongs; returns an error message instead of raising."""
+    text = outcome.doc.cleaned_text()
+    source = outcome.input.path
+    try:
+        if out_dir is None and not in_place:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        elif in_place:
+            if str(source) == STDIN:
+                return "--in-place cannot rewrite standard input"
+            if source.read_bytes() != text.encode("utf-8"):
+                write_atomic(source, text)
+                click.echo(f"Fixing {source}")
+                changed.append(str(source))
+        else:
+            target = out_dir / outcome.input.relative
+            if str(source) != STDIN and target.resolve() == source.resolve():
+                return f"{source}: output would overwrite the input; use --in-place to rewrite inputs"
+            write_atomic(target, text)
+    except OSError as exc:
+        return f"{source}: cannot write output: {exc.strerror or exc}"
+    return None
+
+
+@main.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--color/--no-color", default=None, help="Colour the output.  [default: when stdout is a terminal]")
+@common_options
+def explain(file: str, color: bool | None, config_path: Path | None, patterns: Path | None,
+            language_detector: str | None) -> None:
+    """Show every line of FILE, kept or dropped, with the stage, rule and category that dropped it."""
+    cleaner = make_cleaner(config_path, patterns, language_detector)
+    outcome = next(clean_files(cleaner, find_inputs([file])))
+    if outcome.error:
+        fail(outcome.error)
+    doc = outcome.doc
+    click.echo(f"# {file}: language {doc.language}, {len(doc.dropped_blocks())} of {len(doc.blocks)} lines dropped", color=color)
+    for block in doc.blocks:
+        reason = block.dropped
+        if reason is None:
+            line = click.style(f"{block.line:5} KEEP ", fg="green") + block.text
+        else:
+            where = f" (first copy at {reason.detail})" if reason.detail else ""
+            tag = click.style(f"{block.line:5} DROP ", fg="red")
+            label = click.style(f"{reason.label}{where}", fg=CATEGORY_COLOURS.get(reason.category, "red"))
+            line = f"{tag}{label}  " + click.style(block.text, dim=True)
+        click.echo(line, color=color)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@common_options
+def check(paths: tuple[str, ...], config_path: Path | None, patterns: Path | None, language_detector: str | None) -> None:
+    """List the boilerplate in PATHS as FILE:LINE: RULE [CATEGORY]; exit 1 if there is any. Never writes."""
+    cleaner = make_cleaner(config_path, patterns, language_detector)
+    found = failed = 0
+    for outcome in clean_files(cleaner, find_inputs(list(paths))):
+        if outcome.error:
+            click.echo(f"cleaner: {outcome.error}", err=True)
+            failed += 1
+            continue
+        for block in outcome.doc.dropped_blocks():
+            click.echo(f"{outcome.input.path}:{block.line}: {block.dropped.rule} [{block.dropped.category}]")
+            found += 1
+    if found or failed:
+        sys.exit(1)
+
+
+@main.group()
+def patterns() -> None:
+    """Work with the boilerplate rules."""
+
+
+@patterns.command("test")
+@click.option("--patterns", "directory", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A folder of *.toml rules.  [default: the shipped rules]")
+def patterns_test(directory: Path | None) -> None:
+    """Check every rule against its examples that must and must not match."""
+    try:
+        rules = load_rules(directory)
+    except RuleError as exc:
+        fail(str(exc))
+    bad = 0
+    for rule in rules.rules:
+        for problem in rule.failing_examples():
+            click.echo(f"{rule.source}: rule {rule.id!r}: {problem}")
+            bad += 1
+    click.echo(f"{len(rules.rules)} rules in {len(rules.categories())} categories, {bad} failing example(s)", err=True)
+    if bad:
+        sys.exit(1)

@@ -1,0 +1,95 @@
+"""The data model: a document is a list of blocks, each kept or dropped with a reason.
+
+Stages never delete or rewrite blocks (normalisation aside, which runs before
+segmentation); they only mark them dropped. That keeps every decision
+inspectable by `cleaner explain` and makes the output a pure function of the
+kept blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a block was dropped: the stage that decided, the rule id and the category.
+
+    >>> Reason("patterns", "newsletter.signup", "newsletter").label
+    'patterns/newsletter.signup [newsletter]'
+    """
+
+    stage: str
+    rule: str
+    category: str
+    # For a duplicate: where the first copy lives ("file:line"), so explain can point at it.
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.stage}/{self.rule} [{self.category}]"
+
+
+@dataclass(slots=True)
+class Block:
+    """One line of the normalised text, with its position and blank-line context."""
+
+    text: str
+    line: int  # 1-based line number in the normalised text
+    start: int  # character offset in the normalised text
+    paragraph: int  # index of the blank-line separated paragraph holding this block
+    blank_before: bool  # a blank line separates this block from the previous one
+    dropped: Reason | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.dropped is None
+
+    def drop(self, reason: Reason) -> bool:
+        """Mark the block dropped unless an earlier stage already did; True if this call dropped it."""
+        if self.dropped is not None:
+            return False
+        self.dropped = reason
+        return True
+
+
+@dataclass(slots=True)
+class Document:
+    """A document flowing through the pipeline.
+
+    `text` is the input; stages replace it only in normalisation, then
+    `segment` fills `blocks`. `metadata` carries what stages learn (language,
+    region markers) and what the caller passed through (a JSONL record's fields).
+    """
+
+    text: str
+    id: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    language: str = ""
+    # Blocks where a region rule fired, with its reason; the heuristics stage extends them.
+    region_starts: list[tuple[int, Reason]] = field(default_factory=list)
+
+    def kept_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if b.kept]
+
+    def dropped_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if not b.kept]
+
+    def cleaned_text(self) -> str:
+        """The kept blocks, one per line, with a blank line wherever the input had one between them.
+
+        Re-segmenting this output gives the same blocks with the same blank-line
+        flags, which is what makes cleaning idempotent.
+        """
+        parts: list[str] = []
+        blank_in_gap = False
+        for block in self.blocks:
+            blank_in_gap = blank_in_gap or block.blank_before
+            if not block.kept:
+                continue
+            if parts:
+                parts.append("\n\n" if blank_in_gap else "\n")
+            parts.append(block.text)
+            blank_in_gap = False
+        return "".join(parts) + "\n" if parts else ""

@@ -1,0 +1,98 @@
+"""The pipeline: builds the configured stages, runs them over documents, counts what they did."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .config import Config
+from .document import Document
+from .rules import RuleSet
+from .stages import Stage
+from .stages.dedup import ExactDedup
+from .stages.heuristics import Heuristics
+from .stages.language import DETECTORS, Detector, Language
+from .stages.normalize import Normalize
+from .stages.patterns import Patterns
+from .stages.segment import Segment
+
+
+def make_detector(config: Config) -> Detector | None:
+    if "language" not in config.stages or config.language_detector == "none":
+        return None
+    return DETECTORS[config.language_detector]()
+
+
+def build_stages(config: Config, rules: RuleSet, detector: Detector | None) -> list[Stage]:
+    """Fresh stage objects for one run: stateful stages (dedup) must not outlive it."""
+    makers = {
+        "normalize": Normalize,
+        "segment": Segment,
+        "patterns": lambda: Patterns(rules),
+        "heuristics": Heuristics,
+        "language": lambda: Language(detector),
+        "dedup": lambda: ExactDedup(config.dedup_min_words),
+    }
+    return [makers[name]() for name in config.stages]
+
+
+class Pipeline:
+    """Stages in order; `run` passes one document through all of them."""
+
+    def __init__(self, stages: list[Stage]) -> None:
+        self.stages = stages
+
+    def run(self, doc: Document) -> Document:
+        for stage in self.stages:
+            stage.process(doc)
+        return doc
+
+
+@dataclass
+class Stats:
+    """Counts for a run or one file: documents, bytes and blocks, drops per stage, category and rule."""
+
+    documents: int = 0
+    failed: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    blocks_in: int = 0
+    blocks_dropped: int = 0
+    by_stage: Counter = field(default_factory=Counter)
+    by_category: Counter = field(default_factory=Counter)
+    by_rule: Counter = field(default_factory=Counter)
+
+    def add_document(self, doc: Document, bytes_in: int, bytes_out: int) -> None:
+        self.documents += 1
+        self.bytes_in += bytes_in
+        self.bytes_out += bytes_out
+        self.blocks_in += len(doc.blocks)
+        for block in doc.blocks:
+            reason = block.dropped
+            if reason is None:
+                continue
+            self.blocks_dropped += 1
+            self.by_stage[reason.stage] += 1
+            self.by_category[reason.category] += 1
+            self.by_rule[reason.rule] += 1
+
+    def merge(self, other: Stats) -> None:
+        for name in ("documents", "failed", "bytes_in", "bytes_out", "blocks_in", "blocks_dropped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.by_stage.update(other.by_stage)
+        self.by_category.update(other.by_category)
+        self.by_rule.update(other.by_rule)
+
+    def to_dict(self) -> dict:
+        """Plain, key-sorted data for report.json."""
+        return {
+            "documents": self.documents,
+            "failed": self.failed,
+            "bytes_in": self.bytes_in,
+            "bytes_out": self.bytes_out,
+            "blocks_in": self.blocks_in,
+            "blocks_dropped": self.blocks_dropped,
+            "by_stage": dict(sorted(self.by_stage.items())),
+            "by_category": dict(sorted(self.by_category.items())),
+            "by_rule": dict(sorted(self.by_rule.items())),
+        }

@@ -1,0 +1,182 @@
+"""Boilerplate rules as data: loading, validating and testing `patterns/*.toml`.
+
+One file per category. Each rule names what it matches (a list of phrases or a
+regular expression), whether the phrase must be the whole line, and what it
+drops: the ``line``, its blank-line separated ``paragraph``, or a ``region``
+that runs from the line to where the article resumes. Every rule carries
+examples that must and must not match, checked by `cleaner patterns test`.
+
+A malformed file raises `RuleError` naming the file and the rule; callers turn
+that into a one-line message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+SCOPES = ("line", "paragraph", "region")
+# Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
+_TRAILING = " \t.,;:!?…»›>→|-–—*•·"
+_LEADING = " \t*•·-–—>»›|#"
+
+
+class RuleError(ValueError):
+    """A pattern file or rule that cannot be used; the message names file and rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One compiled boilerplate rule.
+
+    >>> rule = Rule.from_table({"id": "x.more", "phrases": ["show more"], "whole": True,
+    ...     "drop": "line", "examples": {"match": ["Show More"], "no_match": ["Show more of it here"]}},
+    ...     category="navigation", source="inline")
+    >>> rule.matches("Show More »")
+    True
+    """
+
+    id: str
+    category: str
+    scope: str
+    regex: re.Pattern[str]
+    whole: bool
+    max_words: int
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+    source: str
+
+    @classmethod
+    def from_table(cls, table: dict, *, category: str, source: str) -> Rule:
+        rule_id = table.get("id")
+        where = f"{source}: rule {rule_id!r}" if rule_id else f"{source}: a rule without an id"
+        if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.\-]*", rule_id):
+            raise RuleError(f"{where}: 'id' must be a lower-case slug like 'donation.support-us'")
+        scope = table.get("drop", "line")
+        if scope not in SCOPES:
+            raise RuleError(f"{where}: 'drop' must be one of {', '.join(SCOPES)}, not {scope!r}")
+        phrases, pattern = table.get("phrases"), table.get("regex")
+        if (phrases is None) == (pattern is None):
+            raise RuleError(f"{where}: give exactly one of 'phrases' (a list) or 'regex' (a string)")
+        if phrases is not None:
+            if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+                raise RuleError(f"{where}: 'phrases' must be a non-empty list of non-empty strings")
+            pattern = "|".join(_phrase_regex(p) for p in sorted(phrases, key=len, reverse=True))
+        if not isinstance(pattern, str) or not pattern:
+            raise RuleError(f"{where}: 'regex' must be a non-empty string")
+        whole = table.get("whole", False)
+        if not isinstance(whole, bool):
+            raise RuleError(f"{where}: 'whole' must be true or false")
+        flags = re.IGNORECASE if not table.get("case_sensitive", False) else 0
+        try:
+            body = f"(?:{pattern})"
+            regex = re.compile(rf"\A{body}\Z" if whole else body, flags)
+        except re.error as exc:
+            raise RuleError(f"{where}: bad regular expression: {exc}") from None
+        max_words = table.get("max_words", 0)
+        if not isinstance(max_words, int) or max_words < 0:
+            raise RuleError(f"{where}: 'max_words' must be a whole number (0 means no limit)")
+        examples = table.get("examples")
+        if not isinstance(examples, dict):
+            raise RuleError(f"{where}: needs [examples] with 'match' and 'no_match' lists")
+        must, must_not = examples.get("match"), examples.get("no_match")
+        for name, value in (("match", must), ("no_match", must_not)):
+            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+                raise RuleError(f"{where}: examples.{name} must be a non-empty list of strings")
+        unknown = set(table) - {"id", "drop", "phrases", "regex", "whole", "case_sensitive", "max_words", "examples", "languages", "why"}
+        if unknown:
+            raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        return cls(rule_id, category, scope, regex, whole, max_words, tuple(must), tuple(must_not), source)
+
+    def matches(self, line: str) -> bool:
+        """Whether the rule fires on one line of normalised text."""
+        if self.max_words and len(line.split()) > self.max_words:
+            return False
+        if self.whole:
+            line = line.strip(_TRAILING).lstrip(_LEADING)
+            return bool(self.regex.match(line))
+        return bool(self.regex.search(line))
+
+    def failing_examples(self) -> list[str]:
+        """The examples this rule gets wrong, as messages; empty when it is right."""
+        wrong = [f"should match but does not: {ex!r}" for ex in self.must_match if not self.matches(ex)]
+        wrong += [f"should not match but does: {ex!r}" for ex in self.must_not_match if self.matches(ex)]
+        return wrong
+
+
+def _phrase_regex(phrase: str) -> str:
+    r"""A phrase as a regex: words must start and end at word boundaries, any whitespace between.
+
+    >>> _phrase_regex("read more")
+    '(?<!\\w)read\\s+more(?!\\w)'
+    """
+    body = r"\s+".join(re.escape(part) for part in phrase.split())
+    return rf"(?<!\w){body}(?!\w)"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """All rules, in a fixed order: by file name, then as written."""
+
+    rules: tuple[Rule, ...]
+
+    def first_match(self, line: str) -> Rule | None:
+        for rule in self.rules:
+            if rule.matches(line):
+                return rule
+        return None
+
+    def categories(self) -> list[str]:
+        return sorted({r.category for r in self.rules})
+
+
+def load_file(path: Path) -> list[Rule]:
+    """Load and compile one pattern file; raises RuleError naming the file and rule."""
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{path}: not valid TOML: {exc}") from None
+    category = table.get("category")
+    if not isinstance(category, str) or not category:
+        raise RuleError(f"{path}: needs a top-level 'category = \"...\"'")
+    tables = table.get("rule")
+    if not isinstance(tables, list) or not tables:
+        raise RuleError(f"{path}: needs at least one [[rule]]")
+    rules = [Rule.from_table(t, category=category, source=str(path)) for t in tables]
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(f"{path}: rule {rule.id!r}: the id is used twice")
+        seen.add(rule.id)
+    return rules
+
+
+def default_patterns_dir() -> Path:
+    """The rules shipped with cleaner: inside the installed package, or `patterns/` of a checkout."""
+    packaged = Path(str(resources.files("cleaner"))) / "patterns"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "patterns"
+
+
+def load_rules(directory: Path | None = None) -> RuleSet:
+    """Load every `*.toml` under a patterns directory (default: the shipped rules)."""
+    directory = directory or default_patterns_dir()
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: patterns directory not found")
+    rules: list[Rule] = []
+    ids: dict[str, str] = {}
+    for path in sorted(directory.glob("*.toml")):
+        for rule in load_file(path):
+            if rule.id in ids:
+                raise RuleError(f"{path}: rule {rule.id!r}: the id is also used in {ids[rule.id]}")
+            ids[rule.id] = str(path)
+            rules.append(rule)
+    if not rules:
+        raise RuleError(f"{directory}: no *.toml pattern files")
+    return RuleSet(tuple(rules))

@@ -1,0 +1,44 @@
+"""dedup: drop blocks that repeat an earlier block anywhere in the corpus (exact, after squashing).
+
+The first copy in input order (file path, then position) is kept. The stage
+owns its table of seen blocks, so one instance serves exactly one run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..document import Document, Reason
+
+DEDUP_MIN_WORDS = 6  # shorter lines repeat by nature ("Read more", a city name); rules judge those
+_SQUASH = re.compile(r"\W+")
+
+
+def block_key(text: str) -> bytes:
+    """A 16-byte key that ignores case, punctuation and spacing.
+
+    >>> block_key("Hello,  World!") == block_key("hello world")
+    True
+    """
+    squashed = _SQUASH.sub(" ", text.casefold()).strip()
+    return hashlib.blake2b(squashed.encode("utf-8"), digest_size=16).digest()
+
+
+class ExactDedup:
+    name = "dedup"
+
+    def __init__(self, min_words: int = DEDUP_MIN_WORDS) -> None:
+        self.min_words = min_words
+        self.first_seen: dict[bytes, str] = {}
+
+    def process(self, doc: Document) -> None:
+        for block in doc.blocks:
+            if not block.kept or len(block.text.split()) < self.min_words:
+                continue
+            key = block_key(block.text)
+            origin = self.first_seen.get(key)
+            if origin is None:
+                self.first_seen[key] = f"{doc.id}:{block.line}"
+            else:
+                block.drop(Reason(self.name, "exact_duplicate", "duplicate", detail=origin))
