@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .prefilter import LooseScanner
+
 SCOPES = ("line", "paragraph", "region")
 # Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
 _TRAILING = " \t.,;:!?…»›>→|-–—*•·"
@@ -42,6 +44,8 @@ class Rule:
     id: str
     category: str
     scope: str
+    phrases: tuple[str, ...]  # whole-line phrases as `phrase_key` gives them; empty for a regex rule
+    body: str  # the pattern without anchors, for the combined prefilter
     regex: re.Pattern[str]
     whole: bool
     max_words: int
@@ -89,7 +93,12 @@ class Rule:
         unknown = set(table) - {"id", "drop", "phrases", "regex", "whole", "case_sensitive", "max_words", "examples", "languages", "why"}
         if unknown:
             raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        return cls(rule_id, category, scope, regex, whole, max_words, tuple(must), tuple(must_not), source)
+        keys = tuple(phrase_key(p) for p in phrases) if phrases is not None else ()
+        return cls(rule_id, category, scope, keys, body, regex, whole, max_words, tuple(must), tuple(must_not), source)
+
+    @property
+    def ignore_case(self) -> bool:
+        return bool(self.regex.flags & re.IGNORECASE)
 
     def matches(self, line: str) -> bool:
         """Whether the rule fires on one line of normalised text."""
@@ -117,20 +126,83 @@ def _phrase_regex(phrase: str) -> str:
     return rf"(?<!\w){body}(?!\w)"
 
 
-@dataclass(frozen=True, slots=True)
 class RuleSet:
-    """All rules, in a fixed order: by file name, then as written."""
+    """All rules, in a fixed order: by file name, then as written.
 
-    rules: tuple[Rule, ...]
+    Most lines match no rule. `candidate_lines` finds the only lines some rule
+    may match, cheaply: whole-line phrases by a set lookup, whole-line regexes
+    by one anchored attempt per line, search rules by one combined regex over
+    the lines short enough for them (long paragraphs are most of the text and
+    the dearest to scan). `first_match` then tries the rules one by one on
+    those lines, which keeps "first rule wins" exact.
+    """
+
+    __slots__ = ("rules", "_phrases", "_phrase_words", "_whole", "_limited", "_limited_words", "_unlimited")
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        phrase_rules = [r for r in rules if r.whole and r.phrases]
+        whole_regex = [r for r in rules if r.whole and not r.phrases]
+        limited = [r for r in rules if not r.whole and r.max_words]
+        lead, trail = re.escape(_LEADING + _TRAILING), re.escape(_TRAILING)
+        self._phrases = frozenset(p for r in phrase_rules for p in r.phrases)
+        self._phrase_words = max((len(p.split()) for p in self._phrases), default=0)
+        self._whole = re.compile(rf"[{lead}]*(?:{_alternatives(whole_regex)})[{trail}]*\Z") if whole_regex else None
+        self._limited = LooseScanner([(r.body, r.ignore_case) for r in limited])
+        self._limited_words = max((r.max_words for r in limited), default=0)
+        self._unlimited = LooseScanner([(r.body, r.ignore_case) for r in rules if not r.whole and not r.max_words])
 
     def first_match(self, line: str) -> Rule | None:
+        """The first rule that matches the line, or None.
+
+        >>> rules = load_rules()
+        >>> rules.first_match("Skip to content").id
+        'navigation.skip-link'
+        """
         for rule in self.rules:
             if rule.matches(line):
                 return rule
         return None
 
+    def candidate_lines(self, text: str) -> set[int]:
+        """1-based numbers of the lines of `text` that some rule may match (never misses one).
+
+        >>> sorted(load_rules().candidate_lines("Skip to content\\nThe court met on Monday.\\nRead more"))
+        [1, 3]
+        """
+        found: set[int] = set()
+        lines = text.split("\n")
+        short_numbers: list[int] = []
+        for number, line in enumerate(lines, start=1):
+            spaces = line.count(" ")
+            if spaces <= 3 * self._phrase_words and phrase_key(line) in self._phrases:
+                found.add(number)
+            elif self._whole is not None and self._whole.match(line):
+                found.add(number)
+            elif spaces < self._limited_words:
+                short_numbers.append(number)
+        if short_numbers:
+            short_text = "\n".join(lines[n - 1] for n in short_numbers)
+            found.update(short_numbers[i - 1] for i in self._limited.matching_lines(short_text))
+        found.update(self._unlimited.matching_lines(text))
+        return found
+
     def categories(self) -> list[str]:
         return sorted({r.category for r in self.rules})
+
+
+def phrase_key(line: str) -> str:
+    """A line as a whole-line phrase rule sees it: trimmed of bullets and punctuation, case-folded.
+
+    >>> phrase_key("* Read   More »")
+    'read more'
+    """
+    return " ".join(line.strip(_TRAILING).lstrip(_LEADING).casefold().split())
+
+
+def _alternatives(rules: list[Rule]) -> str:
+    """The rules' bodies as one alternation, each keeping its own case sensitivity."""
+    return "|".join(f"(?{'i' if r.ignore_case else '-i'}:{r.body})" for r in rules)
 
 
 def load_file(path: Path) -> list[Rule]:

@@ -88,10 +88,13 @@ def drop_truncated_teasers(blocks: list[Block]) -> None:
 
 
 def extend_regions(doc: Document) -> None:
+    """Drop from each region marker to where the article resumes, or to the next marker, which takes over."""
     blocks = doc.blocks
-    for start, marker in doc.region_starts:
+    starts = [start for start, _ in doc.region_starts]
+    for number, (start, marker) in enumerate(doc.region_starts):
         reason = Reason(STAGE, marker.rule, marker.category)
-        for index in range(start + 1, len(blocks)):
+        end = starts[number + 1] if number + 1 < len(starts) else len(blocks)
+        for index in range(start + 1, end):
             if resumes_at(blocks, index):
                 break
             blocks[index].drop(reason)

@@ -58,7 +58,7 @@ def normalize_text(text: str) -> str:
     """The whole normalisation: repair, NFC, whitespace.
 
     >>> normalize_text("Caf\\u0065\\u0301  au lait\\r\\n")
-    'Café au lait'
+    'Café au lait\\n'
     """
     return tidy_whitespace(unicodedata.normalize("NFC", repair_text(text)))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..document import Document, Reason
+from ..document import Block, Document, Reason
 from ..rules import RuleSet
 
 
@@ -16,8 +16,11 @@ class Patterns:
         self.rules = rules
 
     def process(self, doc: Document) -> None:
+        candidates = self.rules.candidate_lines(doc.text)
+        if not candidates:
+            return
         for index, block in enumerate(doc.blocks):
-            if not block.kept:
+            if not block.kept or block.line not in candidates:
                 continue
             rule = self.rules.first_match(block.text)
             if rule is None:
@@ -25,8 +28,19 @@ class Patterns:
             reason = Reason(self.name, rule.id, rule.category)
             block.drop(reason)
             if rule.scope == "paragraph":
-                for other in doc.blocks:
-                    if other.paragraph == block.paragraph:
-                        other.drop(reason)
+                drop_paragraph(doc.blocks, index, reason)
             elif rule.scope == "region":
                 doc.region_starts.append((index, reason))
+
+
+def drop_paragraph(blocks: list[Block], index: int, reason: Reason) -> None:
+    """Drop the blank-line separated paragraph around blocks[index] (its blocks are contiguous)."""
+    paragraph = blocks[index].paragraph
+    low = index
+    while low > 0 and blocks[low - 1].paragraph == paragraph:
+        low -= 1
+    high = index
+    while high + 1 < len(blocks) and blocks[high + 1].paragraph == paragraph:
+        high += 1
+    for block in blocks[low : high + 1]:
+        block.drop(reason)
