@@ -69,6 +69,8 @@ class Document:
     language: str = ""
     # Blocks where a region rule fired, with its reason; the heuristics stage extends them.
     region_starts: list[tuple[int, Reason]] = field(default_factory=list)
+    # First and last block index of the article's main body, once the classifier found it.
+    main_body: tuple[int, int] | None = None
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]

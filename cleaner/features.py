@@ -74,6 +74,21 @@ def ends_truncated(text: str) -> bool:
     return bool(_ELLIPSIS_END.search(text))
 
 
+_CODE_CHARS = re.compile(r"[{}()\[\];=<>|\\/_$&+*^~`#@%]")
+CODE_SHARE = 0.06  # prose has under 1% of these characters; minified scripts and CSS have 10-20%
+
+
+def looks_like_code(text: str) -> bool:
+    """Script, style or markup that leaked into the text dump.
+
+    >>> looks_like_code('function(e){if(4===this.readyState){_=n(e)-d;var r=0}}')
+    True
+    >>> looks_like_code("The mayor (a former teacher) said so.")
+    False
+    """
+    return len(text) >= 20 and len(_CODE_CHARS.findall(text)) >= CODE_SHARE * len(text)
+
+
 @lru_cache(maxsize=1)
 def _address_words() -> frozenset[str]:
     raw = resources.files("cleaner.wordlists").joinpath("address.toml").read_text(encoding="utf-8")

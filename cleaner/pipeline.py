@@ -9,6 +9,7 @@ from .config import Config
 from .document import Document
 from .rules import RuleSet
 from .stages import Stage
+from .stages.classify import Classify
 from .stages.dedup import ExactDedup
 from .stages.heuristics import Heuristics
 from .stages.language import DETECTORS, Detector, Language
@@ -31,6 +32,7 @@ def build_stages(config: Config, rules: RuleSet, detector: Detector | None) -> l
         "patterns": lambda: Patterns(rules),
         "heuristics": Heuristics,
         "language": lambda: Language(detector),
+        "classify": Classify,
         "dedup": lambda: ExactDedup(config.dedup_min_words),
     }
     return [makers[name]() for name in config.stages]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..document import Document
+from ..features import looks_like_code, word_count
 
 SAMPLE_CHARS = 2000  # enough for a stable guess; more only costs time
 MIN_CHARS = 50  # shorter text is noise to every detector ("Hello" comes out as Finnish)
@@ -53,10 +54,19 @@ DETECTORS = {"py3langid": Py3LangidDetector, "langdetect": LangdetectDetector}
 
 
 def sample_text(doc: Document) -> str:
-    """The first SAMPLE_CHARS characters of the kept text, preferring prose-length lines."""
-    kept = [b.text for b in doc.blocks if b.kept]
-    long_lines = [t for t in kept if len(t) >= 40] or kept
-    return "\n".join(long_lines)[:SAMPLE_CHARS]
+    """About SAMPLE_CHARS characters of the document's longest kept lines that are not code.
+
+    Menus and scripts say little about the language, and leaked scripts read as English.
+    """
+    lines = [b.text for b in doc.blocks if b.kept and word_count(b.text) >= 4 and not looks_like_code(b.text)]
+    chosen: list[str] = []
+    size = 0
+    for text in sorted(lines, key=len, reverse=True):
+        if size >= SAMPLE_CHARS:
+            break
+        chosen.append(text)
+        size += len(text)
+    return "\n".join(chosen)[:SAMPLE_CHARS]
 
 
 class Language:

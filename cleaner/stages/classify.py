@@ -1,0 +1,180 @@
+"""classify: a block classifier in the spirit of jusText, adapted to plain text.
+
+Each line is first judged on its own (length, share of stopwords, sentence
+punctuation, list markers, links), then by its neighbours: a short line
+between two good ones is good, a short line among bad ones is bad. Finally the
+main body, the densest run of good text, is found, and lines far outside it
+must be good on their own to stay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+
+from ..document import Block, Document, Reason
+from ..features import looks_like_code, word_count, words
+from ..stopwords import stopwords
+
+STAGE = "classify"
+
+
+class Kind(IntEnum):
+    BAD = 0
+    SHORT = 1
+    NEAR_GOOD = 2
+    GOOD = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Lengths are in characters, CJK counted triple: as jusText, shorter than a sentence is "short".
+    length_low: int = 70
+    length_high: int = 200
+    # Share of words that are stopwords: running text has many, menus and lists few.
+    stopwords_low: float = 0.30
+    stopwords_high: float = 0.32
+    short_stopwords: float = 0.15
+    near_good_weight: float = 0.5
+    short_penalty: float = 20
+    bad_penalty: float = 50
+    keep_body: bool = True
+    strict_outside: bool = True
+
+
+_LIST_MARKER = re.compile(r"^(?:[*+•·o–-]|\d{1,3}[.)])\s")
+_URL = re.compile(r"https?://|www\.\w")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def text_length(text: str) -> int:
+    """Length in characters, each CJK character counted as three (it carries a word's worth).
+
+    >>> text_length("abc"), text_length("中文")
+    (3, 6)
+    """
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
+def stopword_density(text: str, vocabulary: frozenset[str]) -> float:
+    """Share of the words of `text` in `vocabulary`.
+
+    >>> stopword_density("the cat and the dog", frozenset({"the", "and"}))
+    0.6
+    """
+    found = words(text)
+    if not found:
+        return 0.0
+    return sum(1 for w in found if w in vocabulary) / len(found)
+
+
+def initial_kind(block: Block, vocabulary: frozenset[str], settings: Settings) -> Kind:
+    if not block.kept:
+        return Kind.BAD
+    text = _LIST_MARKER.sub("", block.text)
+    if _URL.search(text) and len(_URL.sub("", text).split()) < 4:
+        return Kind.BAD
+    length = text_length(text)
+    if looks_like_code(text):
+        return Kind.BAD
+    if _CJK.search(text):
+        density = 0.5 if length >= settings.length_low else 0.0  # no spaces, no stopword test
+    else:
+        density = stopword_density(text, vocabulary)
+    if length < settings.length_low:
+        return Kind.SHORT
+    if density >= settings.stopwords_high:
+        return Kind.GOOD if length >= settings.length_high else Kind.NEAR_GOOD
+    if density >= settings.stopwords_low:
+        return Kind.NEAR_GOOD
+    return Kind.BAD
+
+
+def _neighbour(kinds: list[Kind], index: int, step: int, ignore: tuple[Kind, ...]) -> Kind:
+    index += step
+    while 0 <= index < len(kinds):
+        if kinds[index] not in ignore:
+            return kinds[index]
+        index += step
+    return Kind.BAD
+
+
+def revise_by_context(kinds: list[Kind]) -> list[Kind]:
+    """jusText's context pass: short and near-good lines take their class from their neighbours."""
+    revised = list(kinds)
+    for index, kind in enumerate(kinds):
+        if kind != Kind.SHORT:
+            continue
+        before = _neighbour(kinds, index, -1, (Kind.SHORT,))
+        after = _neighbour(kinds, index, 1, (Kind.SHORT,))
+        pair = {before, after}
+        if pair == {Kind.GOOD}:
+            revised[index] = Kind.GOOD
+        elif pair == {Kind.BAD} or pair == {Kind.BAD, Kind.NEAR_GOOD}:
+            revised[index] = Kind.BAD
+        elif Kind.GOOD in pair and Kind.BAD in pair:
+            revised[index] = Kind.NEAR_GOOD if _close_to_good(kinds, index) else Kind.BAD
+        else:
+            revised[index] = Kind.NEAR_GOOD
+    final = list(revised)
+    for index, kind in enumerate(revised):
+        if kind != Kind.NEAR_GOOD:
+            continue
+        before = _neighbour(revised, index, -1, (Kind.NEAR_GOOD,))
+        after = _neighbour(revised, index, 1, (Kind.NEAR_GOOD,))
+        final[index] = Kind.BAD if before == after == Kind.BAD else Kind.GOOD
+    return final
+
+
+def _close_to_good(kinds: list[Kind], index: int) -> bool:
+    """Whether the nearest non-short neighbour on the good side is directly adjacent."""
+    return (index > 0 and kinds[index - 1] == Kind.GOOD) or (index + 1 < len(kinds) and kinds[index + 1] == Kind.GOOD)
+
+
+class Classify:
+    name = STAGE
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    def process(self, doc: Document) -> None:
+        if not doc.blocks:
+            return
+        vocabulary = stopwords(doc.language or "und")
+        settings = self.settings
+        initial = [initial_kind(b, vocabulary, settings) for b in doc.blocks]
+        kinds = revise_by_context(initial)
+        low, high = main_body(doc.blocks, initial, vocabulary, settings)
+        doc.main_body = (low, high)
+        for index, (block, kind) in enumerate(zip(doc.blocks, kinds, strict=True)):
+            inside = low <= index <= high
+            if inside and settings.keep_body and block.kept and initial[index] != Kind.BAD:
+                continue
+            if kind == Kind.BAD or (not inside and settings.strict_outside and initial[index] != Kind.GOOD):
+                block.drop(Reason(STAGE, "boilerplate_block" if inside else "outside_main_body", "boilerplate"))
+
+
+def main_body(blocks: list[Block], kinds: list[Kind], vocabulary: frozenset[str], settings: Settings) -> tuple[int, int]:
+    """The span of blocks with the most good text net of boilerplate (Kadane's maximum subarray)."""
+    best, best_span = 0.0, (0, -1)
+    total, start = 0.0, 0
+    for index, (block, kind) in enumerate(zip(blocks, kinds, strict=True)):
+        length = text_length(block.text)
+        if kind == Kind.GOOD:
+            score = length
+        elif kind == Kind.NEAR_GOOD:
+            score = length * settings.near_good_weight
+        elif kind == Kind.SHORT:
+            # A short line with function words ("Habe Zeit für Träume") is a list item or a heading
+            # of the text; one without (a menu entry, a label) counts against the span.
+            wordy = word_count(block.text) >= 3 and stopword_density(block.text, vocabulary) >= settings.short_stopwords
+            score = 0 if wordy else -settings.short_penalty
+        else:
+            score = -max(settings.bad_penalty, length)
+        if total <= 0:
+            total, start = 0.0, index
+        total += score
+        if total > best:
+            best, best_span = total, (start, index)
+    return best_span

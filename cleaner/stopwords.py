@@ -1,0 +1,25 @@
+"""Stopword lists by language, from the stopwords-iso collection (58 languages)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import stopwordsiso
+
+# Languages whose lists make up the fallback for a document of unknown language:
+# the ones web corpora hold most of.
+FALLBACK_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru")
+
+
+@lru_cache(maxsize=64)
+def stopwords(language: str) -> frozenset[str]:
+    """Lower-case stopwords for an ISO 639-1 code; the common languages' union when it has none.
+
+    >>> "und" in stopwords("de") and "the" in stopwords("en")
+    True
+    >>> "the" in stopwords("xx")
+    True
+    """
+    if stopwordsiso.has_lang(language):
+        return frozenset(w.lower() for w in stopwordsiso.stopwords(language))
+    return frozenset().union(*(stopwords(code) for code in FALLBACK_LANGUAGES))
