@@ -7,8 +7,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 # The stages run, in order. `dedup` is corpus-wide: it keeps the first copy of a block.
-DEFAULT_STAGES = ("normalize", "segment", "patterns", "heuristics", "language", "dedup")
-KNOWN_STAGES = frozenset(DEFAULT_STAGES) | {"classify"}
+DEFAULT_STAGES = ("normalize", "segment", "patterns", "heuristics", "classify", "language", "dedup")
+KNOWN_STAGES = frozenset(DEFAULT_STAGES)
 
 
 class ConfigError(ValueError):

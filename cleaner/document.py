@@ -78,6 +78,31 @@ class Document:
     def dropped_blocks(self) -> list[Block]:
         return [b for b in self.blocks if not b.kept]
 
+    def kept_view(self) -> tuple[Document, list[Block]]:
+        """The document as re-segmenting its cleaned text would give it, and the original of each block.
+
+        >>> doc = Document("", blocks=[Block("a", 1, 0, 0, False), Block("b", 2, 2, 0, False, Reason("s", "r", "c")),
+        ...     Block("c", 4, 5, 1, True)])
+        >>> view, originals = doc.kept_view()
+        >>> [(b.text, b.paragraph, b.blank_before) for b in view.blocks], [b.line for b in originals]
+        ([('a', 0, False), ('c', 1, True)], [1, 4])
+        """
+        blocks: list[Block] = []
+        originals: list[Block] = []
+        blank_in_gap = False
+        paragraph = 0
+        for block in self.blocks:
+            blank_in_gap = blank_in_gap or block.blank_before
+            if not block.kept:
+                continue
+            blank = blank_in_gap and bool(blocks)
+            paragraph += blank
+            blocks.append(Block(block.text, block.line, block.start, paragraph, blank))
+            originals.append(block)
+            blank_in_gap = False
+        view = Document(self.text, self.id, blocks, self.metadata, self.language)
+        return view, originals
+
     def cleaned_text(self) -> str:
         """The kept blocks, one per line, with a blank line wherever the input had one between them.
 

@@ -38,16 +38,39 @@ def build_stages(config: Config, rules: RuleSet, detector: Detector | None) -> l
     return [makers[name]() for name in config.stages]
 
 
+MAX_SETTLE_ROUNDS = 50  # each round drops at least one block; real documents settle in two or three
+
+
 class Pipeline:
-    """Stages in order; `run` passes one document through all of them."""
+    """Stages in order; `run` passes one document through all of them, then lets it settle.
+
+    Contextual stages (heuristics, classify) judge a line by its neighbours, so
+    removing lines can change their verdicts. Cleaning must be idempotent:
+    cleaning the output again must change nothing. So after the first pass the
+    contextual stages run again on the kept lines alone, exactly as a second
+    run would see them, until a round drops nothing more.
+    """
 
     def __init__(self, stages: list[Stage]) -> None:
         self.stages = stages
+        self.contextual = [s for s in stages if getattr(s, "contextual", False)]
 
     def run(self, doc: Document) -> Document:
         for stage in self.stages:
             stage.process(doc)
+        self.settle(doc)
         return doc
+
+    def settle(self, doc: Document) -> None:
+        for _ in range(MAX_SETTLE_ROUNDS):
+            view, originals = doc.kept_view()
+            for stage in self.contextual:
+                stage.process(view)
+            dropped = [(originals[i], b.dropped) for i, b in enumerate(view.blocks) if b.dropped is not None]
+            if not dropped:
+                return
+            for block, reason in dropped:
+                block.drop(reason)
 
 
 @dataclass

@@ -1,11 +1,12 @@
 """Fast prefilters for the rules: RE2 versions of Python patterns that never miss a match.
 
 Python's `re` tries a big alternation at every position of the text, about a
-microsecond each; RE2 scans it as one automaton, some 60 times faster here. A
-prefilter only has to be loose (it may find lines no rule matches; the rules
-then decide on those lines with Python's `re`), so the translation drops what
-RE2 lacks or reads differently instead of emulating it: look-arounds and `\\b`
-go, and the ASCII-only `\\w`, `\\d` become their Unicode classes.
+microsecond each; RE2 scans it as an automaton, many times faster. A prefilter
+only has to be loose (it may pass lines no rule matches; the rules then decide
+on those lines with Python's `re`), so the translation drops what RE2 lacks or
+reads differently instead of emulating it: look-arounds and `\\b` go, the
+ASCII-only `\\w`, `\\d` become their Unicode classes, and whole-text anchors
+become line anchors.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import re
 
 import re2
 
-# Replacements inside and outside a character class for escapes RE2 reads as ASCII-only.
+# Replacements inside and outside a character class for escapes RE2 reads differently.
 _CLASS_ESCAPES = {"w": r"\pL\pN_", "d": r"\pN"}
-_BARE_ESCAPES = {"w": r"[\pL\pN_]", "d": r"\pN", "b": ""}
+# Patterns are written for one line; the scan runs over many lines at once, with ^ and $ per line.
+_BARE_ESCAPES = {"w": r"[\pL\pN_]", "d": r"\pN", "b": "", "A": "^", "Z": "$", "z": "$"}
 _LOOKAROUND = re.compile(r"\(\?<?[!=]")
+PATTERNS_PER_AUTOMATON = 6  # measured: six scan about four times faster than 75 in one automaton
 
 
 def loosen(pattern: str) -> str:
@@ -85,19 +88,20 @@ def _skip_group(pattern: str, start: int) -> int:
 class LooseScanner:
     """Finds the lines of a text where any of some patterns may match.
 
-    Patterns RE2 accepts (after `loosen`) go into one RE2 automaton that never
-    matches across a newline; the rest into one Python alternation.
+    Patterns RE2 accepts (after `loosen`) go into small RE2 automata that never
+    match across a newline and read ^ and $ per line; the rest are tried line
+    by line with Python's `re`, as the rules themselves are.
 
-    >>> scanner = LooseScanner([(r"(?<!\\w)read\\s+more", True), (r"(?<=x)y", False)])
-    >>> sorted(scanner.matching_lines("a\\nRead more\\nxy"))
-    [2, 3]
+    >>> scanner = LooseScanner([(r"(?<!\\w)read\\s+more", True), (r"(?<=x)y", False), (r"\\Aend$", True)])
+    >>> sorted(scanner.matching_lines("a\\nRead more\\nxy\\nend"))
+    [2, 3, 4]
     """
 
     __slots__ = ("_fast", "_slow")
 
     def __init__(self, parts: list[tuple[str, bool]]) -> None:
         options = re2.Options()
-        options.max_mem = 64 << 20  # room for a few hundred phrases in one automaton
+        options.max_mem = 64 << 20
         options.never_nl = True  # so that one match never hides the next line's
         options.never_capture = True
         options.log_errors = False
@@ -105,32 +109,31 @@ class LooseScanner:
         for pattern, ignore_case in parts:
             loose = f"(?{'i' if ignore_case else ''}:{loosen(pattern)})"
             try:
-                re2.compile(loose, options)
+                # Loosened to nothing (a pattern of look-aheads) it would pass every line: no use as a filter.
+                useful = re2.compile(loose, options).search("") is None
             except re2.error:
+                useful = False
+            if useful:
+                accepted.append(loose)
+            else:
                 refused.append(f"(?{'i' if ignore_case else '-i'}:{pattern})")
-                continue
-            accepted.append(loose)
-        self._fast = re2.compile("|".join(accepted), options) if accepted else None
-        self._slow = re.compile("|".join(refused), re.MULTILINE) if refused else None
+        # Several small automata scan faster than one big one, whose DFA runs out of memory.
+        self._fast = [
+            re2.compile("(?m)" + "|".join(accepted[i : i + PATTERNS_PER_AUTOMATON]), options)
+            for i in range(0, len(accepted), PATTERNS_PER_AUTOMATON)
+        ]
+        self._slow = re.compile("|".join(refused)) if refused else None
 
     def matching_lines(self, text: str) -> set[int]:
         """1-based numbers of the lines of `text` where some pattern may match."""
-        starts: list[int] | None = None
         found: set[int] = set()
-        if self._fast is not None:
-            for hit in self._fast.finditer(text):
+        starts: list[int] = []
+        for automaton in self._fast:
+            for hit in automaton.finditer(text):
                 starts = starts or _line_starts(text)
                 found.add(bisect.bisect_right(starts, hit.start()))
         if self._slow is not None:
-            starts = starts or _line_starts(text)
-            position = 0
-            while (hit := self._slow.search(text, position)) is not None:
-                number = bisect.bisect_right(starts, hit.start())
-                found.add(number)
-                # Resume at the next line: a match that spills over a newline must not hide the next line's own.
-                if number >= len(starts):
-                    break
-                position = starts[number]
+            found.update(n for n, line in enumerate(text.split("\n"), start=1) if self._slow.search(line))
         return found
 
 

@@ -9,6 +9,7 @@ import stopwordsiso
 # Languages whose lists make up the fallback for a document of unknown language:
 # the ones web corpora hold most of.
 FALLBACK_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru")
+ALL_LANGUAGES = "*"  # every language of the collection at once (Chinese aside: its "words" are characters)
 
 
 @lru_cache(maxsize=64)
@@ -20,6 +21,8 @@ def stopwords(language: str) -> frozenset[str]:
     >>> "the" in stopwords("xx")
     True
     """
+    if language == ALL_LANGUAGES:
+        return frozenset().union(*(stopwords(code) for code in sorted(stopwordsiso.langs()) if code != "zh"))
     if stopwordsiso.has_lang(language):
         return frozenset(w.lower() for w in stopwordsiso.stopwords(language))
     return frozenset().union(*(stopwords(code) for code in FALLBACK_LANGUAGES))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from ..document import Block, Document, Reason
-from ..features import looks_like_code, word_count, words
-from ..stopwords import stopwords
+from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, word_count, words
+from ..stopwords import ALL_LANGUAGES, stopwords
 
 STAGE = "classify"
 
@@ -39,6 +39,7 @@ class Settings:
     near_good_weight: float = 0.5
     short_penalty: float = 20
     bad_penalty: float = 50
+    prose_rescue: bool = True
     keep_body: bool = True
     strict_outside: bool = True
 
@@ -86,7 +87,8 @@ def initial_kind(block: Block, vocabulary: frozenset[str], settings: Settings) -
         return Kind.SHORT
     if density >= settings.stopwords_high:
         return Kind.GOOD if length >= settings.length_high else Kind.NEAR_GOOD
-    if density >= settings.stopwords_low:
+    if density >= settings.stopwords_low or (settings.prose_rescue and is_prose(text)):
+        # Sentences dense in names (a news lede) have few stopwords but are still sentences.
         return Kind.NEAR_GOOD
     return Kind.BAD
 
@@ -134,6 +136,7 @@ def _close_to_good(kinds: list[Kind], index: int) -> bool:
 
 class Classify:
     name = STAGE
+    contextual = True
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
@@ -141,18 +144,49 @@ class Classify:
     def process(self, doc: Document) -> None:
         if not doc.blocks:
             return
-        vocabulary = stopwords(doc.language or "und")
+        # One vocabulary for every language: the verdict must not hinge on a language guess
+        # (which can change once boilerplate is gone), and pages mix languages anyway.
+        vocabulary = stopwords(ALL_LANGUAGES)
         settings = self.settings
         initial = [initial_kind(b, vocabulary, settings) for b in doc.blocks]
         kinds = revise_by_context(initial)
+        if Kind.GOOD not in initial:
+            # No paragraph of running text at all: too little evidence to judge by context.
+            for block, kind in zip(doc.blocks, initial, strict=True):
+                if kind == Kind.BAD:
+                    block.drop(Reason(STAGE, "boilerplate_block", "boilerplate"))
+            return
         low, high = main_body(doc.blocks, initial, vocabulary, settings)
-        doc.main_body = (low, high)
+        grown = grow_backwards(doc.blocks, low)
+        doc.main_body = (grown, high)
         for index, (block, kind) in enumerate(zip(doc.blocks, kinds, strict=True)):
-            inside = low <= index <= high
+            inside = grown <= index <= high
+            if grown <= index < low:
+                continue
             if inside and settings.keep_body and block.kept and initial[index] != Kind.BAD:
                 continue
             if kind == Kind.BAD or (not inside and settings.strict_outside and initial[index] != Kind.GOOD):
                 block.drop(Reason(STAGE, "boilerplate_block" if inside else "outside_main_body", "boilerplate"))
+
+
+def grow_backwards(blocks: list[Block], low: int) -> int:
+    """Extend the body's start over the prose just before it and the headline above that.
+
+    A lede dense in names has few stopwords and a caption is short, so they can
+    fall outside the densest run; the title, a headline, ends the extension.
+    Lines already dropped (a "2 min read", the title printed twice) are passed over.
+    """
+    index = low - 1
+    while index >= 0:
+        block = blocks[index]
+        if block.kept and word_count(block.text) >= HEADING_MIN_WORDS:  # shorter: a photo credit, passed over
+            if is_heading(block.text):
+                return index
+            if not is_prose(block.text) or looks_like_code(block.text):
+                break
+            low = index
+        index -= 1
+    return low
 
 
 def main_body(blocks: list[Block], kinds: list[Kind], vocabulary: frozenset[str], settings: Settings) -> tuple[int, int]:

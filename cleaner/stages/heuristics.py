@@ -112,6 +112,7 @@ def drop_trailing_headings(blocks: list[Block]) -> None:
 
 class Heuristics:
     name = STAGE
+    contextual = True
 
     def process(self, doc: Document) -> None:
         drop_repeated_lines(doc.blocks)
