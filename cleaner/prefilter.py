@@ -86,15 +86,16 @@ def _skip_group(pattern: str, start: int) -> int:
 
 
 class LooseScanner:
-    """Finds the lines of a text where any of some patterns may match.
+    """Finds, for each line of a text, which of some patterns may match it.
 
     Patterns RE2 accepts (after `loosen`) go into small RE2 automata that never
-    match across a newline and read ^ and $ per line; the rest are tried line
-    by line with Python's `re`, as the rules themselves are.
+    match across a newline and read ^ and $ per line; a hit names its
+    automaton's few patterns. The rest are tried line by line with Python's
+    `re`, as the rules themselves are.
 
-    >>> scanner = LooseScanner([(r"(?<!\\w)read\\s+more", True), (r"(?<=x)y", False), (r"\\Aend$", True)])
-    >>> sorted(scanner.matching_lines("a\\nRead more\\nxy\\nend"))
-    [2, 3, 4]
+    >>> scanner = LooseScanner([(r"(?<!\\w)read\\s+more", True), (r"(\\w)\\1", False)])
+    >>> scanner.matching_lines("a\\nRead more\\nzoo")
+    {2: {0}, 3: {1}}
     """
 
     __slots__ = ("_fast", "_slow")
@@ -105,8 +106,9 @@ class LooseScanner:
         options.never_nl = True  # so that one match never hides the next line's
         options.never_capture = True
         options.log_errors = False
-        accepted, refused = [], []
-        for pattern, ignore_case in parts:
+        accepted: list[tuple[int, str]] = []
+        self._slow: list[tuple[int, re.Pattern[str]]] = []
+        for number, (pattern, ignore_case) in enumerate(parts):
             loose = f"(?{'i' if ignore_case else ''}:{loosen(pattern)})"
             try:
                 # Loosened to nothing (a pattern of look-aheads) it would pass every line: no use as a filter.
@@ -114,26 +116,29 @@ class LooseScanner:
             except re2.error:
                 useful = False
             if useful:
-                accepted.append(loose)
+                accepted.append((number, loose))
             else:
-                refused.append(f"(?{'i' if ignore_case else '-i'}:{pattern})")
+                self._slow.append((number, re.compile(pattern, re.IGNORECASE if ignore_case else 0)))
         # Several small automata scan faster than one big one, whose DFA runs out of memory.
-        self._fast = [
-            re2.compile("(?m)" + "|".join(accepted[i : i + PATTERNS_PER_AUTOMATON]), options)
-            for i in range(0, len(accepted), PATTERNS_PER_AUTOMATON)
-        ]
-        self._slow = re.compile("|".join(refused)) if refused else None
+        self._fast: list[tuple[frozenset[int], re2._Regexp]] = []
+        for start in range(0, len(accepted), PATTERNS_PER_AUTOMATON):
+            chunk = accepted[start : start + PATTERNS_PER_AUTOMATON]
+            automaton = re2.compile("(?m)" + "|".join(loose for _, loose in chunk), options)
+            self._fast.append((frozenset(number for number, _ in chunk), automaton))
 
-    def matching_lines(self, text: str) -> set[int]:
-        """1-based numbers of the lines of `text` where some pattern may match."""
-        found: set[int] = set()
+    def matching_lines(self, text: str) -> dict[int, set[int]]:
+        """For each 1-based line number where some pattern may match, the indexes of those patterns."""
+        found: dict[int, set[int]] = {}
         starts: list[int] = []
-        for automaton in self._fast:
+        for numbers, automaton in self._fast:
             for hit in automaton.finditer(text):
                 starts = starts or _line_starts(text)
-                found.add(bisect.bisect_right(starts, hit.start()))
-        if self._slow is not None:
-            found.update(n for n, line in enumerate(text.split("\n"), start=1) if self._slow.search(line))
+                found.setdefault(bisect.bisect_right(starts, hit.start()), set()).update(numbers)
+        if self._slow:
+            for line_number, line in enumerate(text.split("\n"), start=1):
+                for number, regex in self._slow:
+                    if regex.search(line):
+                        found.setdefault(line_number, set()).add(number)
         return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -137,50 +138,62 @@ class RuleSet:
     those lines, which keeps "first rule wins" exact.
     """
 
-    __slots__ = ("rules", "_phrases", "_phrase_words", "_limited", "_limited_words", "_unlimited")
+    __slots__ = ("rules", "_by_phrase", "_phrase_words", "_limited", "_limited_rules", "_limited_words",
+                 "_unlimited", "_unlimited_rules")
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
-        phrase_rules = [r for r in rules if r.whole and r.phrases]
-        self._phrases = frozenset(p for r in phrase_rules for p in r.phrases)
-        self._phrase_words = max((len(p.split()) for p in self._phrases), default=0)
-        scanned = [r for r in rules if not r.phrases or not r.whole]
-        limited = [r for r in scanned if r.max_words]
-        self._limited = LooseScanner([_scan_part(r) for r in limited])
-        self._limited_words = max((r.max_words for r in limited), default=0)
-        self._unlimited = LooseScanner([_scan_part(r) for r in scanned if not r.max_words])
+        self._by_phrase: dict[str, list[int]] = {}
+        for index, rule in enumerate(rules):
+            if rule.whole:
+                for phrase in rule.phrases:
+                    self._by_phrase.setdefault(phrase, []).append(index)
+        self._phrase_words = max((len(p.split()) for p in self._by_phrase), default=0)
+        scanned = [i for i, r in enumerate(rules) if not (r.whole and r.phrases)]
+        self._limited_rules = [i for i in scanned if rules[i].max_words]
+        self._unlimited_rules = [i for i in scanned if not rules[i].max_words]
+        self._limited = LooseScanner([_scan_part(rules[i]) for i in self._limited_rules])
+        self._limited_words = max((rules[i].max_words for i in self._limited_rules), default=0)
+        self._unlimited = LooseScanner([_scan_part(rules[i]) for i in self._unlimited_rules])
 
-    def first_match(self, line: str) -> Rule | None:
-        """The first rule that matches the line, or None.
+    def first_match(self, line: str, candidates: Iterable[int] | None = None) -> Rule | None:
+        """The first rule that matches the line, or None; only `candidates` (rule indexes) are tried if given.
 
         >>> rules = load_rules()
         >>> rules.first_match("Skip to content").id
         'navigation.skip-link'
         """
-        for rule in self.rules:
-            if rule.matches(line):
-                return rule
+        order = range(len(self.rules)) if candidates is None else sorted(candidates)
+        for index in order:
+            if self.rules[index].matches(line):
+                return self.rules[index]
         return None
 
-    def candidate_lines(self, text: str) -> set[int]:
-        """1-based numbers of the lines of `text` that some rule may match (never misses one).
+    def candidate_lines(self, text: str) -> dict[int, set[int]]:
+        """For each 1-based line of `text` that some rule may match, the indexes of those rules.
+
+        Never misses: a rule not named for a line does not match it.
 
         >>> sorted(load_rules().candidate_lines("Skip to content\\nxyzzy\\nRead more"))
         [1, 3]
         """
-        found: set[int] = set()
+        found: dict[int, set[int]] = {}
         lines = text.split("\n")
         short_numbers: list[int] = []
         for number, line in enumerate(lines, start=1):
             spaces = line.count(" ")
-            if spaces <= 3 * self._phrase_words and phrase_key(line) in self._phrases:
-                found.add(number)
-            elif spaces < self._limited_words:
+            if spaces <= 3 * self._phrase_words:
+                indexes = self._by_phrase.get(phrase_key(line))
+                if indexes:
+                    found[number] = set(indexes)
+            if spaces < self._limited_words:
                 short_numbers.append(number)
         if short_numbers:
             short_text = "\n".join(lines[n - 1] for n in short_numbers)
-            found.update(short_numbers[i - 1] for i in self._limited.matching_lines(short_text))
-        found.update(self._unlimited.matching_lines(text))
+            for line_index, parts in self._limited.matching_lines(short_text).items():
+                found.setdefault(short_numbers[line_index - 1], set()).update(self._limited_rules[p] for p in parts)
+        for number, parts in self._unlimited.matching_lines(text).items():
+            found.setdefault(number, set()).update(self._unlimited_rules[p] for p in parts)
         return found
 
     def categories(self) -> list[str]:

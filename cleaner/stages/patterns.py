@@ -22,7 +22,7 @@ class Patterns:
         for index, block in enumerate(doc.blocks):
             if not block.kept or block.line not in candidates:
                 continue
-            rule = self.rules.first_match(block.text)
+            rule = self.rules.first_match(block.text, candidates[block.line])
             if rule is None:
                 continue
             reason = Reason(self.name, rule.id, rule.category)
