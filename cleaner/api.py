@@ -14,6 +14,7 @@ from .config import Config
 from .document import Document
 from .pipeline import Pipeline, build_stages, make_detector
 from .rules import load_rules
+from .stages.templates import TemplateTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +64,29 @@ class Cleaner:
         self.rules = load_rules(self.config.patterns_dir)
         self.detector = make_detector(self.config)
 
-    def pipeline(self) -> Pipeline:
+    def pipeline(self, templates: TemplateTable | None = None) -> Pipeline:
         """A pipeline with fresh stages: one per run, so runs never share dedup state."""
-        return Pipeline(build_stages(self.config, self.rules, self.detector))
+        return Pipeline(build_stages(self.config, self.rules, self.detector, templates))
+
+    def learn_templates(self, texts: Iterable[str]) -> TemplateTable:
+        """Count the lines that recur across documents: a first pass over the corpus for `clean_many`."""
+        return TemplateTable.learn(texts)
 
     def clean(self, text: str, id: str = "") -> Result:
         """Clean one document on its own (duplicates are looked for within it only)."""
         return result_of(self.pipeline().run(Document(text, id)))
 
-    def clean_many(self, records: Iterable[str | dict | Document]) -> Iterator[Result]:
+    def clean_many(
+        self, records: Iterable[str | dict | Document], templates: TemplateTable | None = None
+    ) -> Iterator[Result]:
         """Clean a stream of texts, records (dicts with the text field) or Documents, in order.
 
         Lazily: one document in memory at a time, besides the dedup table.
-        A dict's other fields come back in `Result.metadata`.
+        A dict's other fields come back in `Result.metadata`. Lines that recur
+        across documents are dropped as template when `templates` (from
+        `learn_templates`, a first pass over the same corpus) is given.
         """
-        pipeline = self.pipeline()
+        pipeline = self.pipeline(templates)
         for number, record in enumerate(records):
             yield result_of(pipeline.run(self._document(record, number)))
 

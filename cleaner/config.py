@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 # The stages run, in order. `dedup` is corpus-wide: it keeps the first copy of a block.
-DEFAULT_STAGES = ("normalize", "segment", "patterns", "heuristics", "classify", "language", "dedup")
+DEFAULT_STAGES = ("normalize", "segment", "patterns", "templates", "heuristics", "classify", "language", "dedup")
 KNOWN_STAGES = frozenset(DEFAULT_STAGES)
 
 

@@ -16,6 +16,7 @@ from .stages.language import DETECTORS, Detector, Language
 from .stages.normalize import Normalize
 from .stages.patterns import Patterns
 from .stages.segment import Segment
+from .stages.templates import Templates, TemplateTable
 
 
 def make_detector(config: Config) -> Detector | None:
@@ -24,12 +25,15 @@ def make_detector(config: Config) -> Detector | None:
     return DETECTORS[config.language_detector]()
 
 
-def build_stages(config: Config, rules: RuleSet, detector: Detector | None) -> list[Stage]:
+def build_stages(
+    config: Config, rules: RuleSet, detector: Detector | None, templates: TemplateTable | None = None
+) -> list[Stage]:
     """Fresh stage objects for one run: stateful stages (dedup) must not outlive it."""
     makers = {
         "normalize": Normalize,
         "segment": Segment,
         "patterns": lambda: Patterns(rules),
+        "templates": lambda: Templates(templates),
         "heuristics": Heuristics,
         "language": lambda: Language(detector),
         "classify": Classify,

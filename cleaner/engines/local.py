@@ -15,7 +15,8 @@ from tqdm import tqdm
 
 from ..api import Cleaner
 from ..document import Document
-from ..io import InputError, InputFile, read_text
+from ..io import STDIN, InputError, InputFile, read_text
+from ..stages.templates import TemplateTable
 
 
 @dataclass(slots=True)
@@ -28,10 +29,28 @@ class FileOutcome:
     bytes_in: int = 0
 
 
+def learn_templates(cleaner: Cleaner, files: list[InputFile]) -> TemplateTable | None:
+    """First pass: count recurring lines over the readable files (standard input can be read only once)."""
+    if "templates" not in cleaner.config.stages or any(str(f.path) == STDIN for f in files):
+        return None
+    texts = (text for text in (_read_or_none(f) for f in files) if text is not None)
+    return cleaner.learn_templates(texts)
+
+
+def _read_or_none(item: InputFile) -> str | None:
+    try:
+        return read_text(item.path)
+    except InputError:
+        return None  # reported by the second pass
+
+
 def clean_files(cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False) -> Iterator[FileOutcome]:
-    """Clean files in the given order with one pipeline, so corpus-wide dedup keeps the first copy."""
-    pipeline = cleaner.pipeline()
+    """Clean files in the given order with one pipeline, so corpus-wide dedup keeps the first copy.
+
+    Two passes over the files: one to learn the lines that recur across them, one to clean.
+    """
     files = list(inputs)
+    pipeline = cleaner.pipeline(learn_templates(cleaner, files))
     bar = tqdm(files, desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     for item in bar:
         try:

@@ -1,0 +1,81 @@
+"""templates: drop short lines that recur across many documents of the corpus.
+
+Menus, footers, share bars and sign-up boxes repeat from page to page; the
+article does not. Counting in how many *documents* a line occurs (not how
+often) means a line repeated only inside one article is never taken for
+template. The table is learned from the corpus in a first pass
+(`TemplateTable.learn`), then the stage applies it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..document import Document, Reason
+from .normalize import normalize_text
+
+MIN_DOCUMENTS = 3  # two pages may quote the same line; three sharing it is a template
+MAX_WORDS = 12  # longer lines are sentences: syndicated text is for dedup, not for this stage
+_SQUASH = re.compile(r"\W+")
+
+
+def template_key(line: str) -> str:
+    """A line as the table counts it: case-folded, punctuation and spacing squashed.
+
+    >>> template_key("  Share this: ") == template_key("share THIS")
+    True
+    """
+    return _SQUASH.sub(" ", line.casefold()).strip()
+
+
+@dataclass
+class TemplateTable:
+    """In how many documents each short line occurs.
+
+    >>> table = TemplateTable.learn(["Home\\nA story.", "Home\\nAnother story.", "Home\\nA third one."])
+    >>> table.is_template("home"), table.is_template("A story.")
+    (True, False)
+    """
+
+    document_counts: Counter = field(default_factory=Counter)
+    documents: int = 0
+    min_documents: int = MIN_DOCUMENTS
+    max_words: int = MAX_WORDS
+
+    def add(self, text: str) -> None:
+        """Count the short lines of one (raw) document."""
+        self.documents += 1
+        keys = {template_key(line) for line in normalize_text(text).split("\n") if _short(line, self.max_words)}
+        keys.discard("")
+        self.document_counts.update(keys)
+
+    def is_template(self, line: str) -> bool:
+        return _short(line, self.max_words) and self.document_counts[template_key(line)] >= self.min_documents
+
+    @classmethod
+    def learn(cls, texts: Iterable[str], **settings: int) -> TemplateTable:
+        table = cls(**settings)
+        for text in texts:
+            table.add(text)
+        return table
+
+
+def _short(line: str, max_words: int) -> bool:
+    return 0 < line.count(" ") + 1 <= max_words and bool(line.strip())
+
+
+class Templates:
+    name = "templates"
+
+    def __init__(self, table: TemplateTable | None) -> None:
+        self.table = table
+
+    def process(self, doc: Document) -> None:
+        if self.table is None or not self.table.documents:
+            return
+        for block in doc.blocks:
+            if block.kept and self.table.is_template(block.text):
+                block.drop(Reason(self.name, "recurring_line", "template"))
