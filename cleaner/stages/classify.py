@@ -37,6 +37,7 @@ class Settings:
     stopwords_high: float = 0.32
     short_stopwords: float = 0.15
     near_good_weight: float = 0.5
+    second_body_share: float = 0.3  # a second run of text a third as rich as the main one is part of the article
     short_penalty: float = 20
     bad_penalty: float = 50
     prose_rescue: bool = True
@@ -156,17 +157,22 @@ class Classify:
                 if kind == Kind.BAD:
                     block.drop(Reason(STAGE, "boilerplate_block", "boilerplate"))
             return
-        low, high = main_body(doc.blocks, initial, vocabulary, settings)
-        grown = grow_backwards(doc.blocks, low)
-        doc.main_body = (grown, high)
+        spans = body_spans(block_scores(doc.blocks, initial, vocabulary, settings), settings)
+        inside = [False] * len(doc.blocks)
+        grown_part = [False] * len(doc.blocks)
+        for low, high in spans:
+            grown = grow_backwards(doc.blocks, low)
+            for index in range(grown, high + 1):
+                inside[index] = True
+                grown_part[index] = index < low
+        doc.main_body = (spans[0][0], spans[-1][1]) if spans else None
         for index, (block, kind) in enumerate(zip(doc.blocks, kinds, strict=True)):
-            inside = grown <= index <= high
-            if grown <= index < low:
+            if grown_part[index]:
                 continue
-            if inside and settings.keep_body and block.kept and initial[index] != Kind.BAD:
+            if inside[index] and settings.keep_body and block.kept and initial[index] != Kind.BAD:
                 continue
-            if kind == Kind.BAD or (not inside and settings.strict_outside and initial[index] != Kind.GOOD):
-                block.drop(Reason(STAGE, "boilerplate_block" if inside else "outside_main_body", "boilerplate"))
+            if kind == Kind.BAD or (not inside[index] and settings.strict_outside and initial[index] != Kind.GOOD):
+                block.drop(Reason(STAGE, "boilerplate_block" if inside[index] else "outside_main_body", "boilerplate"))
 
 
 def grow_backwards(blocks: list[Block], low: int) -> int:
@@ -189,26 +195,52 @@ def grow_backwards(blocks: list[Block], low: int) -> int:
     return low
 
 
-def main_body(blocks: list[Block], kinds: list[Kind], vocabulary: frozenset[str], settings: Settings) -> tuple[int, int]:
-    """The span of blocks with the most good text net of boilerplate (Kadane's maximum subarray)."""
-    best, best_span = 0.0, (0, -1)
-    total, start = 0.0, 0
-    for index, (block, kind) in enumerate(zip(blocks, kinds, strict=True)):
+def block_scores(blocks: list[Block], kinds: list[Kind], vocabulary: frozenset[str], settings: Settings) -> list[float]:
+    """Each block's weight for the main body: good text counts for, boilerplate against."""
+    scores = []
+    for block, kind in zip(blocks, kinds, strict=True):
         length = text_length(block.text)
         if kind == Kind.GOOD:
-            score = length
+            score = float(length)
         elif kind == Kind.NEAR_GOOD:
             score = length * settings.near_good_weight
         elif kind == Kind.SHORT:
             # A short line with function words ("Habe Zeit für Träume") is a list item or a heading
             # of the text; one without (a menu entry, a label) counts against the span.
             wordy = word_count(block.text) >= 3 and stopword_density(block.text, vocabulary) >= settings.short_stopwords
-            score = 0 if wordy else -settings.short_penalty
+            score = 0.0 if wordy else -settings.short_penalty
         else:
             score = -max(settings.bad_penalty, length)
+        scores.append(score)
+    return scores
+
+
+def best_span(scores: list[float], low: int, high: int) -> tuple[float, int, int]:
+    """The maximum-sum run of scores[low:high] (Kadane): its sum, first and last index."""
+    best, span = 0.0, (low, low - 1)
+    total, start = 0.0, low
+    for index in range(low, high):
         if total <= 0:
             total, start = 0.0, index
-        total += score
+        total += scores[index]
         if total > best:
-            best, best_span = total, (start, index)
-    return best_span
+            best, span = total, (start, index)
+    return best, span[0], span[1]
+
+
+def body_spans(scores: list[float], settings: Settings) -> list[tuple[int, int]]:
+    """The main body and any other run nearly as rich (an article split by a gallery or a box)."""
+    best, low, high = best_span(scores, 0, len(scores))
+    if best <= 0:
+        return []
+    spans = [(low, high)]
+    pending = [(0, low), (high + 1, len(scores))]
+    while pending:
+        start, end = pending.pop()
+        if end - start <= 0:
+            continue
+        score, low, high = best_span(scores, start, end)
+        if score >= settings.second_body_share * best and score > 0:
+            spans.append((low, high))
+            pending += [(start, low), (high + 1, end)]
+    return sorted(spans)
