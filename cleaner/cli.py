@@ -77,8 +77,13 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
         progress = sys.stderr.isatty()
     started = time.perf_counter()
     totals, per_file, errors, changed = Stats(), {}, [], []
+    writers: dict[str, Path] = {}  # output name -> the input that wrote it
     for outcome in clean_files(cleaner, inputs, progress=progress):
         stats = Stats()
+        first = writers.setdefault(outcome.input.name, outcome.input.path)
+        if first != outcome.input.path and out_dir is not None:
+            outcome.error = (f"{outcome.input.path}: not written: {first} already cleaned to "
+                             f"{out_dir / outcome.input.relative}; name their folders instead")
         error = outcome.error or deliver(outcome, out_dir, in_place, changed)
         if error:
             click.echo(f"cleaner: {error}", err=True)

@@ -69,5 +69,5 @@ class Config:
             table["patterns_dir"] = (path.parent / table["patterns_dir"]).resolve()
         try:
             return cls(**table)
-        except TypeError as exc:
+        except (TypeError, ConfigError) as exc:
             raise ConfigError(f"{path}: [tool.cleaner]: {exc}") from None

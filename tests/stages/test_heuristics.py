@@ -1,0 +1,156 @@
+"""heuristics: repeated lines, truncated teasers, regions that run until the article resumes,
+trailing headlines. Region markers are set by hand here, so these tests do not depend on the rules."""
+
+from __future__ import annotations
+
+from cleaner.document import Document, Reason
+from cleaner.stages.heuristics import Heuristics, is_addressed
+from cleaner.stages.segment import segment_text
+
+P1 = "The city council approved the new budget on Monday after a long debate."
+P2 = "The mayor said the money would pay for road repairs and two new schools."
+P3 = "Opposition members argued that the plan raised property taxes too sharply."
+P4 = "A final vote on the spending details is expected before the end of March."
+APPEAL = "We need your help to keep our reporting free for you and your family."
+DONATION = Reason("patterns", "donation.letter-opening", "donation")
+NEWSLETTER = Reason("patterns", "newsletter.signup", "newsletter")
+
+
+def paragraphs(*lines: str) -> str:
+    return "\n\n".join(lines)
+
+
+def process(text: str, markers: dict[str, Reason] | None = None) -> Document:
+    """Segment, drop each marker line as a region rule would, then run the heuristics stage."""
+    doc = Document(text, "doc", blocks=segment_text(text))
+    for index, block in enumerate(doc.blocks):
+        if markers and block.text in markers:
+            block.drop(markers[block.text])
+            doc.region_starts.append((index, markers[block.text]))
+    Heuristics().process(doc)
+    return doc
+
+
+def kept(doc: Document) -> list[str]:
+    return [b.text for b in doc.kept_blocks()]
+
+
+def reasons(doc: Document) -> dict[str, str]:
+    return {b.text: b.dropped.label for b in doc.dropped_blocks()}
+
+
+def test_plain_article_is_left_alone():
+    text = paragraphs("Council Approves Budget After Long Debate", P1, P2, P3)
+    doc = process(text)
+    assert kept(doc) == ["Council Approves Budget After Long Debate", P1, P2, P3]
+
+
+def test_repeated_line_keeps_its_first_copy():
+    title = "Council Approves Budget After Long Debate"
+    doc = process(paragraphs(title, P1, title, P2))
+    assert kept(doc) == [title, P1, P2]
+    second = doc.blocks[2]
+    assert second.dropped == Reason("heuristics", "repeated_line", "duplicate")
+    assert doc.blocks[0].kept
+
+
+def test_repeats_are_found_regardless_of_case_and_punctuation():
+    doc = process(paragraphs("Council approves budget, at last", P1, "COUNCIL APPROVES BUDGET AT LAST!", P2))
+    assert reasons(doc) == {"COUNCIL APPROVES BUDGET AT LAST!": "heuristics/repeated_line [duplicate]"}
+
+
+def test_short_repeated_labels_are_left_to_the_rules():
+    doc = process(paragraphs("Share this", P1, "Share this", P2))
+    assert kept(doc) == ["Share this", P1, "Share this", P2]
+
+
+def test_truncated_teaser_under_a_headline_is_dropped():
+    teaser = "The housing minister resigned on Friday after weeks of criticism over…"
+    doc = process(paragraphs(P1, "Minister Resigns Over Housing Plan\n" + teaser, P2, P3))
+    assert reasons(doc) == {teaser: "heuristics/truncated_teaser [related]"}
+    # The headline itself heads prose, so it stays (nothing else drops it here).
+    assert "Minister Resigns Over Housing Plan" in kept(doc)
+
+
+def test_an_ellipsis_after_a_sentence_of_prose_is_not_a_teaser():
+    # The previous block is kept prose, not a headline: an author's trailing "..." stays.
+    trailing = "And then, as everyone expected, the lights went out again..."
+    doc = process(paragraphs(P1, P2 + "\n" + trailing, P3))
+    assert trailing in kept(doc)
+
+
+def test_region_runs_over_short_lines_and_reader_addressed_prose_until_two_prose_paragraphs():
+    text = paragraphs(P1, "Dear readers,", "Once", "Monthly", APPEAL, P2, P3)
+    doc = process(text, {"Dear readers,": DONATION})
+    assert kept(doc) == [P1, P2, P3]
+    for line in ("Once", "Monthly", APPEAL):
+        assert reasons(doc)[line] == "heuristics/donation.letter-opening [donation]"
+
+
+def test_reader_addressed_prose_is_not_where_the_article_resumes():
+    assert is_addressed(APPEAL)
+    assert not is_addressed(P2)
+    # Two appeal paragraphs in a row do not end the region; the plain prose after them does.
+    appeal2 = "Your support, no matter how small, makes a difference to our work and to us."
+    doc = process(paragraphs("Dear readers,", APPEAL, appeal2, P1, P2), {"Dear readers,": DONATION})
+    assert kept(doc) == [P1, P2]
+
+
+def test_one_prose_paragraph_is_a_teaser_not_the_article():
+    # A related list alternates headlines and one-paragraph teasers: one paragraph does not end it.
+    text = paragraphs(P1, "Read more", "Minister Resigns Over Housing Plan",
+                      "The housing minister resigned on Friday after weeks of criticism.", "Subscribe")
+    doc = process(text, {"Read more": Reason("patterns", "related.list-heading", "related")})
+    assert kept(doc) == [P1]
+
+
+def test_region_stops_at_a_headline_that_heads_two_prose_paragraphs():
+    headline = "Budget Vote Splits the Council"
+    text = paragraphs(P1, "Dear readers,", "We need your help to keep our reporting free.", headline, P2, P3)
+    doc = process(text, {"Dear readers,": DONATION})
+    assert kept(doc) == [P1, headline, P2, P3]
+
+
+def test_region_running_to_the_end_drops_everything_after_its_marker():
+    doc = process(paragraphs(P1, P2, "Sign up for our newsletter", "Email address", "Subscribe"),
+                  {"Sign up for our newsletter": NEWSLETTER})
+    assert kept(doc) == [P1, P2]
+    assert reasons(doc)["Email address"] == "heuristics/newsletter.signup [newsletter]"
+
+
+def test_mid_article_marker_drops_only_itself_when_prose_resumes_right_after():
+    promo = "Support The Daily Planet!"
+    doc = process(paragraphs(P1, promo, P2, P3), {promo: Reason("patterns", "donation.support-publisher", "donation")})
+    assert kept(doc) == [P1, P2, P3]
+    assert list(reasons(doc)) == [promo]
+
+
+def test_trailing_headings_after_the_last_paragraph_are_dropped():
+    doc = process(paragraphs(P1, P2, "Five Things To Know About The Vote", "Another Headline About Local Politics"))
+    assert kept(doc) == [P1, P2]
+    assert set(reasons(doc).values()) == {"heuristics/trailing_heading [related]"}
+
+
+def test_a_headline_followed_by_prose_is_not_trailing():
+    doc = process(paragraphs("Council Approves Budget After Long Debate", P1, "What Happens Next", P2))
+    assert kept(doc) == ["Council Approves Budget After Long Debate", P1, "What Happens Next", P2]
+
+
+def test_short_labels_at_the_end_are_not_headlines():
+    # One- and two-word lines are labels ("Video", a name), left to the rules.
+    doc = process(paragraphs(P1, P2, "Anna Smith"))
+    assert kept(doc) == [P1, P2, "Anna Smith"]
+
+
+def test_a_later_marker_takes_over_the_region():
+    related = Reason("patterns", "related.list-heading", "related")
+    text = paragraphs(P1, "Dear readers,", "Once", "Read more", "Storm Closes Schools", P2, P3)
+    doc = process(text, {"Dear readers,": DONATION, "Read more": related})
+    assert reasons(doc)["Once"] == "heuristics/donation.letter-opening [donation]"
+    assert reasons(doc)["Read more"] == "patterns/related.list-heading [related]"
+    # "Storm Closes Schools" heads two prose paragraphs: the article resumes there.
+    assert kept(doc) == [P1, "Storm Closes Schools", P2, P3]
+    text = paragraphs(P1, "Dear readers,", "Once", "Read more", "Monthly", "Subscribe")
+    doc = process(text, {"Dear readers,": DONATION, "Read more": related})
+    assert reasons(doc)["Monthly"] == "heuristics/related.list-heading [related]"
+    assert kept(doc) == [P1]
