@@ -1,0 +1,89 @@
+"""Throughput of the text pipeline, per stage, single process, side by side with jusText.
+
+usage: python benchmarks/text_speed.py [FOLDER] [--repeat N]
+
+FOLDER defaults to ../shared/eval/web-dev/text when present, else seeds/. Prints a
+table: MB/s for cleaner's whole text pipeline (normalize to output; the corpus-wide
+dedup stage aside, as the target says), the time share of each stage, and jusText
+over the same text lines (pip install '.[bench]') with the ratio between them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from cleaner import Cleaner, Config
+from cleaner.document import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_TEXT = ROOT.parent / "shared" / "eval" / "web-dev" / "text"
+
+
+def load(folder: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+
+
+def time_cleaner(texts: list[str], repeat: int) -> tuple[float, dict[str, float]]:
+    stages = tuple(s for s in Config().stages if s != "dedup")
+    cleaner = Cleaner(Config(stages=stages))
+    per_stage: dict[str, float] = defaultdict(float)
+    best = float("inf")
+    for _ in range(repeat):
+        pipeline = cleaner.pipeline(cleaner.learn_templates(texts))
+        started = time.perf_counter()
+        for text in texts:
+            doc = Document(text)
+            for stage in pipeline.stages:
+                t0 = time.perf_counter()
+                stage.process(doc)
+                per_stage[stage.name] += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            pipeline.settle(doc)
+            doc.cleaned_text()
+            per_stage["settle+output"] += time.perf_counter() - t0
+        best = min(best, time.perf_counter() - started)
+    return best, {k: v / repeat for k, v in per_stage.items()}
+
+
+def time_justext(texts: list[str]) -> float | None:
+    try:
+        import justext
+    except ImportError:
+        return None
+    stoplist = frozenset().union(*(justext.get_stoplist(lang) for lang in ("German", "English")))
+    started = time.perf_counter()
+    for text in texts:
+        html = "<html><body>" + "".join(f"<p>{line}</p>" for line in text.split("\n") if line.strip()) + "</body></html>"
+        justext.justext(html.encode("utf-8"), stoplist)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEV_TEXT if DEV_TEXT.is_dir() else ROOT / "seeds")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    texts = load(args.folder)
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    seconds, per_stage = time_cleaner(texts, args.repeat)
+    print(f"{len(texts)} documents, {megabytes:.2f} MB from {args.folder}")
+    print(f"{'system':<28}{'seconds':>10}{'MB/s':>10}{'vs cleaner':>12}")
+    print(f"{'cleaner (text pipeline)':<28}{seconds:>10.2f}{megabytes / seconds:>10.2f}{'1.00x':>12}")
+    justext_seconds = time_justext(texts)
+    if justext_seconds is None:
+        print(f"{'jusText (text lines)':<28}{'not installed: pip install .[bench]':>32}")
+    else:
+        ratio = justext_seconds / seconds
+        print(f"{'jusText (text lines)':<28}{justext_seconds:>10.2f}{megabytes / justext_seconds:>10.2f}{1 / ratio:>11.2f}x")
+        print(f"cleaner is {ratio:.1f}x jusText's throughput")
+    total = sum(per_stage.values())
+    print("\ntime by stage (share of cleaner's total)")
+    for name, spent in sorted(per_stage.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<16}{spent:>8.2f} s {100 * spent / total:>6.1f}%")
+
+
+if __name__ == "__main__":
+    main()
