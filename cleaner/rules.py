@@ -24,7 +24,8 @@ from .prefilter import LooseScanner
 SCOPES = ("line", "paragraph", "region")
 # Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
 _TRAILING = " \t.,;:!?…»›>→|-–—*•·"
-_LEADING = " \t*•·-–—>»›|#"
+# List bullets as text dumps write them (w3m nests "*", "+", "o"), arrows and separators.
+_BULLETS = re.compile(r"^(?:[\s*•·+\-–—>»›|#.,;:!?…→]|o(?=\s))*")
 
 
 class RuleError(ValueError):
@@ -94,7 +95,7 @@ class Rule:
         unknown = set(table) - {"id", "drop", "phrases", "regex", "whole", "case_sensitive", "max_words", "examples", "languages", "why"}
         if unknown:
             raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        keys = tuple(phrase_key(p) for p in phrases) if phrases is not None else ()
+        keys = tuple(" ".join(p.casefold().split()) for p in phrases) if phrases is not None else ()
         return cls(rule_id, category, scope, keys, body, regex, whole, max_words, tuple(must), tuple(must_not), source)
 
     @property
@@ -106,7 +107,7 @@ class Rule:
         if self.max_words and len(line.split()) > self.max_words:
             return False
         if self.whole:
-            line = line.strip(_TRAILING).lstrip(_LEADING)
+            line = strip_decoration(line)
             return bool(self.regex.match(line))
         return bool(self.regex.search(line))
 
@@ -206,14 +207,23 @@ def phrase_key(line: str) -> str:
     >>> phrase_key("* Read   More »")
     'read more'
     """
-    return " ".join(line.strip(_TRAILING).lstrip(_LEADING).casefold().split())
+    return " ".join(strip_decoration(line).casefold().split())
+
+
+def strip_decoration(line: str) -> str:
+    """A line without the bullets before it and the punctuation after it, as whole-line rules see it.
+
+    >>> strip_decoration("  o Read more »"), strip_decoration("+ Datenschutz"), strip_decoration("open")
+    ('Read more', 'Datenschutz', 'open')
+    """
+    return _BULLETS.sub("", line.rstrip(_TRAILING))
 
 
 def _scan_part(rule: Rule) -> tuple[str, bool]:
     """The pattern a scanner looks for to find the lines this rule may match, and its case flag."""
     if rule.whole:
-        lead, trail = re.escape(_LEADING + _TRAILING), re.escape(_TRAILING)
-        return rf"^[{lead}]*(?:{rule.body})[{trail}]*$", rule.ignore_case
+        trail = re.escape(_TRAILING)
+        return rf"^(?:[{trail}+#]|o\s)*(?:{rule.body})[{trail}]*$", rule.ignore_case
     return rule.body, rule.ignore_case
 
 
