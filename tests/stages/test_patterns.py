@@ -86,7 +86,7 @@ def test_shipped_rules_on_made_up_lines():
     reasons = {b.text: (b.dropped.rule, b.dropped.category) for b in doc.dropped_blocks()}
     assert reasons == {
         "Skip to content": ("navigation.skip-link", "navigation"),
-        "Read more": ("related.list-heading", "related"),
+        "Read more": ("related.more-link", "related"),
         "3 min read": ("ui.reading-time", "ui"),
     }
     assert [i for i, _ in doc.region_starts] == [2]
