@@ -82,14 +82,17 @@ def test_max_words_limits_a_rule_to_short_lines():
 
 
 def test_shipped_rules_on_made_up_lines():
-    doc = run(load_rules(), "Skip to content\nThe council met on Tuesday to discuss the budget.\nRead more\n3 min read")
+    text = "Skip to content\nThe council met on Tuesday to discuss the budget.\nRead more\n3 min read\nRelated articles"
+    doc = run(load_rules(), text)
     reasons = {b.text: (b.dropped.rule, b.dropped.category) for b in doc.dropped_blocks()}
     assert reasons == {
         "Skip to content": ("navigation.skip-link", "navigation"),
         "Read more": ("related.more-link", "related"),
         "3 min read": ("ui.reading-time", "ui"),
+        "Related articles": ("related.list-heading", "related"),
     }
-    assert [i for i, _ in doc.region_starts] == [2]
+    # "Read more" closes a teaser and drops only itself; a list heading opens a region.
+    assert [i for i, _ in doc.region_starts] == [4]
 
 
 # --- groups in rule patterns -----------------------------------------------------------------
