@@ -1,0 +1,105 @@
+"""classify: jusText-style kinds, the main body, and the title grown back onto it. Made-up pages."""
+
+from __future__ import annotations
+
+from cleaner.document import Document
+from cleaner.pipeline import Pipeline
+from cleaner.stages.classify import Classify, Kind, Settings, initial_kind, revise_by_context, text_length
+from cleaner.stages.segment import Segment
+from cleaner.stopwords import ALL_LANGUAGES, stopwords
+
+PARAGRAPHS = [
+    "The city council approved the new budget on Monday after a debate that went on for most of the "
+    "evening, and the mayor said that the money would be spent on the roads and on two new schools in the "
+    "north of the town.",
+    "Opposition members argued that the plan would raise property taxes for most of the families in the "
+    "town, and they said that they would try to change it before the final vote in the spring, which is "
+    "not far off now.",
+    "A final vote on the details of the spending is expected before the end of March, when the council "
+    "meets again, and the mayor has said that she is sure that it will pass without any trouble.",
+]
+MENU = ["* Home", "* Politik", "* Wirtschaft", "* Sport", "* Kultur"]
+FOOTER = ["Impressum", "Datenschutz", "Kontakt", "AGB"]
+VOCABULARY = stopwords(ALL_LANGUAGES)
+
+
+def clean(text: str) -> Document:
+    doc = Document(text, "doc")
+    Pipeline([Segment(), Classify()]).run(doc)
+    return doc
+
+
+def kept(doc: Document) -> list[str]:
+    return [b.text for b in doc.kept_blocks()]
+
+
+def page(*parts: list[str] | str) -> str:
+    lines: list[str] = []
+    for part in parts:
+        lines += part if isinstance(part, list) else [part]
+    return "\n\n".join(lines)
+
+
+def test_menus_and_footer_around_the_article_go_and_the_article_stays():
+    doc = clean(page(MENU, "Council approves the new budget", PARAGRAPHS, FOOTER))
+    assert kept(doc) == ["Council approves the new budget", *PARAGRAPHS]
+    assert {b.dropped.rule for b in doc.dropped_blocks()} == {"outside_main_body"}
+
+
+def test_a_short_list_inside_the_article_stays():
+    items = ["* the roads in the north of the town", "* two new schools for the children", "* a new library"]
+    doc = clean(page(MENU, PARAGRAPHS[0], items, PARAGRAPHS[1], PARAGRAPHS[2], FOOTER))
+    assert kept(doc) == [PARAGRAPHS[0], *items, PARAGRAPHS[1], PARAGRAPHS[2]]
+
+
+def test_a_lede_dense_in_names_and_the_title_above_it_are_grown_onto_the_body():
+    lede = "Mayor Anna Schmidt of Lindenberg, Bavaria, presented Lindenberg's 2025 budget on Monday."
+    doc = clean(page(MENU, "Lindenberg passes its budget", lede, PARAGRAPHS))
+    assert kept(doc) == ["Lindenberg passes its budget", lede, *PARAGRAPHS]
+
+
+def test_leaked_script_is_dropped_even_inside_the_article():
+    script = 'function(e){if(4===this.readyState){_=n(e)-d;var r=0===this.status&&!1!==f.onLine}}'
+    doc = clean(page(PARAGRAPHS[0], script, PARAGRAPHS[1], PARAGRAPHS[2]))
+    assert script not in kept(doc) and kept(doc) == PARAGRAPHS
+
+
+def test_a_page_without_any_paragraph_keeps_its_sentences():
+    doc = clean("The council met on Monday.\n\n* Home\n\nIt approved the budget.")
+    assert "The council met on Monday." in kept(doc) and "It approved the budget." in kept(doc)
+
+
+def test_a_second_run_of_text_nearly_as_rich_is_kept_too():
+    gallery = [f"Bild {n} von 9" for n in range(1, 10)]
+    doc = clean(page(MENU, PARAGRAPHS[0], PARAGRAPHS[1], gallery, PARAGRAPHS[2], FOOTER))
+    assert PARAGRAPHS[2] in kept(doc)
+
+
+def test_cleaning_the_kept_lines_again_changes_nothing():
+    doc = clean(page(MENU, "Council approves the new budget", PARAGRAPHS, FOOTER, MENU))
+    again = clean(doc.cleaned_text())
+    assert again.cleaned_text() == doc.cleaned_text()
+
+
+def test_initial_kinds_follow_length_and_stopwords():
+    settings = Settings()
+    assert initial_kind(Segment_one(PARAGRAPHS[0]), VOCABULARY, settings) == Kind.GOOD
+    assert initial_kind(Segment_one("Impressum"), VOCABULARY, settings) == Kind.SHORT
+    nav = "Politik Wirtschaft Sport Kultur Reisen Auto Digital Wissen Gesundheit Karriere Immobilien"
+    assert initial_kind(Segment_one(nav), VOCABULARY, settings) == Kind.BAD
+
+
+def test_context_turns_short_lines_between_good_ones_good_and_among_bad_ones_bad():
+    g, s, b = Kind.GOOD, Kind.SHORT, Kind.BAD
+    assert revise_by_context([g, s, g]) == [g, g, g]
+    assert revise_by_context([b, s, b]) == [b, b, b]
+
+
+def test_cjk_characters_weigh_as_words():
+    assert text_length("中文") == 6 and text_length("ab") == 2
+
+
+def Segment_one(text: str):  # noqa: N802 - reads as a constructor of one block
+    doc = Document(text)
+    Segment().process(doc)
+    return doc.blocks[0]

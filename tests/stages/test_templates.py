@@ -1,0 +1,46 @@
+"""templates: lines that recur across documents, counted once per document."""
+
+from __future__ import annotations
+
+from cleaner.document import Document
+from cleaner.stages.segment import Segment
+from cleaner.stages.templates import TemplateTable, Templates, template_key
+
+ARTICLE = "The council approved the new budget on Monday after a long debate in the town hall."
+
+
+def apply(table: TemplateTable | None, text: str) -> Document:
+    doc = Document(text, "doc")
+    Segment().process(doc)
+    Templates(table).process(doc)
+    return doc
+
+
+def test_a_line_in_three_documents_is_template():
+    table = TemplateTable.learn([f"Share this\n{n} unique words here" for n in range(3)])
+    doc = apply(table, "Share this\nSomething else entirely")
+    assert [b.text for b in doc.dropped_blocks()] == ["Share this"]
+    assert doc.blocks[0].dropped.category == "template"
+
+
+def test_repeats_inside_one_document_do_not_count():
+    table = TemplateTable.learn(["Share this\nShare this\nShare this\nShare this", "Other page"])
+    assert not table.is_template("Share this")
+
+
+def test_long_lines_are_never_template_even_when_syndicated():
+    table = TemplateTable.learn([ARTICLE] * 5)
+    assert not table.is_template(ARTICLE)
+
+
+def test_two_documents_are_not_enough():
+    table = TemplateTable.learn(["Home\nA", "Home\nB"])
+    assert not table.is_template("Home")
+
+
+def test_without_a_table_nothing_is_dropped():
+    assert apply(None, "Share this").dropped_blocks() == []
+
+
+def test_keys_ignore_case_and_punctuation():
+    assert template_key("Share this:") == template_key("SHARE  this")
