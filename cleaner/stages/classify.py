@@ -31,7 +31,7 @@ class Kind(IntEnum):
 class Settings:
     # Lengths are in characters, CJK counted triple: as jusText, shorter than a sentence is "short".
     length_low: int = 70
-    length_high: int = 200
+    length_high: int = 150  # w3m splits paragraphs at the markup, so lines run shorter than jusText's 200
     # Share of words that are stopwords: running text has many, menus and lists few.
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
