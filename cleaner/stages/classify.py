@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 
 from ..document import Block, Document, Reason
-from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, word_count, words
+from ..features import CACHE_LINES, HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, word_count, words
 from ..stopwords import ALL_LANGUAGES, stopwords
 
 STAGE = "classify"
@@ -35,14 +36,14 @@ class Settings:
     # Share of words that are stopwords: running text has many, menus and lists few.
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
+    # A short line with this share of stopwords reads as a list item or heading of the text.
     short_stopwords: float = 0.15
+    # Weights of the main-body search: near-good text counts half, a label or menu entry costs 20
+    # characters' worth, a bad block at least 50 (jusText's short-line length).
     near_good_weight: float = 0.5
-    second_body_share: float = 0.3  # a second run of text a third as rich as the main one is part of the article
     short_penalty: float = 20
     bad_penalty: float = 50
-    prose_rescue: bool = True
-    keep_body: bool = True
-    strict_outside: bool = True
+    second_body_share: float = 0.3  # a second run of text a third as rich as the main one is part of the article
 
 
 _LIST_MARKER = re.compile(r"^(?:[*+•·o–-]|\d{1,3}[.)])\s")
@@ -50,6 +51,7 @@ _URL = re.compile(r"https?://|www\.\w")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
+@lru_cache(maxsize=CACHE_LINES)  # pure, and asked for every line in every settle round
 def text_length(text: str) -> int:
     """Length in characters, each CJK character counted as three (it carries a word's worth).
 
@@ -59,6 +61,7 @@ def text_length(text: str) -> int:
     return len(text) + 2 * len(_CJK.findall(text))
 
 
+@lru_cache(maxsize=CACHE_LINES)  # pure, and asked for every line in every settle round
 def stopword_density(text: str, vocabulary: frozenset[str]) -> float:
     """Share of the words of `text` in `vocabulary`.
 
@@ -88,7 +91,7 @@ def initial_kind(block: Block, vocabulary: frozenset[str], settings: Settings) -
         return Kind.SHORT
     if density >= settings.stopwords_high:
         return Kind.GOOD if length >= settings.length_high else Kind.NEAR_GOOD
-    if density >= settings.stopwords_low or (settings.prose_rescue and is_prose(text)):
+    if density >= settings.stopwords_low or is_prose(text):
         # Sentences dense in names (a news lede) have few stopwords but are still sentences.
         return Kind.NEAR_GOOD
     return Kind.BAD
@@ -166,13 +169,96 @@ class Classify:
                 inside[index] = True
                 grown_part[index] = index < low
         doc.main_body = (spans[0][0], spans[-1][1]) if spans else None
+        if spans:
+            for index in lede_before(doc.blocks, spans[0][0], vocabulary):
+                grown_part[index] = True
+        keep_outside = fact_sheet_lines(doc.blocks)
+        drop = [False] * len(doc.blocks)
         for index, (block, kind) in enumerate(zip(doc.blocks, kinds, strict=True)):
-            if grown_part[index]:
+            if grown_part[index] or not block.kept:
                 continue
-            if inside[index] and settings.keep_body and block.kept and initial[index] != Kind.BAD:
+            if inside[index] and initial[index] != Kind.BAD:
                 continue
-            if kind == Kind.BAD or (not inside[index] and settings.strict_outside and initial[index] != Kind.GOOD):
+            if kind == Kind.BAD and not (index in keep_outside and initial[index] != Kind.BAD):
+                drop[index] = True
+            elif not inside[index] and initial[index] != Kind.GOOD and index not in keep_outside:
+                drop[index] = True
+        tail_start = spans[-1][1] + 1 if spans else len(doc.blocks)
+        for index in isolated_after(doc.blocks, drop, tail_start):
+            drop[index] = True
+        for index, block in enumerate(doc.blocks):
+            if drop[index]:
                 block.drop(Reason(STAGE, "boilerplate_block" if inside[index] else "outside_main_body", "boilerplate"))
+
+
+LEDE_LOOKBACK = 12  # blocks above the body searched for its first paragraph, past bylines, dates and captions
+LEDE_STOPWORDS = 0.15  # a lede is a sentence, not a list of names
+
+
+def lede_before(blocks: list[Block], start: int, vocabulary: frozenset[str]) -> list[int]:
+    """Prose paragraphs just above the body, cut off from it by a byline, a date or a caption.
+
+    >>> from cleaner.stages.segment import segment_text
+    >>> blocks = segment_text("Berlin, 3. Mai\\nThe council approved the budget on Monday after a long debate.\\nBy Anna Smith\\nBody")
+    >>> lede_before(blocks, 3, stopwords(ALL_LANGUAGES))
+    [1]
+    """
+    found = []
+    for index in range(max(0, start - LEDE_LOOKBACK), start):
+        text = blocks[index].text
+        if blocks[index].kept and is_prose(text) and stopword_density(text, vocabulary) >= LEDE_STOPWORDS:
+            found.append(index)
+    return found
+
+
+_KEY_VALUE = re.compile(r"^(?:[*+o•-]\s+)?[^\W\d_][\w /().-]{1,30}:\s*\S")
+FACT_SHEET_RUN = 3  # three "Key: value" lines close together make a table of facts, not a menu
+FACT_LINE_WORDS = 10
+
+
+def fact_sheet_lines(blocks: list[Block]) -> set[int]:
+    """Groups of three or more "Key: value" lines (specifications, recipe data, contact tables),
+    with at most one other line between two of them.
+
+    Menus have no colons; a fact sheet is content even when it has few stopwords.
+
+    >>> from cleaner.stages.segment import segment_text
+    >>> sorted(fact_sheet_lines(segment_text("Home\\nRebsorte: Zinfandel\\nJahrgang: 2016\\nTrocken\\nAlkohol: 14,5 %\\nKontakt")))
+    [1, 2, 3, 4]
+    >>> fact_sheet_lines(segment_text("Home\\nNews: Sport\\nKontakt"))
+    set()
+    """
+    facts = [
+        index for index, block in enumerate(blocks)
+        if block.kept and word_count(block.text) <= FACT_LINE_WORDS and _KEY_VALUE.match(block.text)
+    ]
+    found: set[int] = set()
+    group: list[int] = []
+    for index in [*facts, None]:
+        if index is not None and (not group or index - group[-1] <= 2):
+            group.append(index)
+            continue
+        if len(group) >= FACT_SHEET_RUN:
+            found.update(range(group[0], group[-1] + 1))
+        group = [index] if index is not None else []
+    return found
+
+
+ISOLATION = 2  # dropped lines on each side that make a kept line after the article a lone box
+
+
+def isolated_after(blocks: list[Block], drop: list[bool], start: int) -> list[int]:
+    """Kept lines after the body standing alone between dropped ones: an "about us" box, a lone teaser."""
+    gone = [not b.kept or d for b, d in zip(blocks, drop, strict=True)]
+    found = []
+    for index in range(max(start, ISOLATION), len(blocks)):
+        if gone[index]:
+            continue
+        before = gone[index - ISOLATION : index]
+        after = gone[index + 1 : index + 1 + ISOLATION]
+        if all(before) and all(after):
+            found.append(index)
+    return found
 
 
 def grow_backwards(blocks: list[Block], low: int) -> int:

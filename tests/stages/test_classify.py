@@ -103,3 +103,35 @@ def Segment_one(text: str):  # noqa: N802 - reads as a constructor of one block
     doc = Document(text)
     Segment().process(doc)
     return doc.blocks[0]
+
+
+def test_a_lede_cut_off_by_a_dateline_and_byline_stays():
+    lede = "The council of the small town met on Monday and approved the budget for the next year."
+    doc = clean(page(MENU, lede, "Berlin, 3. Mai 2024", "By Anna Smith", PARAGRAPHS, FOOTER))
+    assert lede in kept(doc)
+
+
+def test_a_fact_sheet_outside_the_article_stays_but_a_menu_does_not():
+    facts = ["Rebsorte: Zinfandel", "Jahrgang: 2016", "Alkohol: 14,5 %", "Trinktemperatur: 16 Grad"]
+    doc = clean(page(MENU, PARAGRAPHS, facts, FOOTER))
+    assert all(fact in kept(doc) for fact in facts)
+    assert not any(item in kept(doc) for item in MENU + FOOTER)
+
+
+def test_a_lone_box_after_the_article_goes():
+    about = ("Our magazine has been writing about the town and the people who live in it for more than "
+             "twenty years, and it is read by many of the families in the region every single week.")
+    about = "Our magazine has written about this town for twenty years and is read in many homes here."
+    doc = clean(page(PARAGRAPHS, MENU, FOOTER, about, FOOTER))
+    assert about not in kept(doc) and kept(doc) == PARAGRAPHS
+
+
+def test_isolated_after_finds_lone_kept_lines_past_the_body():
+    from cleaner.stages.classify import isolated_after
+    from cleaner.stages.segment import segment_text
+
+    blocks = segment_text("\n".join(["a", "b", "c", "d", "lone", "e", "f"]))
+    drop = [False, False, False, True, False, True, True]  # "d", "e", "f" about to go; "c" dropped earlier
+    blocks[2].dropped = object()  # type: ignore[assignment]
+    assert isolated_after(blocks, drop, start=2) == [4]
+    assert isolated_after(blocks, drop, start=5) == []
