@@ -1,6 +1,9 @@
 """Cheap shape features of a block of text, shared by the structural stages.
 
-Each function is pure and total: any string in, a number or a bool out.
+Each function is pure and total: any string in, a number or a bool out. So
+each is memoised on the text: the contextual stages ask about the same lines
+again in every settle round, and menus and footers recur from page to page.
+The caches are bounded and thread-safe (`functools.lru_cache`).
 """
 
 from __future__ import annotations
@@ -14,10 +17,18 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Sentence-final punctuation in the scripts the corpus has (Latin, Cyrillic, CJK).
 _SENTENCE_END = re.compile(r"[.!?…。！？»\"”)\]]\s*$")
 _ELLIPSIS_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
+_SQUASH = re.compile(r"\W+")
+# The only characters str.lower() maps by context or to two characters: capital sigma (final
+# or not) and dotted capital I ("i" + combining dot, a non-word character). See _lower_is_local.
+_SIGMA, _DOTTED_I = "\u03a3", "\u0130"
 
 PROSE_MIN_WORDS = 8  # shorter than a typical sentence: a label, a heading or a button
 HEADING_MIN_WORDS = 3  # one- and two-word lines are labels ("Video", "Tim Zadorozhnyy"), not titles
 HEADING_MAX_WORDS = 25  # longer than any headline in the dev pages
+# Distinct lines remembered per feature: far more than one page has, so a page's
+# settle rounds always hit, and enough to keep a corpus's recurring lines.
+CACHE_LINES = 1 << 15
+_memo = lru_cache(maxsize=CACHE_LINES)
 
 
 def words(text: str) -> list[str]:
@@ -26,18 +37,48 @@ def words(text: str) -> list[str]:
     >>> words("Don’t stop: 3 more!")
     ['don’t', 'stop', '3', 'more']
     """
-    return [w.lower() for w in _WORD.findall(text)]
+    return list(lower_words(text))
 
 
+@_memo
+def lower_words(text: str) -> tuple[str, ...]:
+    """The words of a text, lower-cased, as a tuple (shared by every caller, so immutable).
+
+    >>> lower_words("Ünter den LINDEN")
+    ('ünter', 'den', 'linden')
+    """
+    if _SIGMA not in text and _DOTTED_I not in text:
+        # Lower-casing then changes each character on its own, never what counts as a word:
+        # one pass over the text gives what lower-casing word by word would.
+        return tuple(_WORD.findall(text.lower()))
+    return tuple(w.lower() for w in _WORD.findall(text))
+
+
+def _lower_is_local(c: str) -> bool:
+    """Whether lower-casing `c` gives one character, of the same kind for the word pattern.
+
+    >>> import sys
+    >>> [c for c in map(chr, range(sys.maxunicode + 1)) if not _lower_is_local(c)] == sorted([_SIGMA, _DOTTED_I])
+    True
+    """
+    lower = c.lower()
+    if lower == c:
+        return True
+    kind = (bool(_WORD.fullmatch(c)), c in "'’")
+    return len(lower) == 1 and c != _SIGMA and kind == (bool(_WORD.fullmatch(lower)), lower in "'’")
+
+
+@_memo
 def word_count(text: str) -> int:
     """Number of words.
 
     >>> word_count("Show More")
     2
     """
-    return len(_WORD.findall(text))
+    return len(lower_words(text))
 
 
+@_memo
 def is_prose(text: str) -> bool:
     """A sentence or more of running text: enough words and sentence punctuation, or very long.
 
@@ -50,6 +91,7 @@ def is_prose(text: str) -> bool:
     return n >= PROSE_MIN_WORDS and (bool(_SENTENCE_END.search(text)) or n >= 2 * HEADING_MAX_WORDS)
 
 
+@_memo
 def is_heading(text: str) -> bool:
     """Headline-shaped: a few words with no sentence-final punctuation.
 
@@ -65,6 +107,7 @@ def is_heading(text: str) -> bool:
     return not _SENTENCE_END.search(stripped) or stripped.endswith(("?", "!"))
 
 
+@_memo
 def ends_truncated(text: str) -> bool:
     """Ends in an ellipsis, the way a teaser cut from a longer article does.
 
@@ -78,6 +121,7 @@ _CODE_CHARS = re.compile(r"[{}()\[\];=<>|\\/_$&+*^~`#@%]")
 CODE_SHARE = 0.06  # prose has under 1% of these characters; minified scripts and CSS have 10-20%
 
 
+@_memo
 def looks_like_code(text: str) -> bool:
     """Script, style or markup that leaked into the text dump.
 
@@ -96,6 +140,7 @@ def _address_words() -> frozenset[str]:
     return frozenset(w for group in table.values() for w in group)
 
 
+@_memo
 def address_count(text: str) -> int:
     """How many words speak to the reader or about the publisher (we, our, you, your, ...).
 
@@ -103,4 +148,17 @@ def address_count(text: str) -> int:
     3
     """
     vocabulary = _address_words()
-    return sum(1 for w in words(text) if w in vocabulary)
+    return sum(1 for w in lower_words(text) if w in vocabulary)
+
+
+def squash(text: str) -> str:
+    """A line as repeat checks compare it: case-folded, each run of non-word characters one space.
+
+    >>> squash("  Share this: ") == squash("share THIS")
+    True
+    """
+    return _SQUASH.sub(" ", text.casefold()).strip()
+
+
+# Memoised for the contextual stages, which ask again in every settle round.
+squash_key = _memo(squash)

@@ -11,8 +11,9 @@ become line anchors.
 
 from __future__ import annotations
 
-import bisect
 import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import re2
 
@@ -85,6 +86,16 @@ def _skip_group(pattern: str, start: int) -> int:
     return index
 
 
+def scan_options() -> re2.Options:
+    """RE2 options for scanning many lines at once."""
+    options = re2.Options()
+    options.max_mem = 64 << 20
+    options.never_nl = True  # so that one match never hides the next line's
+    options.never_capture = True
+    options.log_errors = False
+    return options
+
+
 class LooseScanner:
     """Finds, for each line of a text, which of some patterns may match it.
 
@@ -101,11 +112,7 @@ class LooseScanner:
     __slots__ = ("_fast", "_slow")
 
     def __init__(self, parts: list[tuple[str, bool]]) -> None:
-        options = re2.Options()
-        options.max_mem = 64 << 20
-        options.never_nl = True  # so that one match never hides the next line's
-        options.never_capture = True
-        options.log_errors = False
+        options = scan_options()
         accepted: list[tuple[int, str]] = []
         self._slow: list[tuple[int, re.Pattern[str]]] = []
         for number, (pattern, ignore_case) in enumerate(parts):
@@ -129,11 +136,12 @@ class LooseScanner:
     def matching_lines(self, text: str) -> dict[int, set[int]]:
         """For each 1-based line number where some pattern may match, the indexes of those patterns."""
         found: dict[int, set[int]] = {}
-        starts: list[int] = []
-        for numbers, automaton in self._fast:
-            for hit in automaton.finditer(text):
-                starts = starts or _line_starts(text)
-                found.setdefault(bisect.bisect_right(starts, hit.start()), set()).update(numbers)
+        if self._fast:
+            # Encoded once here: given a str, re2 would encode the whole text again for every automaton.
+            data = text.encode("utf-8")
+            for numbers, automaton in self._fast:
+                for line_number in hit_lines(automaton, data):
+                    found.setdefault(line_number, set()).update(numbers)
         if self._slow:
             for line_number, line in enumerate(text.split("\n"), start=1):
                 for number, regex in self._slow:
@@ -142,5 +150,55 @@ class LooseScanner:
         return found
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0, *(m.end() for m in re.finditer("\n", text))]
+def hit_lines(automaton: re2._Regexp, data: bytes) -> Iterator[int]:
+    """The 1-based numbers of the lines of UTF-8 `data` where the automaton matches, each once, in order.
+
+    A match never spans a newline (`never_nl`), so its start names its line.
+
+    >>> list(hit_lines(re2.compile("(?m)^a|b"), "a\\nbb b\\nc\\nab".encode()))
+    [1, 2, 4]
+    """
+    line, counted, last = 1, 0, 0
+    for hit in automaton.finditer(data):
+        start = hit.start()
+        line += data.count(b"\n", counted, start)
+        counted = start
+        if line != last:
+            yield line
+            last = line
+
+
+def phrase_finder(phrases: Iterable[str], before: str, after: str) -> re2._Regexp:
+    """An automaton over case-folded text for lines that may be one of `phrases` plus decoration.
+
+    `phrases` are case-folded, their words separated by single spaces. The
+    automaton hits every line that, case-folded, is characters of `before`,
+    then a phrase with any whitespace between and around its words, then
+    characters of `after` (it may hit more). Case-folding the text first makes
+    it exact where RE2's own case-insensitivity is not ("STRAẞE" folds to "strasse").
+
+    >>> finder = phrase_finder(["read more", "home"], "*", ".")
+    >>> list(hit_lines(finder, "* Read\\xa0 More...\\nhomeless\\n home".casefold().encode()))
+    [1, 3]
+    """
+    space = "".join(f"\\x{{{ord(c):x}}}" for c in _whitespace()) + r"\p{Z}"
+    words = (phrase.split(" ") for phrase in phrases)
+    core = "|".join(f"[{space}]+".join(re.escape(word) for word in phrase) for phrase in words)
+    around = (_class_chars(before), _class_chars(after))
+    return re2.compile(f"(?m)^[{space}{around[0]}]*(?:{core})[{space}{around[1]}]*$", scan_options())
+
+
+def _class_chars(chars: str) -> str:
+    """Characters spelled out for an RE2 character class."""
+    return "".join(f"\\x{{{ord(c):x}}}" for c in chars)
+
+
+@lru_cache(maxsize=1)
+def _whitespace() -> str:
+    """What str.split() and Python's \\s take for whitespace, "\\n" aside; RE2's \\s is ASCII only.
+
+    >>> "\\xa0" in _whitespace() and "\\u3000" in _whitespace() and "\\n" not in _whitespace()
+    True
+    """
+    # Every whitespace character lies in the Basic Multilingual Plane; \p{Z} also covers any new one.
+    return "".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != "\n")

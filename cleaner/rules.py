@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .prefilter import LooseScanner
+from .prefilter import LooseScanner, hit_lines, phrase_finder
 
 SCOPES = ("line", "paragraph", "region")
 # Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
 _TRAILING = " \t.,;:!?…»›>→|-–—*•·"
 # List bullets as text dumps write them (w3m nests "*", "+", "o"), arrows and separators.
-_BULLETS = re.compile(r"^(?:[\s*•·+\-–—>»›|#.,;:!?…→]|o(?=\s))*")
+_BULLET_CHARS = "*•·+-–—>»›|#.,;:!?…→"
+_BULLETS = re.compile(rf"^(?:[\s{re.escape(_BULLET_CHARS)}]|o(?=\s))*")
 
 
 class RuleError(ValueError):
@@ -132,15 +133,15 @@ class RuleSet:
     """All rules, in a fixed order: by file name, then as written.
 
     Most lines match no rule. `candidate_lines` finds the only lines some rule
-    may match, cheaply: whole-line phrases by a set lookup, whole-line regexes
-    by one anchored attempt per line, search rules by one combined regex over
-    the lines short enough for them (long paragraphs are most of the text and
-    the dearest to scan). `first_match` then tries the rules one by one on
+    may match, cheaply: whole-line phrases by a set lookup on the lines one
+    automaton finds in the case-folded text, the other rules by RE2 automata
+    over the lines short enough for them (long paragraphs are most of the text
+    and the dearest to scan). `first_match` then tries the rules one by one on
     those lines, which keeps "first rule wins" exact.
     """
 
-    __slots__ = ("rules", "_by_phrase", "_phrase_words", "_limited", "_limited_rules", "_limited_words",
-                 "_unlimited", "_unlimited_rules")
+    __slots__ = ("rules", "_by_phrase", "_phrase_words", "_phrase_finder", "_limited", "_limited_rules",
+                 "_limited_words", "_unlimited", "_unlimited_rules")
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
@@ -150,6 +151,9 @@ class RuleSet:
                 for phrase in rule.phrases:
                     self._by_phrase.setdefault(phrase, []).append(index)
         self._phrase_words = max((len(p.split()) for p in self._by_phrase), default=0)
+        # A bullet "o" counts only before whitespace; the finder, being loose, takes it anywhere in front.
+        decoration = _BULLET_CHARS + "o"
+        self._phrase_finder = phrase_finder(self._by_phrase, decoration, _TRAILING) if self._by_phrase else None
         scanned = [i for i, r in enumerate(rules) if not (r.whole and r.phrases)]
         self._limited_rules = [i for i in scanned if rules[i].max_words]
         self._unlimited_rules = [i for i in scanned if not rules[i].max_words]
@@ -178,23 +182,35 @@ class RuleSet:
         >>> sorted(load_rules().candidate_lines("Skip to content\\nxyzzy\\nRead more"))
         [1, 3]
         """
-        found: dict[int, set[int]] = {}
         lines = text.split("\n")
-        short_numbers: list[int] = []
-        for number, line in enumerate(lines, start=1):
-            spaces = line.count(" ")
-            if spaces <= 3 * self._phrase_words:
-                indexes = self._by_phrase.get(phrase_key(line))
-                if indexes:
-                    found[number] = set(indexes)
-            if spaces < self._limited_words:
-                short_numbers.append(number)
+        found = self._phrase_lines(text, lines)
+        limit = self._limited_words
+        short_numbers = [number for number, line in enumerate(lines, start=1) if line.count(" ") < limit]
         if short_numbers:
-            short_text = "\n".join(lines[n - 1] for n in short_numbers)
+            short_text = "\n".join([lines[n - 1] for n in short_numbers])
             for line_index, parts in self._limited.matching_lines(short_text).items():
                 found.setdefault(short_numbers[line_index - 1], set()).update(self._limited_rules[p] for p in parts)
         for number, parts in self._unlimited.matching_lines(text).items():
             found.setdefault(number, set()).update(self._unlimited_rules[p] for p in parts)
+        return found
+
+    def _phrase_lines(self, text: str, lines: list[str]) -> dict[int, set[int]]:
+        """The lines that are a whole-line phrase, with the rules that have it.
+
+        Only the lines the finder hits are looked up: a line it misses has no phrase key in the table.
+        """
+        found: dict[int, set[int]] = {}
+        if self._phrase_finder is None:
+            return found
+        # Case-folding never adds or removes a newline, so the folded text has the same lines.
+        folded = text.casefold().encode("utf-8", "surrogatepass")
+        max_spaces = 3 * self._phrase_words
+        for number in hit_lines(self._phrase_finder, folded):
+            line = lines[number - 1]
+            if line.count(" ") <= max_spaces:
+                indexes = self._by_phrase.get(phrase_key(line))
+                if indexes:
+                    found[number] = set(indexes)
         return found
 
     def categories(self) -> list[str]:

@@ -15,9 +15,12 @@ related-article lists alternate headlines with one-paragraph teasers.
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
 
 from ..document import Block, Document, Reason
-from ..features import HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, word_count
+from ..features import HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, squash_key, word_count
 
 STAGE = "heuristics"
 RESUME_PROSE_BLOCKS = 2  # one paragraph after a marker is a teaser; two in a row are the article
@@ -25,7 +28,6 @@ RESUME_LOOKAHEAD = 8  # blocks scanned for that run, enough to pass a byline and
 ADDRESS_MIN_WORDS = 2  # one "we" is ordinary; two or more at this density is an appeal
 ADDRESS_MIN_SHARE = 0.05
 REPEAT_MIN_WORDS = 3  # shorter repeats ("Share", "Reply") are labels that rules judge
-_SQUASH = re.compile(r"\W+")
 
 
 def is_addressed(text: str) -> bool:
@@ -72,7 +74,7 @@ def drop_repeated_lines(blocks: list[Block]) -> None:
     for block in blocks:
         if not block.kept or word_count(block.text) < REPEAT_MIN_WORDS:
             continue
-        key = _SQUASH.sub(" ", block.text.casefold()).strip()
+        key = squash_key(block.text)
         if key in seen:
             block.drop(Reason(STAGE, "repeated_line", "duplicate"))
         seen.add(key)
@@ -110,6 +112,93 @@ def drop_trailing_headings(blocks: list[Block]) -> None:
         block.drop(Reason(STAGE, "trailing_heading", "related"))
 
 
+ARTICLE_PARAGRAPH_WORDS = 40  # a paragraph this long is the article's; what follows the last one is its tail
+BIO_NAME_DISTANCE = 3  # a bio follows its name line within this many lines
+COMMENT_META_DISTANCE = 15  # a comment heading is followed by its first comment's metadata within this many
+DATED_TEASER_WORDS = (6, 60)  # a line this long that ends in a date is a teaser with its timestamp
+
+
+@lru_cache(maxsize=1)
+def _structure() -> dict[str, re.Pattern[str]]:
+    raw = resources.files("cleaner.wordlists").joinpath("structure.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(raw)
+
+    def any_of(words: list[str], suffix: str = r"\w*") -> str:
+        return "|".join(re.escape(w) + suffix for w in sorted(words, key=len, reverse=True))
+
+    return {
+        "role": re.compile(rf"(?<!\w)(?:{any_of(table['roles'])})", re.IGNORECASE),
+        "opener": re.compile(rf"^(?:{any_of(table['bio_openers'], '')})(?!\w)", re.IGNORECASE),
+        "comments": re.compile(rf"^\W*(?:\d+\s+)?(?:{any_of(table['comment_headings'], '')})(?!\w)", re.IGNORECASE),
+        "meta": re.compile(rf"(?:{any_of(table['comment_meta'], '')})|\bum \d{{1,2}}:\d{{2}}|\bat \d{{1,2}}:\d{{2}}", re.IGNORECASE),
+    }
+
+
+_NAME_LINE = re.compile(r"^(?:(?:Dr|Prof)\.\s+)?[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’.-]+){1,2}$")
+_ENDS_WITH_DATE = re.compile(r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}(?:\s*uhr)?)\s*$", re.IGNORECASE)
+_AGO = re.compile(
+    r"^(?:vor \d+ (?:minuten|stunden|tagen|wochen|monaten)|\d+ (?:minutes|hours|days|weeks|months) ago"
+    r"|il y a \d+ \w+|hace \d+ \w+|\d+ (?:минут|час|дн)\w* назад)\b", re.IGNORECASE)
+
+
+def article_end(blocks: list[Block]) -> int:
+    """Index of the last kept paragraph long enough to be the article's, or -1."""
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.kept and word_count(block.text) >= ARTICLE_PARAGRAPH_WORDS and is_prose(block.text):
+            return index
+    return -1
+
+
+def is_name_line(text: str) -> bool:
+    """Two or three capitalised words and nothing else: a person's name over a bio.
+
+    >>> is_name_line("Anna Smith"), is_name_line("Read more"), is_name_line("The end.")
+    (True, False, False)
+    """
+    return bool(_NAME_LINE.match(text)) and all(word[0].isupper() for word in text.replace("Dr.", "").split())
+
+
+def drop_author_bios(blocks: list[Block]) -> None:
+    """After the article: a paragraph about a person's job, just under their name ("Anna Smith / is a reporter...")."""
+    patterns = _structure()
+    for index in range(article_end(blocks) + 1, len(blocks)):
+        block = blocks[index]
+        if not block.kept or not (patterns["opener"].match(block.text) or patterns["role"].search(block.text)):
+            continue
+        above = blocks[max(0, index - BIO_NAME_DISTANCE) : index]
+        if any(is_name_line(b.text) for b in above):
+            block.drop(Reason(STAGE, "author_bio", "byline"))
+
+
+def drop_comment_section(blocks: list[Block]) -> None:
+    """From a comment heading after the article to the end, when comment metadata follows it."""
+    patterns = _structure()
+    for index in range(article_end(blocks) + 1, len(blocks)):
+        text = blocks[index].text
+        if word_count(text) > 8 or not patterns["comments"].match(text):
+            continue
+        following = blocks[index : index + COMMENT_META_DISTANCE]
+        if any(patterns["meta"].search(b.text) for b in following):
+            for block in blocks[index:]:
+                block.drop(Reason(STAGE, "comment_section", "comments"))
+            return
+
+
+def drop_dated_teasers(blocks: list[Block]) -> None:
+    """A teaser line stamped with its date or age ("... 12.03.2021", "vor 3 Tagen"), with the headline above it."""
+    kept = [b for b in blocks if b.kept]
+    low, high = DATED_TEASER_WORDS
+    for position, block in enumerate(kept):
+        words_in = word_count(block.text)
+        stamped = bool(_ENDS_WITH_DATE.search(block.text)) and low <= words_in <= high
+        if not (stamped or (_AGO.match(block.text) and words_in <= 8)):
+            continue
+        block.drop(Reason(STAGE, "dated_teaser", "related"))
+        if position > 0 and is_heading(kept[position - 1].text):
+            kept[position - 1].drop(Reason(STAGE, "dated_teaser", "related"))
+
+
 class Heuristics:
     name = STAGE
     contextual = True
@@ -117,5 +206,8 @@ class Heuristics:
     def process(self, doc: Document) -> None:
         drop_repeated_lines(doc.blocks)
         drop_truncated_teasers(doc.blocks)
+        drop_dated_teasers(doc.blocks)
         extend_regions(doc)
+        drop_comment_section(doc.blocks)
+        drop_author_bios(doc.blocks)
         drop_trailing_headings(doc.blocks)

@@ -29,11 +29,13 @@ _SUSPICIOUS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uff
 # (\x80-\xbf, or what Windows-1252 shows for one). ftfy's own check is 150 times slower, so it
 # only runs where this cheap one finds something.
 _MOJIBAKE_HINT = re.compile("[\xc2-\xef][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+# A prefilter for _SUSPICIOUS: one character class scans far faster than an alternation, and
+# text without any of these characters (most text) cannot match it.
+_MAYBE_SUSPICIOUS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffdÃÂâÐÑ]")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _HSPACE = re.compile(r"\s+")
-_INNER_SPACE = re.compile(r"[^\S\n]+")
-_EDGE_SPACE = re.compile(r"^ | $", re.MULTILINE)
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+# Line separators other than "\n"; "\r\n" and a lone "\r" are handled before them.
+_OTHER_NEWLINES = "\u2028\u2029\x0b\x0c\x85"
 
 
 REPAIR_ROUNDS = 3  # ftfy may need a second look at what it fixed ("\xa0×\x98" -> "×˜" -> "ט")
@@ -79,13 +81,40 @@ def normalize_text(text: str) -> str:
     'Café au lait\\nx\\ny'
     """
     # Whole-text passes first (C speed); the per-line Python work is left to the rare broken line.
-    text = _INVISIBLE.sub("", _NEWLINES.sub("\n", text))
-    text = _EDGE_SPACE.sub("", _INNER_SPACE.sub(" ", text))
+    text = _INVISIBLE.sub("", unify_newlines(text))
+    # Runs of whitespace become one space and no line starts or ends with one: str.split does
+    # both at C speed, three times faster than two regex passes over text dumps full of indents.
+    text = "\n".join([" ".join(line.split()) for line in text.split("\n")])
     if not unicodedata.is_normalized("NFC", text):
         text = "\n".join(tidy_line(line) for line in text.split("\n"))
-    if _SUSPICIOUS.search(text) or (_MOJIBAKE_HINT.search(text) and is_bad(text)):
+    if is_suspicious(text) or (_MOJIBAKE_HINT.search(text) and is_bad(text)):
         text = "\n".join(repair_line(line) for line in text.split("\n"))
     return text
+
+
+def unify_newlines(text: str) -> str:
+    """Every line break as "\\n": "\\r\\n", a lone "\\r" and the Unicode separators.
+
+    str.replace finds nothing in most text at memchr speed, where a regex would try every position.
+
+    >>> unify_newlines("a\\r\\nb\\rc\\u2028d\\r\\r\\n")
+    'a\\nb\\nc\\nd\\n\\n'
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for separator in _OTHER_NEWLINES:
+        if separator in text:
+            text = text.replace(separator, "\n")
+    return text
+
+
+def is_suspicious(text: str) -> bool:
+    """Whether the text has a control character, a surrogate, a replacement character or a mojibake pair.
+
+    >>> is_suspicious("bâtiment"), is_suspicious("CafÃ©"), is_suspicious("Itâ€™s")
+    (False, True, True)
+    """
+    return bool(_MAYBE_SUSPICIOUS.search(text) and _SUSPICIOUS.search(text))
 
 
 class Normalize:

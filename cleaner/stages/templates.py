@@ -9,17 +9,16 @@ template. The table is learned from the corpus in a first pass
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..document import Document, Reason
+from ..features import squash
 from .normalize import normalize_text
 
 MIN_DOCUMENTS = 3  # two pages may quote the same line; three sharing it is a template
 MAX_WORDS = 12  # longer lines are sentences: syndicated text is for dedup, not for this stage
-_SQUASH = re.compile(r"\W+")
 
 
 def template_key(line: str) -> str:
@@ -28,7 +27,7 @@ def template_key(line: str) -> str:
     >>> template_key("  Share this: ") == template_key("share THIS")
     True
     """
-    return _SQUASH.sub(" ", line.casefold()).strip()
+    return squash(line)
 
 
 @dataclass
@@ -76,6 +75,7 @@ class Templates:
     def process(self, doc: Document) -> None:
         if self.table is None or not self.table.documents:
             return
+        reason = Reason(self.name, "recurring_line", "template")  # immutable, so one serves every block
         for block in doc.blocks:
             if block.kept and self.table.is_template(block.text):
-                block.drop(Reason(self.name, "recurring_line", "template"))
+                block.drop(reason)

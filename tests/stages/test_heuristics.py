@@ -154,3 +154,39 @@ def test_a_later_marker_takes_over_the_region():
     doc = process(text, {"Dear readers,": DONATION, "Read more": related})
     assert reasons(doc)["Monthly"] == "heuristics/related.list-heading [related]"
     assert kept(doc) == [P1]
+
+
+LONG = ("The council approved the new budget on Monday after a long debate that went on for most of the "
+        "evening, and the mayor said that the money would be spent on roads, on two new schools and on a "
+        "library for the north of the town, which has waited for one for many years now.")
+
+
+def test_an_author_bio_under_a_name_after_the_article_goes():
+    bio = "is a reporter for the Daily Example, covering city hall and the courts since 2015."
+    doc = process("\n".join([LONG, "Anna Smith", bio]))
+    assert reasons(doc) == {bio: "heuristics/author_bio [byline]"}
+    assert "Anna Smith" in kept(doc)
+
+
+def test_a_job_word_inside_the_article_is_not_a_bio():
+    line = "Anna Smith"
+    quote = "The reporter asked the mayor whether the schools would open before the winter came."
+    doc = process("\n".join([line, quote, LONG]))
+    assert quote in kept(doc)
+
+
+def test_a_comment_section_after_the_article_goes_to_the_end():
+    doc = process("\n".join([LONG, "3 Kommentare", "Peter sagt:", "Great article, thanks!", "Reply"]))
+    assert kept(doc) == [LONG]
+    assert set(reasons(doc).values()) == {"heuristics/comment_section [comments]"}
+
+
+def test_a_comments_heading_without_comment_metadata_stays():
+    doc = process("\n".join([LONG, "Comments", "Nothing here yet."]))
+    assert "Comments" in kept(doc)
+
+
+def test_a_teaser_stamped_with_its_date_goes_with_its_headline():
+    doc = process("\n".join([LONG, "Budget talks resume next week", "The council will meet again to vote 12.03.2021"]))
+    assert kept(doc) == [LONG]
+    assert set(reasons(doc).values()) == {"heuristics/dated_teaser [related]"}
