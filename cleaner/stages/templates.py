@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..document import Document, Reason
+from ..document import Block, Document, Reason
+from ..features import is_prose
 from ..features import squash
 from .normalize import normalize_text
 
@@ -76,6 +77,15 @@ class Templates:
         if self.table is None or not self.table.documents:
             return
         reason = Reason(self.name, "recurring_line", "template")  # immutable, so one serves every block
-        for block in doc.blocks:
-            if block.kept and self.table.is_template(block.text):
+        blocks = doc.blocks
+        for index, block in enumerate(blocks):
+            if block.kept and self.table.is_template(block.text) and not between_prose(blocks, index):
                 block.drop(reason)
+
+
+def between_prose(blocks: list[Block], index: int) -> bool:
+    """Whether the nearest kept lines on both sides are sentences: then a recurring line ("Fazit",
+    "Conclusion") is the article's own subheading, not the site's template."""
+    before = next((b for b in reversed(blocks[max(0, index - 2) : index]) if b.kept), None)
+    after = next((b for b in blocks[index + 1 : index + 3] if b.kept), None)
+    return before is not None and after is not None and is_prose(before.text) and is_prose(after.text)

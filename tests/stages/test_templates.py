@@ -44,3 +44,10 @@ def test_without_a_table_nothing_is_dropped():
 
 def test_keys_ignore_case_and_punctuation():
     assert template_key("Share this:") == template_key("SHARE  this")
+
+
+def test_a_recurring_subheading_between_paragraphs_stays():
+    table = TemplateTable.learn([f"Fazit\nPage {n}" for n in range(4)])
+    doc = apply(table, f"{ARTICLE}\nFazit\n{ARTICLE.replace('Monday', 'Tuesday')}\nFazit")
+    assert [b.text for b in doc.kept_blocks()].count("Fazit") == 1
+    assert doc.blocks[1].kept and not doc.blocks[3].kept
