@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from importlib import resources
+from typing import TypeVar
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Sentence-final punctuation in the scripts the corpus has (Latin, Cyrillic, CJK).
@@ -25,10 +27,36 @@ _SIGMA, _DOTTED_I = "\u03a3", "\u0130"
 PROSE_MIN_WORDS = 8  # shorter than a typical sentence: a label, a heading or a button
 HEADING_MIN_WORDS = 3  # one- and two-word lines are labels ("Video", "Tim Zadorozhnyy"), not titles
 HEADING_MAX_WORDS = 25  # longer than any headline in the dev pages
-# Distinct lines remembered per feature: far more than one page has, so a page's
-# settle rounds always hit, and enough to keep a corpus's recurring lines.
-CACHE_LINES = 1 << 15
-_memo = lru_cache(maxsize=CACHE_LINES)
+# Distinct lines remembered per feature: far more than one page has, so a page's settle
+# rounds always hit. Longer lines than CACHE_MAX_CHARS (none in the dev pages) are computed
+# afresh, so that the caches hold at most a few megabytes whatever the input.
+CACHE_LINES = 1 << 13
+CACHE_MAX_CHARS = 2000
+
+_Feature = TypeVar("_Feature", bound=Callable[..., object])
+
+
+def memo(function: _Feature) -> _Feature:
+    """Memoise a pure function whose first argument is a line of text (bounded and thread-safe).
+
+    >>> double = memo(lambda text: text * 2)
+    >>> double("ab"), double("ab"), double.cache_info().hits
+    ('abab', 'abab', 1)
+    """
+    cached = lru_cache(maxsize=CACHE_LINES)(function)
+
+    @wraps(function)
+    def call(text: str, *args: object) -> object:
+        if len(text) > CACHE_MAX_CHARS:
+            return function(text, *args)
+        return cached(text, *args)
+
+    call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return call  # type: ignore[return-value]
+
+
+_memo = memo
 
 
 def words(text: str) -> list[str]:

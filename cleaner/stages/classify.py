@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import lru_cache
 
 from ..document import Block, Document, Reason
-from ..features import CACHE_LINES, HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, word_count, words
+from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, memo, word_count, words
 from ..stopwords import ALL_LANGUAGES, stopwords
 
 STAGE = "classify"
@@ -51,7 +50,7 @@ _URL = re.compile(r"https?://|www\.\w")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
-@lru_cache(maxsize=CACHE_LINES)  # pure, and asked for every line in every settle round
+@memo  # pure, and asked for every line in every settle round
 def text_length(text: str) -> int:
     """Length in characters, each CJK character counted as three (it carries a word's worth).
 
@@ -61,7 +60,7 @@ def text_length(text: str) -> int:
     return len(text) + 2 * len(_CJK.findall(text))
 
 
-@lru_cache(maxsize=CACHE_LINES)  # pure, and asked for every line in every settle round
+@memo  # pure, and asked for every line in every settle round
 def stopword_density(text: str, vocabulary: frozenset[str]) -> float:
     """Share of the words of `text` in `vocabulary`.
 

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..document import Block, Document, Reason
-from ..features import is_prose
-from ..features import squash
+from ..features import is_prose, squash
 from .normalize import normalize_text
 
 MIN_DOCUMENTS = 3  # two pages may quote the same line; three sharing it is a template
