@@ -96,24 +96,39 @@ def initial_kind(block: Block, vocabulary: frozenset[str], settings: Settings) -
     return Kind.BAD
 
 
-def _neighbour(kinds: list[Kind], index: int, step: int, ignore: tuple[Kind, ...]) -> Kind:
-    index += step
-    while 0 <= index < len(kinds):
-        if kinds[index] not in ignore:
-            return kinds[index]
-        index += step
-    return Kind.BAD
+def _nearest(kinds: list[Kind], skip: Kind) -> tuple[list[Kind], list[Kind]]:
+    """For each position, the nearest kind before and after it that is not `skip` (BAD past the edges).
+
+    One pass each way, so long runs of short lines cost no more than short ones.
+
+    >>> g, s, b = Kind.GOOD, Kind.SHORT, Kind.BAD
+    >>> _nearest([g, s, s, b], s) == ([b, g, g, g], [b, b, b, b])
+    True
+    """
+    before: list[Kind] = []
+    last = Kind.BAD
+    for kind in kinds:
+        before.append(last)
+        if kind != skip:
+            last = kind
+    after: list[Kind] = []
+    last = Kind.BAD
+    for kind in reversed(kinds):
+        after.append(last)
+        if kind != skip:
+            last = kind
+    after.reverse()
+    return before, after
 
 
 def revise_by_context(kinds: list[Kind]) -> list[Kind]:
     """jusText's context pass: short and near-good lines take their class from their neighbours."""
     revised = list(kinds)
+    before_all, after_all = _nearest(kinds, Kind.SHORT)
     for index, kind in enumerate(kinds):
         if kind != Kind.SHORT:
             continue
-        before = _neighbour(kinds, index, -1, (Kind.SHORT,))
-        after = _neighbour(kinds, index, 1, (Kind.SHORT,))
-        pair = {before, after}
+        pair = {before_all[index], after_all[index]}
         if pair == {Kind.GOOD}:
             revised[index] = Kind.GOOD
         elif pair == {Kind.BAD} or pair == {Kind.BAD, Kind.NEAR_GOOD}:
@@ -123,12 +138,10 @@ def revise_by_context(kinds: list[Kind]) -> list[Kind]:
         else:
             revised[index] = Kind.NEAR_GOOD
     final = list(revised)
+    before_all, after_all = _nearest(revised, Kind.NEAR_GOOD)
     for index, kind in enumerate(revised):
-        if kind != Kind.NEAR_GOOD:
-            continue
-        before = _neighbour(revised, index, -1, (Kind.NEAR_GOOD,))
-        after = _neighbour(revised, index, 1, (Kind.NEAR_GOOD,))
-        final[index] = Kind.BAD if before == after == Kind.BAD else Kind.GOOD
+        if kind == Kind.NEAR_GOOD:
+            final[index] = Kind.BAD if before_all[index] == after_all[index] == Kind.BAD else Kind.GOOD
     return final
 
 
