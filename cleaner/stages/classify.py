@@ -42,7 +42,7 @@ class Settings:
     near_good_weight: float = 0.5
     short_penalty: float = 20
     bad_penalty: float = 50
-    second_body_share: float = 0.3  # a second run of text a third as rich as the main one is part of the article
+    second_body_share: float = 0.15  # a second run of text a sixth as rich as the main one is part of the article
 
 
 _LIST_MARKER = re.compile(r"^(?:[*+•·o–-]|\d{1,3}[.)])\s")
@@ -293,12 +293,20 @@ def grow_backwards(blocks: list[Block], low: int) -> int:
     return low
 
 
+# Page furniture an article never runs through: a line a rule of these categories dropped ends any body.
+# (Navigation and UI labels do turn up inside articles: a "Video" label, a gallery counter.)
+FURNITURE = frozenset({"related", "comments", "newsletter", "donation", "social", "footer", "cookie", "account"})
+FURNITURE_PENALTY = 1e9
+
+
 def block_scores(blocks: list[Block], kinds: list[Kind], vocabulary: frozenset[str], settings: Settings) -> list[float]:
     """Each block's weight for the main body: good text counts for, boilerplate against."""
     scores = []
     for block, kind in zip(blocks, kinds, strict=True):
         length = text_length(block.text)
-        if kind == Kind.GOOD:
+        if block.dropped is not None and block.dropped.category in FURNITURE:
+            score = -FURNITURE_PENALTY
+        elif kind == Kind.GOOD:
             score = float(length)
         elif kind == Kind.NEAR_GOOD:
             score = length * settings.near_good_weight

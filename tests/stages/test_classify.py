@@ -135,3 +135,14 @@ def test_isolated_after_finds_lone_kept_lines_past_the_body():
     blocks[2].dropped = object()  # type: ignore[assignment]
     assert isolated_after(blocks, drop, start=2) == [4]
     assert isolated_after(blocks, drop, start=5) == []
+
+
+def test_a_widget_line_a_rule_dropped_ends_the_body():
+    from cleaner.document import Reason
+
+    teaser = "Another story tells how the neighbouring town spent all of its own budget on a new bridge over the river last summer."
+    doc = Document(page(PARAGRAPHS, "Related articles", teaser), "doc")
+    Segment().process(doc)
+    doc.blocks[3].drop(Reason("patterns", "related.list-heading", "related"))
+    Pipeline([Classify()]).run(doc)
+    assert teaser not in kept(doc) and kept(doc) == PARAGRAPHS
