@@ -103,11 +103,17 @@ def extend_regions(doc: Document) -> None:
 
 
 def drop_trailing_headings(blocks: list[Block]) -> None:
-    """Drop headlines after the last kept paragraph: with no article under them they are teasers."""
+    """Drop headlines after the last kept paragraph that stand right above page chrome a rule removed:
+    with no article under them they are teasers. A closing subheading of the article itself, with
+    nothing or only unjudged lines after it, stays."""
+    chrome_follows = False
     for block in reversed(blocks):
         if not block.kept:
+            chrome_follows = True
             continue
         if not is_heading(block.text):
+            return
+        if not chrome_follows:
             return
         block.drop(Reason(STAGE, "trailing_heading", "related"))
 

@@ -125,10 +125,16 @@ def test_mid_article_marker_drops_only_itself_when_prose_resumes_right_after():
     assert list(reasons(doc)) == [promo]
 
 
-def test_trailing_headings_after_the_last_paragraph_are_dropped():
-    doc = process(paragraphs(P1, P2, "Five Things To Know About The Vote", "Another Headline About Local Politics"))
+def test_trailing_headings_above_removed_chrome_are_dropped():
+    text = paragraphs(P1, P2, "Five Things To Know About The Vote", "Another Headline About Local Politics", "Related")
+    doc = process(text, {"Related": Reason("patterns", "related.list-heading", "related")})
     assert kept(doc) == [P1, P2]
-    assert set(reasons(doc).values()) == {"heuristics/trailing_heading [related]"}
+    assert reasons(doc)["Five Things To Know About The Vote"] == "heuristics/trailing_heading [related]"
+
+
+def test_a_closing_subheading_with_nothing_after_it_stays():
+    doc = process(paragraphs(P1, P2, "Five Things To Know About The Vote"))
+    assert kept(doc) == [P1, P2, "Five Things To Know About The Vote"]
 
 
 def test_a_headline_followed_by_prose_is_not_trailing():
