@@ -70,7 +70,8 @@ def test_full_pipeline_on_a_made_up_page():
     assert labels["Skip to content"] == "patterns/navigation.skip-link [navigation]"
     assert labels["3 min read"] == "patterns/ui.reading-time [ui]"
     assert labels["Every Friday"] == "heuristics/newsletter.signup [newsletter]"
-    assert labels["Storm Closes Schools Across The Region"].startswith("heuristics/")
+    assert labels["Read more"] == "patterns/related.more-link [related]"
+    assert labels["Storm Closes Schools Across The Region"] == "classify/outside_main_body [boilerplate]"
     assert doc.language == "und"  # detector "none"
 
 
