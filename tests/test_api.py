@@ -5,11 +5,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from texts import P1, P2, P3
 
 import cleaner
 from cleaner import Cleaner, Config, RemovedBlock, Result
-
-from texts import P1, P2, P3
 
 GERMAN = (
     "Der Stadtrat hat am Montag nach einer langen Debatte den neuen Haushalt beschlossen, und die"

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from texts import P1, P2, P3
 
 P4 = (

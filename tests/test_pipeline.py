@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 
+from texts import P1, P2, P3
+
 from cleaner.config import Config
 from cleaner.document import Document
 from cleaner.pipeline import Pipeline, Stats, build_stages, make_detector
 from cleaner.rules import load_rules
-
-from texts import P1, P2, P3
-
 
 
 @functools.cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cleaner.document import Document
 from cleaner.stages.segment import Segment
-from cleaner.stages.templates import TemplateTable, Templates, template_key
+from cleaner.stages.templates import Templates, TemplateTable, template_key
 
 ARTICLE = "The council approved the new budget on Monday after a long debate in the town hall."
 
