@@ -38,7 +38,7 @@ def make_cleaner(config_path: Path | None, patterns: Path | None, detector: str 
 
 
 def common_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
-    function = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    function = click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
                             help="A pyproject.toml whose [tool.cleaner] sets options.  [default: ./pyproject.toml]")(function)
     function = click.option("--patterns", type=click.Path(file_okay=False, exists=True, path_type=Path),
                             help="A folder of *.toml rules to use instead of the shipped ones.")(function)
@@ -137,6 +137,8 @@ def explain(file: str, color: bool | None, config_path: Path | None, patterns: P
             language_detector: str | None) -> None:
     """Show every line of FILE, kept or dropped, with the stage, rule and category that dropped it."""
     cleaner = make_cleaner(config_path, patterns, language_detector)
+    if Path(file).is_dir():
+        fail(f"{file}: is a folder; explain takes one file")
     outcome = next(clean_files(cleaner, find_inputs([file])))
     if outcome.error:
         fail(outcome.error)

@@ -64,8 +64,12 @@ class Config:
         if unknown:
             raise ConfigError(f"{path}: unknown [tool.cleaner] key(s): {', '.join(unknown)}")
         if "stages" in table:
+            if not isinstance(table["stages"], list) or not all(isinstance(s, str) for s in table["stages"]):
+                raise ConfigError(f"{path}: [tool.cleaner] stages must be a list of stage names")
             table["stages"] = tuple(table["stages"])
         if "patterns_dir" in table:
+            if not isinstance(table["patterns_dir"], str):
+                raise ConfigError(f"{path}: [tool.cleaner] patterns_dir must be a path string")
             table["patterns_dir"] = (path.parent / table["patterns_dir"]).resolve()
         try:
             return cls(**table)

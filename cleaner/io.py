@@ -39,6 +39,17 @@ def find_inputs(paths: list[str], exclude: Path | None = None) -> Iterator[Input
     output folder) is skipped, so outputs are never read back as inputs.
     """
     skip = exclude.resolve() if exclude is not None else None
+    seen: set[Path] = set()
+    for item in _walk(paths, skip):
+        # A file named twice (or inside two named folders) is cleaned once: a second pass would
+        # read its own output, or dedup it against itself.
+        key = item.path if str(item.path) == STDIN else item.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            yield item
+
+
+def _walk(paths: list[str], skip: Path | None) -> Iterator[InputFile]:
     for given in paths:
         root = Path(given)
         if given == STDIN:
@@ -93,6 +104,7 @@ def write_atomic(path: Path, text: str) -> None:
     The temporary file sits in the same folder (same file system), is flushed to
     disk, then renamed over the target; on any error it is removed.
     """
+    path = path.resolve()  # rewriting a symlinked file must change the file, not replace the link
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -53,6 +53,10 @@ class Pipeline:
     cleaning the output again must change nothing. So after the first pass the
     contextual stages run again on the kept lines alone, exactly as a second
     run would see them, until a round drops nothing more.
+
+    Stages marked `runs_last` (language, dedup) run after settling, on the lines
+    that will really be written: dedup must never take as "first copy" a line
+    that settling drops afterwards.
     """
 
     def __init__(self, stages: list[Stage]) -> None:
@@ -61,8 +65,12 @@ class Pipeline:
 
     def run(self, doc: Document) -> Document:
         for stage in self.stages:
-            stage.process(doc)
+            if not getattr(stage, "runs_last", False):
+                stage.process(doc)
         self.settle(doc)
+        for stage in self.stages:
+            if getattr(stage, "runs_last", False):
+                stage.process(doc)
         return doc
 
     def settle(self, doc: Document) -> None:

@@ -411,3 +411,24 @@ def test_script_version_and_help(cleaner_exe, tmp_path):
     assert version.returncode == 0 and version.stdout.decode().strip() == f"cleaner, version {cleaner.__version__}"
     helped = run_exe(cleaner_exe, "--help", cwd=tmp_path)
     assert helped.returncode == 0 and b"clean" in helped.stdout and b"check" in helped.stdout
+
+
+def test_a_file_named_twice_is_cleaned_once_and_not_against_itself(tmp_path):
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+
+    page = tmp_path / "dup.txt"
+    page.write_text("\n\n".join([P1, P2, P3]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["clean", "--in-place", "--language-detector", "none", str(page), str(page)])
+    assert result.exit_code in (0, 1)
+    assert all(p in page.read_text(encoding="utf-8") for p in (P1, P2, P3))
+
+
+def test_explain_refuses_a_folder_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+
+    result = CliRunner().invoke(main, ["explain", str(tmp_path)])
+    assert result.exit_code == 1 and "is a folder" in result.output and "Traceback" not in result.output

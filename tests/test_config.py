@@ -56,3 +56,14 @@ def test_overrides_ignore_unset_values():
     assert changed.language_detector == "langdetect" and changed.patterns_dir is None
     assert changed.dedup_min_words == 4
     assert base.language_detector == "py3langid"  # the original is unchanged
+
+
+def test_stages_of_the_wrong_type_name_the_file(tmp_path):
+    import pytest
+
+    from cleaner.config import Config, ConfigError
+
+    project = tmp_path / "pyproject.toml"
+    project.write_text('[tool.cleaner]\nstages = "segment"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="pyproject.toml"):
+        Config.from_pyproject(project)

@@ -128,3 +128,14 @@ def test_write_atomic_leaves_the_old_content_when_writing_fails(tmp_path):
         write_atomic(target, 12345)  # type: ignore[arg-type]  # not text: the write fails midway
     assert target.read_text() == "old content"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def test_writing_through_a_symlink_changes_the_file_and_keeps_the_link(tmp_path):
+    from cleaner.io import write_atomic
+
+    target = tmp_path / "real.txt"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    write_atomic(link, "new")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"

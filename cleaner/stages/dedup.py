@@ -27,6 +27,7 @@ def block_key(text: str) -> bytes:
 
 class ExactDedup:
     name = "dedup"
+    runs_last = True  # only a line that is written may count as the first copy
 
     def __init__(self, min_words: int = DEDUP_MIN_WORDS) -> None:
         self.min_words = min_words

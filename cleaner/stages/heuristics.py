@@ -193,7 +193,7 @@ def drop_comment_section(blocks: list[Block]) -> None:
 
 def drop_dated_teasers(blocks: list[Block]) -> None:
     """A teaser line stamped with its date or age ("... 12.03.2021", "vor 3 Tagen"), with the headline above it."""
-    kept = [b for b in blocks if b.kept]
+    kept = [b for b in blocks[article_end(blocks) + 1 :] if b.kept]
     low, high = DATED_TEASER_WORDS
     for position, block in enumerate(kept):
         words_in = word_count(block.text)

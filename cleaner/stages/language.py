@@ -71,6 +71,7 @@ def sample_text(doc: Document) -> str:
 
 class Language:
     name = "language"
+    runs_last = True  # named from the text that is written
 
     def __init__(self, detector: Detector | None) -> None:
         self.detector = detector

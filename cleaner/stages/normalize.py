@@ -32,7 +32,8 @@ _MOJIBAKE_HINT = re.compile("[\xc2-\xef][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹
 # A prefilter for _SUSPICIOUS: one character class scans far faster than an alternation, and
 # text without any of these characters (most text) cannot match it.
 _MAYBE_SUSPICIOUS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffdÃÂâÐÑ]")
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Zero-width space, word joiner, stray BOM, soft hyphen. Not ZWNJ/ZWJ: Persian words and emoji need them.
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
 _HSPACE = re.compile(r"\s+")
 # Line separators other than "\n"; "\r\n" and a lone "\r" are handled before them.
 _OTHER_NEWLINES = "\u2028\u2029\x0b\x0c\x85"

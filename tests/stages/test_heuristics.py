@@ -196,3 +196,9 @@ def test_a_teaser_stamped_with_its_date_goes_with_its_headline():
     doc = process("\n".join([LONG, "Budget talks resume next week", "The council will meet again to vote 12.03.2021"]))
     assert kept(doc) == [LONG]
     assert set(reasons(doc).values()) == {"heuristics/dated_teaser [related]"}
+
+
+def test_a_time_inside_the_article_is_not_a_dated_teaser():
+    line = "Kickoff in Munich is scheduled for Saturday evening at 18:30"
+    doc = process("\n".join(["Derby Preview For The Weekend", line, LONG]))
+    assert line in kept(doc) and "Derby Preview For The Weekend" in kept(doc)

@@ -106,3 +106,8 @@ def test_repair_never_merges_lines(text):
     out = normalize_text(text)
     assert out.count("\n") == text.count("\n")
     assert out.split("\n")[-1] == text.split("\n")[-1]
+
+
+def test_joiners_inside_words_are_kept():
+    persian = "می\u200cخواهم"
+    assert normalize_text(persian) == persian
