@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .stages.dedup import DEDUP_MIN_WORDS
+
 # The stages run, in order. `dedup` is corpus-wide: it keeps the first copy of a block.
 DEFAULT_STAGES = ("normalize", "segment", "patterns", "templates", "heuristics", "classify", "language", "dedup")
 KNOWN_STAGES = frozenset(DEFAULT_STAGES)
@@ -29,7 +31,7 @@ class Config:
     # py3langid: deterministic and ~20x faster than langdetect, which remains selectable.
     language_detector: str = "py3langid"
     # Blocks shorter than this are left to the rules: short lines repeat by nature.
-    dedup_min_words: int = 6
+    dedup_min_words: int = DEDUP_MIN_WORDS
     # JSONL records: the field holding the text and the one naming the record.
     text_field: str = "text"
     id_field: str = "id"

@@ -7,12 +7,11 @@ owns its table of seen blocks, so one instance serves exactly one run.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from ..document import Document, Reason
+from ..features import squash
 
 DEDUP_MIN_WORDS = 6  # shorter lines repeat by nature ("Read more", a city name); rules judge those
-_SQUASH = re.compile(r"\W+")
 
 
 def block_key(text: str) -> bytes:
@@ -21,8 +20,7 @@ def block_key(text: str) -> bytes:
     >>> block_key("Hello,  World!") == block_key("hello world")
     True
     """
-    squashed = _SQUASH.sub(" ", text.casefold()).strip()
-    return hashlib.blake2b(squashed.encode("utf-8"), digest_size=16).digest()
+    return hashlib.blake2b(squash(text).encode("utf-8"), digest_size=16).digest()
 
 
 class ExactDedup:
