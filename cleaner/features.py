@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
-from functools import lru_cache, wraps
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
 
@@ -28,12 +28,14 @@ PROSE_MIN_WORDS = 8  # shorter than a typical sentence: a label, a heading or a 
 HEADING_MIN_WORDS = 3  # one- and two-word lines are labels ("Video", "Tim Zadorozhnyy"), not titles
 HEADING_MAX_WORDS = 25  # longer than any headline in the dev pages
 # Distinct lines remembered per feature: far more than one page has, so a page's settle
-# rounds always hit. Longer lines than CACHE_MAX_CHARS (none in the dev pages) are computed
-# afresh, so that the caches hold at most a few megabytes whatever the input.
+# rounds always hit. The caches call straight into C (a Python wrapper cost more than the
+# features themselves); `release_long_lines` empties them after a document with lines over
+# CACHE_MAX_CHARS, so that they hold at most a few megabytes whatever the input.
 CACHE_LINES = 1 << 13
 CACHE_MAX_CHARS = 2000
 
 _Feature = TypeVar("_Feature", bound=Callable[..., object])
+_CACHES: list = []
 
 
 def memo(function: _Feature) -> _Feature:
@@ -44,16 +46,20 @@ def memo(function: _Feature) -> _Feature:
     ('abab', 'abab', 1)
     """
     cached = lru_cache(maxsize=CACHE_LINES)(function)
+    _CACHES.append(cached)
+    return cached  # type: ignore[return-value]
 
-    @wraps(function)
-    def call(text: str, *args: object) -> object:
-        if len(text) > CACHE_MAX_CHARS:
-            return function(text, *args)
-        return cached(text, *args)
 
-    call.cache_info = cached.cache_info  # type: ignore[attr-defined]
-    call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-    return call  # type: ignore[return-value]
+def release_long_lines(lines: Iterable[str]) -> None:
+    """Empty the feature caches if any of `lines` is longer than CACHE_MAX_CHARS.
+
+    >>> _ = word_count("x" * (CACHE_MAX_CHARS + 1))
+    >>> release_long_lines(["x" * (CACHE_MAX_CHARS + 1)]); word_count.cache_info().currsize
+    0
+    """
+    if any(len(line) > CACHE_MAX_CHARS for line in lines):
+        for cached in _CACHES:
+            cached.cache_clear()
 
 
 _memo = memo

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .document import Document
+from .features import CACHE_MAX_CHARS, release_long_lines
 from .rules import RuleSet
 from .stages import Stage
 from .stages.classify import Classify
@@ -71,6 +72,8 @@ class Pipeline:
         for stage in self.stages:
             if getattr(stage, "runs_last", False):
                 stage.process(doc)
+        if len(doc.text) > CACHE_MAX_CHARS:
+            release_long_lines(block.text for block in doc.blocks)
         return doc
 
     def settle(self, doc: Document) -> None:

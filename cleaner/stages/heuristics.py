@@ -165,22 +165,27 @@ def is_name_line(text: str) -> bool:
     return bool(_NAME_LINE.match(text)) and all(word[0].isupper() for word in text.replace("Dr.", "").split())
 
 
-def drop_author_bios(blocks: list[Block]) -> None:
-    """After the article: a paragraph about a person's job, just under their name ("Anna Smith / is a reporter...")."""
+def drop_author_bios(blocks: list[Block], end: int) -> None:
+    """After the article (which ends at block `end`): a paragraph about a person's job, just under
+    their name ("Anna Smith / is a reporter...")."""
     patterns = _structure()
-    for index in range(article_end(blocks) + 1, len(blocks)):
+    last_name = -BIO_NAME_DISTANCE - 1
+    for index in range(max(0, end + 1 - BIO_NAME_DISTANCE), len(blocks)):
         block = blocks[index]
-        if not block.kept or not (patterns["opener"].match(block.text) or patterns["role"].search(block.text)):
-            continue
-        above = blocks[max(0, index - BIO_NAME_DISTANCE) : index]
-        if any(is_name_line(b.text) for b in above):
+        # Name lines are rare and cheap to spot; the job-word patterns are long alternations.
+        if index > end and index - last_name <= BIO_NAME_DISTANCE and block.kept and (
+            patterns["opener"].match(block.text) or patterns["role"].search(block.text)
+        ):
             block.drop(Reason(STAGE, "author_bio", "byline"))
+        if is_name_line(block.text):
+            last_name = index
 
 
-def drop_comment_section(blocks: list[Block]) -> None:
-    """From a comment heading after the article to the end, when comment metadata follows it."""
+def drop_comment_section(blocks: list[Block], end: int) -> None:
+    """From a comment heading after the article (which ends at block `end`) to the last block,
+    when comment metadata follows it."""
     patterns = _structure()
-    for index in range(article_end(blocks) + 1, len(blocks)):
+    for index in range(end + 1, len(blocks)):
         text = blocks[index].text
         if word_count(text) > 8 or not patterns["comments"].match(text):
             continue
@@ -217,6 +222,8 @@ class Heuristics:
         drop_truncated_teasers(doc.blocks)
         drop_dated_teasers(doc.blocks)
         extend_regions(doc)
-        drop_comment_section(doc.blocks)
-        drop_author_bios(doc.blocks)
+        # Both drop only after the article's end, so they leave it where it is.
+        end = article_end(doc.blocks)
+        drop_comment_section(doc.blocks, end)
+        drop_author_bios(doc.blocks, end)
         drop_trailing_headings(doc.blocks)

@@ -12,7 +12,7 @@ from typing import Protocol
 from ..document import Document
 from ..features import looks_like_code, word_count
 
-SAMPLE_CHARS = 1000  # measured: the same label as 2,000 characters on 303 of the 304 dev pages, at half the cost
+SAMPLE_CHARS = 500  # measured: the same label as 1,000 and 2,000 characters on the dev pages, at less cost
 MIN_CHARS = 50  # shorter text is noise to every detector ("Hello" comes out as Finnish)
 UNDETERMINED = "und"  # ISO 639 code for "could not tell"
 
