@@ -1,0 +1,209 @@
+"""Fast MinHash signatures of word shingles, computed for a whole batch of paragraphs with numpy.
+
+Why not datasketch's `MinHash.update`: it hashes one shingle at a time in
+Python (about 1 MB/s). Here a batch of paragraphs becomes one array of code
+points; words, their hashes, the shingles and the signatures are all array
+operations, with no Python loop over words (see benchmarks/dedup_speed.py).
+
+The signature is one-permutation hashing (Li, Owen and Zhang 2012): each
+shingle's 64-bit hash picks one of `num_perm` bins by its top bits and offers
+its low 32 bits to that bin's minimum, so a shingle costs a few operations
+instead of one per permutation. Bins left empty (short paragraphs) are filled
+by optimal densification (Shrivastava 2017): an empty bin copies the first
+non-empty bin of its own fixed probe sequence, which keeps the chance that two
+paragraphs agree in a bin equal to their Jaccard similarity. datasketch stays
+the reference: tests check that both agree on the similarity they estimate.
+
+Everything here is deterministic (no process-seeded hashing), so signatures can
+be persisted and compared across runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EMPTY = np.uint32(0xFFFFFFFF)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_CHAR_BASE = np.uint64(0x100000001B3)  # FNV's prime: odd, so powers never collapse to zero
+_BATCH_CHARS = 1 << 21  # characters hashed in one go: the temporaries stay within a few tens of megabytes
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a bijection on uint64 that spreads every input bit over the output.
+
+    >>> int(mix64(np.array([1], dtype=np.uint64))[0]) == int(mix64(np.array([1], dtype=np.uint64))[0])
+    True
+    >>> len(set(mix64(np.arange(1000, dtype=np.uint64)).tolist()))
+    1000
+    """
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * _M1
+        x = x ^ (x >> np.uint64(27))
+        x = x * _M2
+        return x ^ (x >> np.uint64(31))
+
+
+def _fold_table() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane: its lower-case form plus one, or 0 for a non-word character.
+
+    Word characters are letters and digits (`\\w` without `_`), as `cleaner.features.squash` splits.
+    The last entry stands for every astral code point (CJK extensions, historic scripts), a word character.
+    """
+    table = np.zeros(0x10001, dtype=np.uint32)
+    for c in range(0x10000):
+        ch = chr(c)
+        if ch.isalnum() and not 0xD800 <= c < 0xE000:
+            lower = ch.lower()
+            table[c] = (ord(lower) if len(lower) == 1 else c) + 1
+    table[0x10000] = 0x10001
+    return table
+
+
+_FOLD = _fold_table()
+_powers: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
+
+
+def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """base**i and base**-i modulo 2**64 for i < n (cached, grown by doubling)."""
+    if _powers[0].size < n:
+        size = max(n, 2 * _powers[0].size, 1 << 16)
+        inverse = pow(int(_CHAR_BASE), -1, 1 << 64)
+        with np.errstate(over="ignore"):
+            _powers[0] = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, _CHAR_BASE, dtype=np.uint64))])
+            _powers[1] = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, np.uint64(inverse), dtype=np.uint64))])
+    return _powers[0], _powers[1]
+
+
+def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the lower-cased words of each text, and the index of the text each word is in.
+
+    A word is a run of letters and digits, as `cleaner.features.squash` splits. The texts
+    must not contain NUL, which separates them here.
+
+    >>> h, owner = word_hashes(["Hello, world", "WORLD hello!"])
+    >>> owner.tolist(), bool(h[0] == h[3]), bool(h[1] == h[2]), bool(h[0] == h[1])
+    ([0, 0, 1, 1], True, True, False)
+    """
+    if not texts:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer("\0".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    folded = _FOLD[np.minimum(codes, 0x10000)]
+    astral = codes > 0xFFFF
+    if astral.any():
+        folded[astral] = codes[astral] + 1
+    is_word = folded != 0
+    edges = np.flatnonzero(np.diff(is_word, prepend=False, append=False))
+    starts, ends = edges[0::2], edges[1::2]  # each word is codes[start:end]
+    if starts.size == 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    # A polynomial hash of every prefix; a word's hash is the difference of two, shifted back to its start.
+    power, inverse = _power_tables(codes.size + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(codes.size + 1, dtype=np.uint64)
+        np.cumsum(folded * power[: codes.size], out=prefix[1:])
+        hashes = mix64((prefix[ends] - prefix[starts]) * inverse[starts])
+    owner = np.searchsorted(np.flatnonzero(codes == 0), starts)
+    return hashes, owner
+
+
+def shingle_hashes(texts: list[str], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the runs of `size` consecutive words inside each text, and the text each comes from.
+
+    A text with fewer words than `size` gives one shingle of all its words, so no text is empty.
+
+    >>> h, owner = shingle_hashes(["a b c d", "b c d", "x"], 3)
+    >>> owner.tolist(), bool(h[1] == h[2])
+    ([0, 0, 1, 2], True)
+    """
+    words, owner = word_hashes(texts)
+    if size == 1 or words.size == 0:
+        return words, owner
+    n = words.size
+    with np.errstate(over="ignore"):
+        combined = words.copy()
+        for k in range(1, size):  # combined[j] covers words j .. j+k
+            shifted = np.zeros(n, dtype=np.uint64)
+            shifted[: n - k] = words[k:]
+            combined = mix64(combined * _GOLDEN + shifted)
+    last = np.arange(n) + size - 1
+    full = last < n
+    full[full] = owner[last[full]] == owner[full]
+    # Texts too short for one full shingle: their first word stands in for all of them.
+    counts = np.bincount(owner, minlength=len(texts))
+    firsts = np.cumsum(counts) - counts
+    short = np.flatnonzero((counts > 0) & (counts < size))
+    for text in short:  # rare: near-dup paragraphs are far longer than a shingle
+        first, count = firsts[text], counts[text]
+        h = words[first]
+        with np.errstate(over="ignore"):
+            for w in words[first + 1 : first + count]:
+                h = mix64(np.array([h * _GOLDEN + w], dtype=np.uint64))[0]
+        combined[first] = h
+        full[first] = True
+    return combined[full], owner[full]
+
+
+def signatures(texts: list[str], size: int = 3, num_perm: int = 64) -> np.ndarray:
+    """One-permutation MinHash signatures (uint32, one row of `num_perm` per text), densified.
+
+    `num_perm` must be a power of two up to 1024. Equal shingle sets give equal rows; the share of equal
+    positions in two rows estimates the Jaccard similarity of their shingle sets.
+
+    >>> sig = signatures(["the cat sat on the mat today", "The cat sat on the mat, today!", "stocks fell sharply"])
+    >>> sig.shape, bool((sig[0] == sig[1]).all()), float((sig[0] == sig[2]).mean()) < 0.3
+    ((3, 64), True, True)
+    """
+    if num_perm & (num_perm - 1) or not 1 < num_perm <= 1024:
+        raise ValueError(f"num_perm must be a power of two, not {num_perm}")
+    if sum(map(len, texts)) > _BATCH_CHARS and len(texts) > 1:  # bounded temporaries (16 bytes a character)
+        half = len(texts) // 2
+        return np.concatenate([signatures(texts[:half], size, num_perm), signatures(texts[half:], size, num_perm)])
+    hashes, owner = shingle_hashes(texts, size)
+    bits = np.uint64(64 - num_perm.bit_length() + 1)
+    bins = (hashes >> bits).astype(np.int64) if num_perm > 1 else np.zeros(hashes.size, dtype=np.int64)
+    values = (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    values = np.minimum(values, EMPTY - np.uint32(1))  # EMPTY marks a bin no shingle reached
+    sig = np.full(len(texts) * num_perm, EMPTY, dtype=np.uint32)
+    np.minimum.at(sig, owner * num_perm + bins, values)
+    sig = sig.reshape(len(texts), num_perm)
+    return densify(sig)
+
+
+def densify(sig: np.ndarray) -> np.ndarray:
+    """Fill each empty bin from the nearest non-empty bin, to its left or right by a fixed coin per bin.
+
+    The improved densification of Shrivastava and Li (2014): the direction is the same for
+    every row, and a value borrowed from `d` bins away is shifted by `d`, so two rows agree in
+    a filled bin about as often as their shingle sets overlap. Rows with no shingle stay empty.
+
+    >>> s = np.full((1, 8), EMPTY, dtype=np.uint32); s[0, 3] = 7
+    >>> bool((densify(s) != EMPTY).all()), int(densify(s)[0, 3])
+    (True, 7)
+    """
+    rows, num_perm = sig.shape
+    empty = sig == EMPTY
+    if not empty.any():
+        return sig
+    column = np.arange(num_perm, dtype=np.int16)  # small indices: the scans below move a quarter of the bytes
+    big = np.int16(4 * num_perm)
+    # Circularly: the first filled bin at or after each bin, and the last at or before it.
+    ahead = np.concatenate([np.where(empty, big, column), np.where(empty, big, column + num_perm)], axis=1)
+    right = np.minimum.accumulate(ahead[:, ::-1], axis=1)[:, ::-1][:, :num_perm]
+    behind = np.concatenate([np.where(empty, -big, column - num_perm), np.where(empty, -big, column)], axis=1)
+    left = np.maximum.accumulate(behind, axis=1)[:, num_perm:]
+    go_right = _DIRECTIONS.get(num_perm)
+    if go_right is None:
+        go_right = _DIRECTIONS.setdefault(num_perm, (mix64(np.arange(num_perm, dtype=np.uint64) + _GOLDEN) & np.uint64(1)) == 1)
+    source = np.where(go_right, right, left)
+    # Dense over every bin (cheaper than picking out the empty ones); rows with no shingle stay empty.
+    source = np.where(empty.all(axis=1)[:, None], column, source)
+    distance = np.abs(source.astype(np.int32) - column).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        borrowed = np.take_along_axis(sig, (source % np.int16(num_perm)).astype(np.intp), axis=1) + distance * np.uint32(0x9E3779B9)
+    return np.where(empty & (borrowed != EMPTY), np.minimum(borrowed, EMPTY - np.uint32(1)), sig)
+
+
+_DIRECTIONS: dict[int, np.ndarray] = {}
