@@ -14,6 +14,7 @@ from .config import Config
 from .document import Document
 from .pipeline import Pipeline, build_stages, make_detector
 from .rules import load_rules
+from .stages.html import with_html
 from .stages.templates import TemplateTable
 
 
@@ -65,8 +66,11 @@ class Cleaner:
         self.detector = make_detector(self.config)
 
     def pipeline(self, templates: TemplateTable | None = None) -> Pipeline:
-        """A pipeline with fresh stages: one per run, so runs never share dedup state."""
-        return Pipeline(build_stages(self.config, self.rules, self.detector, templates))
+        """A pipeline with fresh stages: one per run, so runs never share dedup state.
+
+        The html steps do nothing to text documents, so one pipeline (and one dedup table) serves pages and text.
+        """
+        return Pipeline(with_html(build_stages(self.config, self.rules, self.detector, templates)))
 
     def learn_templates(self, texts: Iterable[str]) -> TemplateTable:
         """Count the lines that recur across documents: a first pass over the corpus for `clean_many`."""

@@ -40,6 +40,8 @@ class Block:
     paragraph: int  # index of the blank-line separated paragraph holding this block
     blank_before: bool  # a blank line separates this block from the previous one
     dropped: Reason | None = None
+    # What the markup said about the line (an `html.Hints`), for a block read from an HTML page.
+    hints: object | None = None
 
     @property
     def kept(self) -> bool:
@@ -71,6 +73,10 @@ class Document:
     region_starts: list[tuple[int, Reason]] = field(default_factory=list)
     # First and last block index of the article's main body, once the classifier found it.
     main_body: tuple[int, int] | None = None
+    # "html" for a page still to be read into lines by the html stage; "text" for everything else.
+    format: str = "text"
+    # For a page read from HTML: the markup hints of each line of `text` (None for a blank line), by line - 1.
+    line_hints: list = field(default_factory=list)
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]

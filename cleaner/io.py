@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
 STDIN = "-"
 
 
@@ -23,11 +25,29 @@ class InputFile:
     """A file to clean and where its output goes, relative to the output folder."""
 
     path: Path
-    relative: Path
+    relative: Path  # where the output goes: an HTML page NAME.html is cleaned into NAME.txt
 
     @property
     def name(self) -> str:
         return self.relative.as_posix()
+
+    @property
+    def is_html(self) -> bool:
+        """Whether the file is an HTML page (by its suffix), read with `decode_html` and parsed.
+
+        >>> InputFile(Path("a/Page.HTM"), Path("Page.txt")).is_html
+        True
+        """
+        return self.path.suffix.lower() in HTML_SUFFIXES
+
+
+def output_path(path: Path) -> Path:
+    """The output's relative path for an input's: a page's text goes beside it as .txt.
+
+    >>> output_path(Path("news/page.html")).as_posix(), output_path(Path("a.txt")).as_posix()
+    ('news/page.txt', 'a.txt')
+    """
+    return path.with_suffix(".txt") if path.suffix.lower() in HTML_SUFFIXES else path
 
 
 def find_inputs(paths: list[str], exclude: Path | None = None) -> Iterator[InputFile]:
@@ -61,12 +81,12 @@ def _walk(paths: list[str], skip: Path | None) -> Iterator[InputFile]:
                     d for d in dirnames if not d.startswith(".") and (Path(dirpath) / d).resolve() != skip
                 )
                 for filename in filenames:
-                    if filename.endswith(TEXT_SUFFIXES) and not filename.startswith("."):
+                    if filename.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES) and not filename.startswith("."):
                         path = Path(dirpath) / filename
-                        found.append(InputFile(path, path.relative_to(root)))
+                        found.append(InputFile(path, output_path(path.relative_to(root))))
             yield from sorted(found, key=lambda f: f.relative.as_posix())
         else:
-            yield InputFile(root, Path(root.name))
+            yield InputFile(root, output_path(Path(root.name)))
 
 
 def decode(data: bytes, name: str) -> str:
@@ -89,13 +109,93 @@ def decode(data: bytes, name: str) -> str:
         raise InputError(f"{name}:{line}: not valid UTF-8 (byte {exc.start})") from None
 
 
-def read_text(path: Path) -> str:
-    """Read and decode one input file (`-` is standard input); failures become a one-line InputError."""
+def read_bytes(path: Path) -> bytes:
+    """The bytes of one input file (`-` is standard input); failures become a one-line InputError."""
     try:
-        data = sys.stdin.buffer.read() if str(path) == STDIN else path.read_bytes()
+        return sys.stdin.buffer.read() if str(path) == STDIN else path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return decode(data, str(path))
+
+
+def read_text(path: Path) -> str:
+    """Read and decode one input text file (`-` is standard input); failures become a one-line InputError."""
+    return decode(read_bytes(path), str(path))
+
+
+# A charset declared in the first bytes of a page: <meta charset=...> or http-equiv's content="...; charset=...".
+_DECLARED = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{2,40})""", re.IGNORECASE)
+PRESCAN_BYTES = 4096  # browsers look no further (the HTML standard says 1,024; pages put long heads first)
+# Labels whose bytes browsers decode with a superset codec (the WHATWG Encoding Standard's mapping).
+_SUPERSETS = {
+    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252",
+    "iso-8859-9": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874", "shift_jis": "cp932", "shift-jis": "cp932",
+    "sjis": "cp932", "x-sjis": "cp932", "gb2312": "gb18030", "gbk": "gb18030", "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949", "big5": "big5hkscs", "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",
+}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The codec a page's <meta> names, mapped as browsers map it; None if none is named or known.
+
+    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">')
+    'cp932'
+    >>> declared_charset(b"<meta charset='utf-8'>"), declared_charset(b"<meta charset=klingon>")
+    ('utf-8', None)
+    """
+    found = _DECLARED.search(data[:PRESCAN_BYTES])
+    if found is None:
+        return None
+    label = found.group(1).decode("ascii").lower()
+    label = _SUPERSETS.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, name: str) -> str:
+    """A page's bytes to text: the charset of a BOM, else of its <meta>, else UTF-8, else detected.
+
+    Valid UTF-8 with non-ASCII bytes wins over a declared single-byte charset: such
+    bytes are almost never meant as Latin-1, and pages often declare one thing
+    and are served as the other.
+
+    >>> decode_html("<meta charset=windows-1251><p>Привет".encode("cp1251"), "a.html")
+    '<meta charset=windows-1251><p>Привет'
+    >>> decode_html("<meta charset=iso-8859-1><p>Grüße".encode("utf-8"), "a.html")
+    '<meta charset=iso-8859-1><p>Grüße'
+    """
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary file (NUL bytes), not HTML")
+    declared = declared_charset(data)
+    if declared != "utf-8" and not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass  # declared wrongly: detect instead
+    return data.decode(detect_charset(data) or declared or "cp1252", errors="replace")
+
+
+def detect_charset(data: bytes) -> str | None:
+    """The most likely codec of undeclared, non-UTF-8 bytes (charset-normalizer), or None.
+
+    >>> detect_charset("これは日本語の文章です。文字コードを推測します。".encode("shift_jis"))
+    'cp932'
+    """
+    from charset_normalizer import from_bytes  # only pages that neither declare nor are UTF-8 need it
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    return codecs.lookup(_SUPERSETS.get(best.encoding, best.encoding)).name
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -15,7 +15,8 @@ from tqdm import tqdm
 
 from ..api import Cleaner
 from ..document import Document
-from ..io import STDIN, InputError, InputFile, read_text
+from ..html import read_page
+from ..io import STDIN, InputError, InputFile, decode_html, read_bytes, read_text
 from ..stages.templates import TemplateTable
 
 
@@ -39,9 +40,20 @@ def learn_templates(cleaner: Cleaner, files: list[InputFile]) -> TemplateTable |
 
 def _read_or_none(item: InputFile) -> str | None:
     try:
-        return read_text(item.path)
+        document = read_document(item)
     except InputError:
         return None  # reported by the second pass
+    except Exception:  # noqa: BLE001 - a page the parser chokes on is reported by the second pass
+        return None
+    # A page's lines as the text stages will see them: templates are lines that recur across documents.
+    return read_page(document.text).text() if document.format == "html" else document.text
+
+
+def read_document(item: InputFile) -> Document:
+    """The file as a document: text decoded as text, a page decoded with its charset and left for the html stage."""
+    if item.is_html:
+        return Document(decode_html(read_bytes(item.path), str(item.path)), item.name, format="html")
+    return Document(read_text(item.path), item.name)
 
 
 def clean_files(cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False) -> Iterator[FileOutcome]:
@@ -54,13 +66,17 @@ def clean_files(cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool
     bar = tqdm(files, desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     for item in bar:
         try:
-            text = read_text(item.path)
+            doc = read_document(item)
         except InputError as exc:
             yield FileOutcome(item, None, str(exc))
             continue
+        size = len(doc.text.encode("utf-8"))  # before the html stage replaces a page by its lines
         try:
-            doc = pipeline.run(Document(text, item.name))
+            doc = pipeline.run(doc)
+        except RecursionError:
+            yield FileOutcome(item, None, f"{item.path}: too deeply nested to clean")
+            continue
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             yield FileOutcome(item, None, f"{item.path}: internal error while cleaning: {type(exc).__name__}: {exc}")
             continue
-        yield FileOutcome(item, doc, None, len(text.encode("utf-8")))
+        yield FileOutcome(item, doc, None, size)

@@ -1,0 +1,226 @@
+"""The DOM as lines: one per paragraph, heading, list item or table cell, as a text-mode browser dumps it.
+
+The text stages were built on such dumps (w3m: one block per line, blank lines
+around paragraphs, "* " before list items), so the page is turned into the
+same shape and every line keeps `Hints` about the markup it came from.
+
+The walk is iterative (a 100,000-level page must not hit Python's recursion
+limit) and visits each node once; subtrees that never hold text (scripts,
+styles, forms' selects, SVG) are removed beforehand by the parser, in C.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from .markup import Mark
+
+# Elements that start and end a line: a new block in a text dump.
+LINE_TAGS = frozenset(
+    "div li dt dd tr td th caption section article main nav aside footer header figcaption summary legend "
+    "option center address details fieldset form dialog menu body".split()
+)
+# Elements set apart by a blank line, like w3m's paragraphs.
+PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 ul ol dl table blockquote pre figure hr".split())
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+BULLETS = ("* ", "+ ", "o ")
+PROSE_MIN_LENGTH = 100  # shorter lines are labels, teasers and menu entries rather than running text
+PROSE_MAX_LINKS = 0.3  # a line mostly made of links is navigation, however long
+PROSE_SHARE = 0.2  # a box with this share of the page's prose holds the article  # w3m's bullets for nesting levels 1, 2, 3 and deeper
+
+
+@dataclass(slots=True)
+class Hints:
+    """What the markup says about one line.
+
+    `path` is the tag path down to the line's block element (the last six
+    levels), `link_density` the share of its characters inside links, `marks`
+    the markup evidence of its ancestors as `Mark`s, innermost last.
+    """
+
+    tag: str
+    path: str
+    link_density: float
+    marks: tuple[Mark, ...] = ()
+
+    @property
+    def mark(self) -> Mark | None:
+        """The innermost markup evidence, the most specific (a newsletter box inside a footer is newsletter)."""
+        return self.marks[-1] if self.marks else None
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the dump: its text, whether a blank line precedes it, its hints."""
+
+    text: str
+    blank_before: bool
+    hints: Hints
+
+
+class _Frame:
+    """An element being walked: what it changes while its subtree is open."""
+
+    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose")
+
+    def __init__(self, node: LexborNode, tag: str, block: bool, mark: object | None, link: bool, list_kind: str) -> None:
+        self.node = node
+        self.tag = tag
+        self.block = block
+        self.mark = mark
+        self.link = link
+        self.list_kind = list_kind  # "ul" or "ol" for a list, else ""
+        self.counter = 0
+        self.prose = 0  # characters of prose lines inside, for a marked element (see `prose_length`)
+
+
+class LineWriter:
+    """Collects text pieces into lines, breaking where the block structure says."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.pieces: list[str] = []
+        self.link_chars = 0
+        self.blank = False
+        self.prefix = ""
+        self.prose = 0
+
+    def text(self, text: str, in_link: bool) -> None:
+        if self.prefix and text.strip():
+            self.pieces.append(self.prefix)
+            self.prefix = ""
+        self.pieces.append(text)
+        if in_link:
+            self.link_chars += len(text.strip())
+
+    def flush(self, frames: list[_Frame], marks: list[_Frame]) -> None:
+        """End the current line (if it holds any text) with the context of the open elements."""
+        if self.pieces:
+            text = " ".join("".join(self.pieces).split())
+            if text:
+                # Bullets count as text for length but never as link text.
+                density = min(1.0, self.link_chars / len(text))
+                path = ">".join(f.tag for f in frames[-6:])
+                tag = next((f.tag for f in reversed(frames) if f.block), "body")
+                self.lines.append(Line(text, self.blank, Hints(tag, path, density, tuple(marks))))
+                self.blank = False
+                prose = prose_length(text, density)
+                if prose:
+                    self.prose += prose
+                    for frame in marks:
+                        frame.prose += prose
+            self.pieces = []
+        self.link_chars = 0
+
+    def paragraph_break(self) -> None:
+        if self.lines:
+            self.blank = True
+
+
+def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
+    """Walk the tree under `root` once, in document order, and return its lines.
+
+    `marks_by_node` maps an element's `mem_id` to the markup evidence on it
+    (see `markup.find_marks`); it applies to every line inside that element.
+
+    >>> from selectolax.lexbor import LexborHTMLParser
+    >>> tree = LexborHTMLParser("<p>One <a href=x>two</a></p><ul><li>Three<li>Four</ul><div>Five<br>Six</div>")
+    >>> [(l.text, l.blank_before, l.hints.tag, round(l.hints.link_density, 2)) for l in dom_lines(tree.body, {})]
+    [('One two', False, 'p', 0.43), ('* Three', True, 'li', 0.0), ('* Four', False, 'li', 0.0), ('Five', True, 'div', 0.0), \
+('Six', False, 'div', 0.0)]
+    """
+    out = LineWriter()
+    frames: list[_Frame] = []
+    marks: list[_Frame] = []  # the open elements that carry a mark
+    links = 0
+    lists: list[_Frame] = []
+    node = root.child
+    while node is not None:
+        tag = node.tag
+        if tag == "-text":
+            out.text(node.text_content or "", links > 0)
+        elif tag and tag[0] != "-":  # comments and other non-element nodes hold no text
+            if tag == "br":
+                out.flush(frames, marks)
+            else:
+                block = tag in LINE_TAGS or tag in PARAGRAPH_TAGS
+                if block:
+                    out.flush(frames, marks)
+                    if tag in PARAGRAPH_TAGS:
+                        out.paragraph_break()
+                mark = marks_by_node.get(node.mem_id) if marks_by_node else None
+                frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "")
+                if tag == "li" and lists:
+                    owner = lists[-1]
+                    owner.counter += 1
+                    out.prefix = f"{owner.counter}. " if owner.list_kind == "ol" else BULLETS[min(len(lists), 3) - 1]
+                child = node.child
+                if child is not None:
+                    frames.append(frame)
+                    if mark is not None:
+                        marks.append(frame)
+                    links += frame.link
+                    if frame.list_kind:
+                        lists.append(frame)
+                    node = child
+                    continue
+                if block:
+                    _close(out, frames, marks, frame)
+        # Next node: the sibling, or the sibling of the nearest open ancestor that has one.
+        while True:
+            following = node.next
+            if following is not None:
+                node = following
+                break
+            if not frames:
+                node = None
+                break
+            frame = frames[-1]
+            if frame.block:
+                out.flush(frames, marks)
+            frames.pop()
+            if frame.mark is not None:
+                marks.pop()
+            links -= frame.link
+            if frame.list_kind:
+                lists.pop()
+            if frame.tag in PARAGRAPH_TAGS:
+                out.paragraph_break()
+            elif frame.tag == "li":
+                out.prefix = ""  # an item without text must not lend its bullet to the next line
+            node = frame.node
+    out.flush(frames, marks)
+    return resolve_marks(out.lines, out.prose)
+
+
+def prose_length(text: str, link_density: float) -> int:
+    """The line's length if it reads like running text (long, few links), else 0.
+
+    >>> prose_length("word " * 30, 0.0), prose_length("word " * 30, 0.5), prose_length("Home", 0.0)
+    (149, 0, 0)
+    """
+    return len(text) if len(text) >= PROSE_MIN_LENGTH and link_density < PROSE_MAX_LINKS else 0
+
+
+def resolve_marks(lines: list[Line], page_prose: int) -> list[Line]:
+    """Turn each line's marked ancestors into the marks that stand.
+
+    A box holding a good share of the page's prose is the article, whatever its
+    class says ("entry share", "post tag-news", "widget-area" around the text);
+    only rules that are furniture by nature (see `Mark.strong`) hold regardless.
+    """
+    limit = PROSE_SHARE * page_prose
+    for line in lines:
+        frames = line.hints.marks
+        if frames:
+            line.hints.marks = tuple(f.mark for f in frames if f.mark.strong or f.prose <= limit)
+    return lines
+
+
+def _close(out: LineWriter, frames: list[_Frame], marks: list[_Frame], frame: _Frame) -> None:
+    """An empty block element: ends the line before it, and a paragraph leaves a blank after it."""
+    out.flush(frames, marks)
+    if frame.tag in PARAGRAPH_TAGS:
+        out.paragraph_break()

@@ -1,0 +1,124 @@
+"""Markup evidence: elements whose tag, role or class and id words say "page furniture".
+
+Found before the walk with CSS selectors (matched by the parser, in C), then
+confirmed in Python on the few candidates: class and id values are split into
+words ("post-relatedItems" -> post, related, items) so that "nav" never fires
+inside "canvas". Whether a mark stands is settled after the walk (`lines.resolve_marks`): a
+box that holds much of the page's prose is the article, whatever its classes
+say, since wrappers named "entry share" or "post tag-news" hold articles too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """Markup evidence on an element: the rule id and the category of what it holds.
+
+    >>> Mark("html.nav", "navigation").rule
+    'html.nav'
+    """
+
+    rule: str
+    category: str
+    # Furniture by nature, whatever it holds: a comment thread is prose too, and so is a related-article teaser.
+    strong: bool = False
+
+
+# Elements and roles that are furniture by definition (HTML5 sectioning and ARIA landmarks).
+STRUCTURE: dict[str, Mark] = {
+    "nav": Mark("html.nav", "navigation"),
+    "[role=navigation]": Mark("html.role-navigation", "navigation"),
+    "[role=menubar]": Mark("html.role-menu", "navigation"),
+    "[role=menu]": Mark("html.role-menu", "navigation"),
+    "aside": Mark("html.aside", "sidebar"),
+    "[role=complementary]": Mark("html.role-complementary", "sidebar"),
+    "footer": Mark("html.footer", "footer"),
+    "[role=contentinfo]": Mark("html.role-contentinfo", "footer"),
+    "form": Mark("html.form", "form"),
+    "[role=search]": Mark("html.role-search", "navigation"),
+    "[role=dialog]": Mark("html.role-dialog", "promo"),
+    "[aria-hidden=true]": Mark("html.aria-hidden", "hidden"),
+    "[hidden]": Mark("html.hidden", "hidden"),
+    "button": Mark("html.button", "ui"),
+    "select": Mark("html.select", "ui"),
+    "noscript": Mark("html.noscript", "ui"),
+}
+
+# Words in class and id values, grouped by what the box they name holds.
+CLASS_WORDS: dict[str, tuple[str, ...]] = {
+    "navigation": ("nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager"),
+    "newsletter": ("newsletter", "subscribe", "subscription", "signup"),
+    "donation": ("donate", "donation", "donations"),
+    "related": ("related", "recommended", "recommendations"),
+    "byline": ("byline", "author"),
+    "social": ("share", "sharing", "social", "sharebar", "shariff"),
+    "promo": ("promo", "advert", "advertisement", "sponsored"),
+    "comments": ("comment", "comments", "disqus"),
+    "cookie": ("cookie", "cookies", "consent", "gdpr"),
+    "footer": ("footer",),
+    "sidebar": ("sidebar", "widget"),
+    "tags": ("tag", "tags", "taglist"),
+}
+if not all(CLASS_WORDS.values()):  # an empty group would silently match nothing
+    raise ValueError("every CLASS_WORDS group needs at least one word")
+_CATEGORY_OF = {word: category for category, group in CLASS_WORDS.items() for word in group}
+_CLASS_SELECTOR = ",".join(f"[class*={w}],[id*={w}]" for w in sorted({w for g in CLASS_WORDS.values() for w in g}))
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Elements whose class words are not evidence: the page, and the article itself.
+NEVER_MARKED = frozenset({"html", "body", "main", "article"})
+
+
+def class_words(value: str) -> list[str]:
+    """The words of a class or id value, camel case split, lower-cased.
+
+    >>> class_words("post-relatedItems nav_bar2")
+    ['post', 'related', 'items', 'nav', 'bar', '2']
+    """
+    return [w.lower() for w in _WORD.findall(value)]
+
+
+def class_mark(node: LexborNode) -> Mark | None:
+    """The mark a node's class and id words give, if any; the first matching word decides.
+
+    >>> from selectolax.lexbor import LexborHTMLParser
+    >>> class_mark(LexborHTMLParser('<div class="box newsletter-signup">x</div>').css_first("div"))
+    Mark(rule='html.class-newsletter', category='newsletter')
+    >>> class_mark(LexborHTMLParser('<div class="canvas">x</div>').css_first("div")) is None
+    True
+    """
+    attributes = node.attributes
+    for value in (attributes.get("id"), attributes.get("class")):
+        if not value:
+            continue
+        for word in class_words(value):
+            category = _CATEGORY_OF.get(word)
+            if category is not None:
+                return Mark(f"html.class-{word}", category)
+    return None
+
+
+def find_marks(root: LexborNode) -> dict[int, Mark]:
+    """Marks by element `mem_id`, for the elements under `root` that markup shows to be furniture.
+
+    >>> from selectolax.lexbor import LexborHTMLParser
+    >>> body = LexborHTMLParser("<nav>Home</nav><p>A long enough article text.</p><div class=share>Tweet</div>").body
+    >>> sorted(m.rule for m in find_marks(body).values())
+    ['html.class-share', 'html.nav']
+    """
+    found: dict[int, tuple[LexborNode, Mark]] = {}
+    for selector, mark in STRUCTURE.items():
+        for node in root.css(selector):
+            found.setdefault(node.mem_id, (node, mark))
+    for node in root.css(_CLASS_SELECTOR):
+        if node.tag in NEVER_MARKED or node.mem_id in found:
+            continue
+        mark = class_mark(node)
+        if mark is not None:
+            found[node.mem_id] = (node, mark)
+    return {key: mark for key, (_, mark) in found.items()}
