@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .stages.dedup import DEDUP_MIN_WORDS
+from .stages.dedup import DEDUP_MIN_WORDS, NEAR_MIN_WORDS, NEAR_THRESHOLD, SHINGLE_SIZE
 
 # The stages run, in order. `dedup` is corpus-wide: it keeps the first copy of a block.
 DEFAULT_STAGES = ("normalize", "segment", "patterns", "templates", "heuristics", "classify", "language", "dedup")
@@ -32,6 +32,17 @@ class Config:
     language_detector: str = "py3langid"
     # Blocks shorter than this are left to the rules: short lines repeat by nature.
     dedup_min_words: int = DEDUP_MIN_WORDS
+    # The MinHash pass: paragraphs of at least dedup_near_min_words words whose word shingles
+    # overlap by dedup_threshold (Jaccard) with an earlier paragraph go. False: exact repeats only.
+    dedup_near: bool = True
+    dedup_threshold: float = NEAR_THRESHOLD
+    dedup_shingle_size: int = SHINGLE_SIZE
+    dedup_near_min_words: int = NEAR_MIN_WORDS
+    # Where the index lives between runs: "memory" (one run only, the library's and CLI's default:
+    # no file appears unasked), "sqlite" (the file dedup_index_path) or "redis" (dedup_redis_url).
+    dedup_index: str = "memory"
+    dedup_index_path: Path = Path(".cleaner/dedup.sqlite")
+    dedup_redis_url: str = "redis://localhost:6379/0"
     # JSONL records: the field holding the text and the one naming the record.
     text_field: str = "text"
     id_field: str = "id"
@@ -46,6 +57,12 @@ class Config:
             raise ConfigError(f"language_detector must be py3langid, langdetect or none, not {self.language_detector!r}")
         if self.dedup_min_words < 1:
             raise ConfigError("dedup_min_words must be at least 1")
+        if not 0.0 < self.dedup_threshold <= 1.0:
+            raise ConfigError(f"dedup_threshold must be in (0, 1], not {self.dedup_threshold!r}")
+        if not 1 <= self.dedup_shingle_size <= 10:
+            raise ConfigError(f"dedup_shingle_size must be 1 to 10 words, not {self.dedup_shingle_size!r}")
+        if self.dedup_index not in ("memory", "sqlite", "redis"):
+            raise ConfigError(f"dedup_index must be memory, sqlite or redis, not {self.dedup_index!r}")
 
     def with_overrides(self, **overrides: object) -> Config:
         """A copy with the given fields changed; None values are ignored (an unset CLI flag)."""
@@ -69,6 +86,10 @@ class Config:
             if not isinstance(table["stages"], list) or not all(isinstance(s, str) for s in table["stages"]):
                 raise ConfigError(f"{path}: [tool.cleaner] stages must be a list of stage names")
             table["stages"] = tuple(table["stages"])
+        if "dedup_index_path" in table:
+            if not isinstance(table["dedup_index_path"], str):
+                raise ConfigError(f"{path}: [tool.cleaner] dedup_index_path must be a path string")
+            table["dedup_index_path"] = (path.parent / table["dedup_index_path"]).resolve()
         if "patterns_dir" in table:
             if not isinstance(table["patterns_dir"], str):
                 raise ConfigError(f"{path}: [tool.cleaner] patterns_dir must be a path string")

@@ -161,14 +161,22 @@ def signatures(texts: list[str], size: int = 3, num_perm: int = 64) -> np.ndarra
     if sum(map(len, texts)) > _BATCH_CHARS and len(texts) > 1:  # bounded temporaries (16 bytes a character)
         half = len(texts) // 2
         return np.concatenate([signatures(texts[:half], size, num_perm), signatures(texts[half:], size, num_perm)])
-    hashes, owner = shingle_hashes(texts, size)
+    return oph(*shingle_hashes(texts, size), len(texts), num_perm)
+
+
+def oph(hashes: np.ndarray, owner: np.ndarray, count: int, num_perm: int) -> np.ndarray:
+    """The densified one-permutation signatures of `count` texts from their shingle hashes (see `signatures`).
+
+    >>> oph(np.array([5, 7], np.uint64), np.array([0, 0]), 2, 8)[1].tolist() == [int(EMPTY)] * 8
+    True
+    """
     bits = np.uint64(64 - num_perm.bit_length() + 1)
     bins = (hashes >> bits).astype(np.int64) if num_perm > 1 else np.zeros(hashes.size, dtype=np.int64)
     values = (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     values = np.minimum(values, EMPTY - np.uint32(1))  # EMPTY marks a bin no shingle reached
-    sig = np.full(len(texts) * num_perm, EMPTY, dtype=np.uint32)
+    sig = np.full(count * num_perm, EMPTY, dtype=np.uint32)
     np.minimum.at(sig, owner * num_perm + bins, values)
-    sig = sig.reshape(len(texts), num_perm)
+    sig = sig.reshape(count, num_perm)
     return densify(sig)
 
 
@@ -207,3 +215,49 @@ def densify(sig: np.ndarray) -> np.ndarray:
 
 
 _DIRECTIONS: dict[int, np.ndarray] = {}
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 32-bit key per LSH band: a hash of `rows` consecutive signature values.
+
+    Two paragraphs become candidates when any band key agrees, which happens with
+    probability 1 - (1 - J**rows)**bands for Jaccard similarity J.
+
+    >>> sig = signatures(["one two three four five six", "one two three four five six"])
+    >>> band_keys(sig, 16, 4).shape, bool((band_keys(sig, 16, 4)[0] == band_keys(sig, 16, 4)[1]).all())
+    ((2, 16), True)
+    """
+    if bands * rows > sig.shape[1]:
+        raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} signature values, not {sig.shape[1]}")
+    block = sig[:, : bands * rows].reshape(len(sig), bands, rows).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        key = np.zeros((len(sig), bands), dtype=np.uint64)
+        for r in range(rows):
+            key = mix64(key * _GOLDEN + block[:, :, r])
+    return (key >> np.uint64(32)).astype(np.uint32)
+
+
+def sketches(texts: list[str], size: int, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's `keep` smallest distinct 32-bit shingle hashes, sorted: (sizes per text, values end to end).
+
+    A text with fewer distinct shingles keeps them all, so similarity between two short texts is exact.
+
+    >>> sizes, values = sketches(["a b c d e", "a b c"], 2, 3)
+    >>> sizes.tolist(), len(values)
+    ([3, 2], 5)
+    """
+    return sketches_of(*shingle_hashes(texts, size), len(texts), keep)
+
+
+def sketches_of(hashes: np.ndarray, owner: np.ndarray, count: int, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """`sketches` from shingle hashes already computed."""
+    values = (hashes >> np.uint64(32)).astype(np.uint32)
+    order = np.lexsort((values, owner))
+    values, owner = values[order], owner[order]
+    fresh = np.ones(len(values), dtype=bool)
+    fresh[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
+    values, owner = values[fresh], owner[fresh]
+    counts = np.bincount(owner, minlength=count)
+    rank = np.arange(len(values)) - np.repeat(np.cumsum(counts) - counts, counts)
+    kept = rank < keep
+    return np.minimum(counts, keep).astype(np.uint8), values[kept]

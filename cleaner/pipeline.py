@@ -11,7 +11,8 @@ from .features import CACHE_MAX_CHARS, release_long_lines
 from .rules import RuleSet
 from .stages import Stage
 from .stages.classify import Classify
-from .stages.dedup import ExactDedup
+from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store
+from .stages.dedup import Dedup
 from .stages.heuristics import Heuristics
 from .stages.language import DETECTORS, Detector, Language
 from .stages.normalize import Normalize
@@ -26,6 +27,15 @@ def make_detector(config: Config) -> Detector | None:
     return DETECTORS[config.language_detector]()
 
 
+def make_store(config: Config) -> Store:
+    """The configured home of the dedup index (see `cleaner.dedup_store`)."""
+    if config.dedup_index == "sqlite":
+        return SqliteStore(config.dedup_index_path)
+    if config.dedup_index == "redis":
+        return RedisStore(config.dedup_redis_url)
+    return MemoryStore()
+
+
 def build_stages(
     config: Config, rules: RuleSet, detector: Detector | None, templates: TemplateTable | None = None
 ) -> list[Stage]:
@@ -38,7 +48,9 @@ def build_stages(
         "heuristics": Heuristics,
         "language": lambda: Language(detector),
         "classify": Classify,
-        "dedup": lambda: ExactDedup(config.dedup_min_words),
+        "dedup": lambda: Dedup(config.dedup_min_words, near=config.dedup_near, threshold=config.dedup_threshold,
+                               shingle_size=config.dedup_shingle_size, near_min_words=config.dedup_near_min_words,
+                               store=make_store(config)),
     }
     return [makers[name]() for name in config.stages]
 

@@ -1,17 +1,48 @@
-"""dedup: drop blocks that repeat an earlier block anywhere in the corpus (exact, after squashing).
+"""dedup: drop lines and paragraphs that repeat, or nearly repeat, an earlier one anywhere in the corpus.
 
-The first copy in input order (file path, then position) is kept. The stage
-owns its table of seen blocks, so one instance serves exactly one run.
+Two passes over each document's kept blocks, after every boilerplate stage:
+
+- exact: a line of at least `min_words` words whose squashed text (case, spacing
+  and punctuation ignored) hashes like an earlier line's goes.
+- near: a paragraph (its kept lines) of at least `near_min_words` words whose word
+  shingles have Jaccard similarity of at least `threshold` with an earlier
+  paragraph's goes, whole. Candidates come from MinHash LSH bands chosen for
+  recall (see `BANDS`); each is then verified on the shingle sketches, so a
+  band collision alone never drops anything.
+
+The rule does not depend on the order of execution: an entry is dropped when it is
+linked to any entry earlier in input order (file, then line), whether that one
+was kept or dropped itself. So with A ~ B and B ~ C, C goes even when it is not
+like A. Every entry is indexed, dropped or not, under the file's number in the
+order the index first saw it, so that a persisted index (see `dedup_store`)
+gives a second run the same answers as one run over everything, and files added
+later lose only their own duplicates.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 
-from ..document import Document, Reason
-from ..features import squash
+import numpy as np
+
+from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, sketch_jaccard
+from ..dedup_store import MemoryStore, Store
+from ..document import Block, Document, Reason
+from ..features import squash, word_count
+from ..minhash import band_keys, oph, shingle_hashes, sketches_of
 
 DEDUP_MIN_WORDS = 6  # shorter lines repeat by nature ("Read more", a city name); rules judge those
+NEAR_MIN_WORDS = 12  # below this a paragraph has too few shingles for "nearly the same" to mean much
+NEAR_THRESHOLD = 0.8  # the issue's: a republished story with a few words changed
+# Word 3-shingles: measured in benchmarks/dedup_speed.py (the share of lightly edited copies
+# that reach the threshold against the similarity of unrelated paragraphs).
+SHINGLE_SIZE = 3
+# 16 bands of 4 rows: a pair at J = 0.8 becomes a candidate with probability 1 - (1 - 0.8**4)**16
+# = 0.9998 (datasketch's optimum for 0.8, 9 bands of 13, gives 0.73). The false candidates
+# this lets through (J = 0.5: 0.64) are discarded by the verification.
+BANDS, ROWS = 16, 4
+NUM_PERM = 64  # one-permutation bins: the smallest power of two holding BANDS * ROWS
 
 
 def block_key(text: str) -> bytes:
@@ -23,21 +54,120 @@ def block_key(text: str) -> bytes:
     return hashlib.blake2b(squash(text).encode("utf-8"), digest_size=16).digest()
 
 
-class ExactDedup:
+def line_key(text: str) -> int:
+    """The exact pass's 64-bit key: the first half of `block_key`.
+
+    >>> line_key("Hello,  World!") == line_key("hello world")
+    True
+    """
+    return int.from_bytes(block_key(text)[:8], "little")
+
+
+def paragraphs(doc: Document) -> list[list[Block]]:
+    """The kept blocks of a document grouped by paragraph, in order.
+
+    >>> d = Document("", blocks=[Block("a", 1, 0, 0, False), Block("b", 2, 2, 0, False), Block("c", 4, 4, 1, True)])
+    >>> [[b.text for b in p] for p in paragraphs(d)]
+    [['a', 'b'], ['c']]
+    """
+    groups: dict[int, list[Block]] = defaultdict(list)
+    for block in doc.blocks:
+        if block.kept:
+            groups[block.paragraph].append(block)
+    return list(groups.values())
+
+
+class Dedup:
+    """The dedup stage; one instance holds one run's index (fed from and saved to `store`)."""
+
     name = "dedup"
     runs_last = True  # only a line that is written may count as the first copy
 
-    def __init__(self, min_words: int = DEDUP_MIN_WORDS) -> None:
-        self.min_words = min_words
-        self.first_seen: dict[bytes, str] = {}
+    def __init__(self, min_words: int = DEDUP_MIN_WORDS, *, near: bool = True, threshold: float = NEAR_THRESHOLD,
+                 shingle_size: int = SHINGLE_SIZE, near_min_words: int = NEAR_MIN_WORDS, store: Store | None = None) -> None:
+        self.min_words, self.near, self.threshold = min_words, near, threshold
+        self.shingle_size, self.near_min_words = shingle_size, max(near_min_words, shingle_size)
+        self.index = DuplicateIndex(BANDS)
+        self.store = store or MemoryStore()
+        for record in self.store.load(self.params()):
+            self.index.add(record)
+        self.group: dict[int, int] = {}  # entry dropped in this run -> the first entry of its group
+        self.members: dict[int, list[int]] = defaultdict(list)  # first entry of a group -> entries dropped in this run
+
+    def params(self) -> dict:
+        """What shapes the persisted records: an index built with other values cannot be reused."""
+        return {"version": 1, "shingle_size": self.shingle_size, "num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS,
+                "sketch": SKETCH, "near": self.near}
 
     def process(self, doc: Document) -> None:
-        for block in doc.blocks:
-            if not block.kept or len(block.text.split()) < self.min_words:
-                continue
-            key = block_key(block.text)
-            origin = self.first_seen.get(key)
-            if origin is None:
-                self.first_seen[key] = f"{doc.id}:{block.line}"
-            else:
-                block.drop(Reason(self.name, "exact_duplicate", "duplicate", detail=origin))
+        lines = [b for b in doc.blocks if b.kept and word_count(b.text) >= self.min_words]
+        groups = [p for p in paragraphs(doc) if self.near and sum(word_count(b.text) for b in p) >= self.near_min_words]
+        record = self.record(doc.id, lines, groups)
+        exact_ids, near_ids = self.index.add(record)
+        for i, origin in self.exact_matches(record, exact_ids).items():
+            lines[i].drop(Reason(self.name, "exact_duplicate", "duplicate", detail=self.remember(int(exact_ids[i]), origin)))
+        for i, origin in self.near_matches(record, near_ids).items():
+            detail = self.remember(int(near_ids[i]), origin)
+            for block in groups[i]:
+                block.drop(Reason(self.name, "near_duplicate", "duplicate", detail=detail))
+        self.store.save(record)
+
+    def record(self, name: str, lines: list[Block], groups: list[list[Block]]) -> FileRecord:
+        texts = [" ".join(b.text for b in p) for p in groups]
+        hashes, owner = shingle_hashes(texts, self.shingle_size)
+        sizes, sketch = sketches_of(hashes, owner, len(texts), SKETCH)
+        bands = band_keys(oph(hashes, owner, len(texts), NUM_PERM), BANDS, ROWS)
+        return FileRecord(
+            name,
+            np.array([b.line for b in lines], dtype=np.uint32),
+            np.array([line_key(b.text) for b in lines], dtype=np.uint64),
+            np.array([p[0].line for p in groups], dtype=np.uint32),
+            bands, sizes, sketch,
+        )
+
+    def exact_matches(self, record: FileRecord, ids: np.ndarray) -> dict[int, int]:
+        """For each line with an earlier exact copy, that copy's entry (the earliest)."""
+        queries, found = self.index.exact.find(record.exact_keys.reshape(-1, 1))
+        return self.earliest(*self.index.earlier(queries, found, ids))
+
+    def near_matches(self, record: FileRecord, ids: np.ndarray) -> dict[int, int]:
+        """For each paragraph with a verified earlier near copy, the earliest such copy's entry."""
+        if len(ids) == 0:
+            return {}
+        queries, found = self.index.earlier(*self.index.near.find(record.bands), ids)
+        keep = [self.similar(int(ids[q]), int(e)) for q, e in zip(queries.tolist(), found.tolist(), strict=True)]
+        return self.earliest(queries[keep], found[keep]) if keep else {}
+
+    def similar(self, a: int, b: int) -> bool:
+        return sketch_jaccard(self.index.sketch(a), self.index.sketch(b)) >= self.threshold
+
+    def earliest(self, queries: np.ndarray, found: np.ndarray) -> dict[int, int]:
+        best: dict[int, int] = {}
+        for q, e in zip(queries.tolist(), found.tolist(), strict=True):
+            if q not in best or self.index.position(e) < self.index.position(best[q]):
+                best[q] = e
+        return best
+
+    def remember(self, entry: int, origin: int) -> str:
+        """Record the drop in its group (for the report); returns where the paragraph it repeats is."""
+        first = self.group.get(origin, origin)
+        self.group[entry] = first
+        self.members[first].append(entry)
+        return self.index.where(origin)
+
+    def clusters(self, examples: int = 5) -> dict:
+        """Groups with drops in this run: how many, how many drops, and the largest few (first copy, copies)."""
+        largest = sorted(self.members.items(), key=lambda item: (-len(item[1]), self.index.position(item[0])))
+        return {
+            "clusters": len(self.members),
+            "dropped": sum(len(v) for v in self.members.values()),
+            "examples": [{"first": self.index.where(first), "copies": len(copies),
+                          "dropped": [self.index.where(e) for e in copies[:3]]} for first, copies in largest[:examples]],
+        }
+
+
+class ExactDedup(Dedup):
+    """The exact pass alone (what `dedup` did before the MinHash pass)."""
+
+    def __init__(self, min_words: int = DEDUP_MIN_WORDS, store: Store | None = None) -> None:
+        super().__init__(min_words, near=False, store=store)
