@@ -1,0 +1,192 @@
+"""Record files (JSONL, Parquet) through the pipeline: every record comes out, cleaned or rejected with a reason.
+
+A cleaned record keeps all its fields in their order, its text replaced by the
+cleaned text, plus a `cleaner` field: the language, how many lines each
+category lost, and where the first copy of a dropped duplicate lives. A record
+that cannot be read, has no text field, or has nothing left after cleaning
+goes to the rejects file beside the output (`NAME.rejects.jsonl[.gz|.zst]`)
+with its reason: nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from ..document import Document
+from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
+from ..io import InputError, InputFile
+from ..pipeline import Pipeline, Stats
+
+PARQUET_BATCH_ROWS = 1024  # rows held before a Parquet row group is written: bounded memory
+
+
+@dataclass(slots=True)
+class RecordFileOutcome:
+    """What cleaning one record file gave: counts, the records rejected, and errors by file and line."""
+
+    input: InputFile
+    stats: Stats = field(default_factory=Stats)
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    # A failure of the file as a whole (unreadable, unwritable); records already written stay written.
+    error: str | None = None
+
+
+def rejects_name(relative: Path) -> Path:
+    """Where a record file's rejects go, beside its output.
+
+    >>> rejects_name(Path("a/shard.jsonl.zst")).as_posix(), rejects_name(Path("p.parquet")).as_posix()
+    ('a/shard.rejects.jsonl.zst', 'p.rejects.jsonl')
+    """
+    name = relative.name
+    for suffix in (".jsonl", ".ndjson"):
+        at = name.lower().find(suffix)
+        if at > 0:
+            return relative.with_name(name[:at] + ".rejects" + name[at:])
+    return relative.with_name(relative.name.rsplit(".", 1)[0] + ".rejects.jsonl")
+
+
+def read_records(path: Path, text_field: str, max_bytes: int) -> Iterator[Record]:
+    if is_parquet(path.name):
+        return read_parquet(path, text_field)
+    return read_jsonl(path, text_field, max_bytes)
+
+
+def record_texts(files: Iterable[InputFile], text_field: str, max_bytes: int) -> Iterator[str]:
+    """The readable texts of record files, for the first (template-learning) pass."""
+    for item in files:
+        try:
+            for record in read_records(item.path, text_field, max_bytes):
+                if record.error is None:
+                    yield record.fields[text_field]
+        except InputError:
+            continue  # reported by the cleaning pass
+
+
+def cleaner_field(doc: Document) -> dict:
+    """What the `cleaner` field of a cleaned record says about it.
+
+    >>> from cleaner.document import Block, Reason
+    >>> doc = Document("", language="en", blocks=[Block("x", 1, 0, 0, False, Reason("dedup", "exact", "duplicate", "a.jsonl:3:2"))])
+    >>> cleaner_field(doc)
+    {'language': 'en', 'removed': {'duplicate': 1}, 'duplicate_of': ['a.jsonl:3:2']}
+    """
+    removed = Counter(b.dropped.category for b in doc.blocks if b.dropped is not None)
+    origins = sorted({b.dropped.detail for b in doc.blocks if b.dropped is not None and b.dropped.category == "duplicate" and b.dropped.detail})
+    info: dict = {"language": doc.language, "removed": dict(sorted(removed.items()))}
+    if origins:
+        info["duplicate_of"] = origins
+    return info
+
+
+def reject_line(record: Record, reason: str) -> bytes:
+    """A rejects-file line: where the record was, why, and the record itself (or its raw bytes)."""
+    entry: dict = {"source": f"{record.source}:{record.line}", "reason": reason}
+    if record.fields:
+        entry["record"] = record.fields
+    elif record.raw:
+        try:
+            entry["raw"] = record.raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            entry["raw_base64"] = base64.b64encode(record.raw).decode("ascii")
+    return dumps(entry)
+
+
+class RecordCleaner:
+    """Cleans one record file at a time into an output folder with one pipeline (so dedup spans files)."""
+
+    def __init__(self, pipeline: Pipeline, text_field: str, id_field: str, max_bytes: int) -> None:
+        self.pipeline = pipeline
+        self.text_field = text_field
+        self.id_field = id_field
+        self.max_bytes = max_bytes
+
+    def clean_file(self, item: InputFile, out_dir: Path) -> RecordFileOutcome:
+        outcome = RecordFileOutcome(item)
+        target = out_dir / item.relative
+        rejects_path = out_dir / rejects_name(item.relative)
+        try:
+            with AtomicOutput(rejects_path) as rejects:
+                if is_parquet(item.path.name):
+                    self._to_parquet(item, target, rejects, outcome)
+                else:
+                    with AtomicOutput(target) as output:
+                        for line in self._cleaned_lines(item, rejects, outcome):
+                            output.write(line)
+            if not outcome.rejected:
+                rejects_path.unlink()  # an empty rejects file (or one left by an earlier run) says nothing
+        except InputError as exc:
+            outcome.error = str(exc)
+        except OSError as exc:
+            outcome.error = f"{target}: cannot write output: {exc.strerror or exc}"
+        return outcome
+
+    def _cleaned(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[dict]:
+        """The cleaned records of a file in order; rejects are written as they come."""
+        for record in read_records(item.path, self.text_field, self.max_bytes):
+            if record.error is not None:
+                outcome.errors.append(record.error)
+                outcome.rejected += 1
+                outcome.stats.failed += 1
+                rejects.write(reject_line(record, record.error))
+                continue
+            text = record.fields[self.text_field]
+            record_id = str(record.fields.get(self.id_field, f"{item.name}:{record.line}"))
+            doc = self.pipeline.run(Document(text, record_id))
+            cleaned = doc.cleaned_text()
+            outcome.stats.add_document(doc, len(text.encode("utf-8")), len(cleaned.encode("utf-8")))
+            if not cleaned:
+                outcome.rejected += 1
+                rejects.write(reject_line(record, "nothing left after cleaning: " + _summary(doc)))
+                continue
+            fields = dict(record.fields)
+            fields[self.text_field] = cleaned
+            fields["cleaner"] = cleaner_field(doc)
+            yield fields
+
+    def _cleaned_lines(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[bytes]:
+        for fields in self._cleaned(item, rejects, outcome):
+            yield dumps(fields)
+
+    def _to_parquet(self, item: InputFile, target: Path, rejects: object, outcome: RecordFileOutcome) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        with AtomicOutput(target) as output:
+            writer = None
+            batch: list[dict] = []
+            for fields in self._cleaned(item, rejects, outcome):
+                # A JSON string keeps the column's type the same in every row group.
+                fields["cleaner"] = orjson.dumps(fields["cleaner"]).decode("utf-8")
+                batch.append(fields)
+                if len(batch) >= PARQUET_BATCH_ROWS:
+                    writer = _write_rows(pa, pq, output, writer, batch)
+                    batch = []
+            if batch or writer is None:
+                writer = _write_rows(pa, pq, output, writer, batch)
+            writer.close()
+
+
+def _write_rows(pa: object, pq: object, output: object, writer: object, rows: list[dict]) -> object:
+    table = pa.Table.from_pylist(rows, schema=writer.schema_arrow if writer is not None else None)
+    if writer is None:
+        writer = pq.ParquetWriter(output, table.schema)
+    writer.write_table(table)
+    return writer
+
+
+def _summary(doc: Document) -> str:
+    """The categories that emptied a record, most lines first.
+
+    >>> from cleaner.document import Block, Reason
+    >>> _summary(Document("", blocks=[Block("x", 1, 0, 0, False, Reason("patterns", "r", "navigation"))]))
+    'navigation 1'
+    """
+    counts = Counter(b.dropped.category for b in doc.blocks if b.dropped is not None)
+    return ", ".join(f"{category} {n}" for category, n in counts.most_common()) or "no text"
