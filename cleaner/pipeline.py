@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .config import Config
+from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store
 from .document import Document
 from .features import CACHE_MAX_CHARS, release_long_lines
 from .rules import RuleSet
 from .stages import Stage
 from .stages.classify import Classify
-from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store
 from .stages.dedup import Dedup
 from .stages.heuristics import Heuristics
 from .stages.language import DETECTORS, Detector, Language
@@ -69,7 +69,9 @@ class Pipeline:
 
     Stages marked `runs_last` (language, dedup) run after settling, on the lines
     that will really be written: dedup must never take as "first copy" a line
-    that settling drops afterwards.
+    that settling drops afterwards. Those also marked `corpus_wide` (dedup) hold
+    state across documents; they run last of all (`run_corpus`), so that an
+    engine can run everything else (`run_document`) in worker processes.
     """
 
     def __init__(self, stages: list[Stage]) -> None:
@@ -77,15 +79,26 @@ class Pipeline:
         self.contextual = [s for s in stages if getattr(s, "contextual", False)]
 
     def run(self, doc: Document) -> Document:
+        return self.run_corpus(self.run_document(doc))
+
+    def run_document(self, doc: Document) -> Document:
+        """Every stage that needs only this document, in order, settling in between: what a worker can do."""
         for stage in self.stages:
             if not getattr(stage, "runs_last", False):
                 stage.process(doc)
         self.settle(doc)
         for stage in self.stages:
-            if getattr(stage, "runs_last", False):
+            if getattr(stage, "runs_last", False) and not getattr(stage, "corpus_wide", False):
                 stage.process(doc)
         if len(doc.text) > CACHE_MAX_CHARS:
             release_long_lines(block.text for block in doc.blocks)
+        return doc
+
+    def run_corpus(self, doc: Document) -> Document:
+        """The stages that hold state across documents (dedup): run by one process, in input order."""
+        for stage in self.stages:
+            if getattr(stage, "corpus_wide", False):
+                stage.process(doc)
         return doc
 
     def settle(self, doc: Document) -> None:

@@ -17,6 +17,7 @@ from ..api import Cleaner
 from ..document import Document
 from ..html import read_page
 from ..io import STDIN, InputError, InputFile, decode_html, read_bytes, read_text
+from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable
 
 
@@ -34,11 +35,11 @@ def learn_templates(cleaner: Cleaner, files: list[InputFile]) -> TemplateTable |
     """First pass: count recurring lines over the readable files (standard input can be read only once)."""
     if "templates" not in cleaner.config.stages or any(str(f.path) == STDIN for f in files):
         return None
-    texts = (text for text in (_read_or_none(f) for f in files) if text is not None)
+    texts = (text for text in (text_for_templates(f) for f in files) if text is not None)
     return cleaner.learn_templates(texts)
 
 
-def _read_or_none(item: InputFile) -> str | None:
+def text_for_templates(item: InputFile) -> str | None:
     try:
         document = read_document(item)
     except InputError:
@@ -56,27 +57,43 @@ def read_document(item: InputFile) -> Document:
     return Document(read_text(item.path), item.name)
 
 
-def clean_files(cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False) -> Iterator[FileOutcome]:
-    """Clean files in the given order with one pipeline, so corpus-wide dedup keeps the first copy.
+def clean_file(pipeline: Pipeline, item: InputFile) -> FileOutcome:
+    """Read one file and run the per-document stages on it; any failure becomes the outcome's error."""
+    try:
+        doc = read_document(item)
+    except InputError as exc:
+        return FileOutcome(item, None, str(exc))
+    size = len(doc.text.encode("utf-8"))  # before the html stage replaces a page by its lines
+    try:
+        doc = pipeline.run_document(doc)
+    except RecursionError:
+        return FileOutcome(item, None, f"{item.path}: too deeply nested to clean")
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+        return FileOutcome(item, None, f"{item.path}: internal error while cleaning: {type(exc).__name__}: {exc}")
+    return FileOutcome(item, doc, None, size)
+
+
+def clean_files(
+    cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False, jobs: int = 1
+) -> Iterator[FileOutcome]:
+    """Clean files in the given order, so corpus-wide dedup keeps the first copy.
 
     Two passes over the files: one to learn the lines that recur across them, one to clean.
+    With `jobs` > 1 both passes run in a pool of processes (`engines.pool`); the output is the same.
     """
     files = list(inputs)
+    if jobs > 1 and len(files) > 1 and not any(str(f.path) == STDIN for f in files):
+        from .pool import clean_files_in_pool
+
+        yield from clean_files_in_pool(cleaner, files, progress=progress, jobs=jobs)
+        return
     pipeline = cleaner.pipeline(learn_templates(cleaner, files))
     bar = tqdm(files, desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     for item in bar:
-        try:
-            doc = read_document(item)
-        except InputError as exc:
-            yield FileOutcome(item, None, str(exc))
-            continue
-        size = len(doc.text.encode("utf-8"))  # before the html stage replaces a page by its lines
-        try:
-            doc = pipeline.run(doc)
-        except RecursionError:
-            yield FileOutcome(item, None, f"{item.path}: too deeply nested to clean")
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-            yield FileOutcome(item, None, f"{item.path}: internal error while cleaning: {type(exc).__name__}: {exc}")
-            continue
-        yield FileOutcome(item, doc, None, size)
+        outcome = clean_file(pipeline, item)
+        if outcome.doc is not None:
+            try:
+                pipeline.run_corpus(outcome.doc)
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+                outcome = FileOutcome(item, None, f"{item.path}: internal error in dedup: {type(exc).__name__}: {exc}")
+        yield outcome

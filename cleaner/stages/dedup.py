@@ -82,6 +82,7 @@ class Dedup:
 
     name = "dedup"
     runs_last = True  # only a line that is written may count as the first copy
+    corpus_wide = True  # holds the index of every paragraph seen: one process runs it, in input order
 
     def __init__(self, min_words: int = DEDUP_MIN_WORDS, *, near: bool = True, threshold: float = NEAR_THRESHOLD,
                  shingle_size: int = SHINGLE_SIZE, near_min_words: int = NEAR_MIN_WORDS, store: Store | None = None) -> None:

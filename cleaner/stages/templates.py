@@ -46,9 +46,11 @@ class TemplateTable:
 
     def add(self, text: str) -> None:
         """Count the short lines of one (raw) document."""
+        self.add_keys(short_line_keys(text, self.max_words))
+
+    def add_keys(self, keys: set[str]) -> None:
+        """Count one document given its `short_line_keys` (which a worker process can compute)."""
         self.documents += 1
-        keys = {template_key(line) for line in normalize_text(text).split("\n") if _short(line, self.max_words)}
-        keys.discard("")
         self.document_counts.update(keys)
 
     def is_template(self, line: str) -> bool:
@@ -60,6 +62,17 @@ class TemplateTable:
         for text in texts:
             table.add(text)
         return table
+
+
+def short_line_keys(text: str, max_words: int = MAX_WORDS) -> set[str]:
+    """The distinct keys of a (raw) document's short lines: what the table counts of it.
+
+    >>> sorted(short_line_keys("Home\\nShare this!\\nHome"))
+    ['home', 'share this']
+    """
+    keys = {template_key(line) for line in normalize_text(text).split("\n") if _short(line, max_words)}
+    keys.discard("")
+    return keys
 
 
 def _short(line: str, max_words: int) -> bool:

@@ -1,0 +1,111 @@
+"""Many processes on one machine: workers run the per-document stages, this process the corpus-wide ones.
+
+Reading, HTML parsing and every stage that needs only its own document run in
+a pool of worker processes; the results come back in input order, and the
+stages that keep state across documents (dedup) run here, one document at a
+time, in that order. So the output is byte-identical whatever the number of
+workers: the keep-the-earliest rule decides, never timing. At most a few
+batches per worker are in flight, so memory stays bounded whatever the corpus.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from typing import TypeVar
+
+from tqdm import tqdm
+
+from ..api import Cleaner
+from ..config import Config
+from ..io import InputFile
+from ..pipeline import Pipeline
+from ..stages.templates import TemplateTable, short_line_keys
+from .local import FileOutcome, text_for_templates, clean_file
+
+BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
+BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class WorkerDied(RuntimeError):
+    """A worker process died (killed, or out of memory); the message says what to do."""
+
+
+# One pipeline per worker process, built once by `_start_worker`; never shared between processes.
+_worker: dict[str, Pipeline] = {}
+
+
+def _start_worker(config: Config, templates: TemplateTable | None) -> None:
+    _worker["pipeline"] = Cleaner(config).pipeline(templates)
+
+
+def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
+    return [clean_file(_worker["pipeline"], item) for item in items]
+
+
+def _keys_batch(items: list[InputFile]) -> list[set[str] | None]:
+    texts = (text_for_templates(item) for item in items)
+    return [None if text is None else short_line_keys(text) for text in texts]
+
+
+def per_document_config(config: Config) -> Config:
+    """The configuration a worker runs: every stage but the corpus-wide dedup, which runs in the parent."""
+    return replace(config, stages=tuple(s for s in config.stages if s != "dedup"))
+
+
+def batches(items: list[_T], size: int) -> Iterator[list[_T]]:
+    """Consecutive slices of `size` items.
+
+    >>> list(batches([1, 2, 3, 4, 5], 2))
+    [[1, 2], [3, 4], [5]]
+    """
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def in_order(executor: ProcessPoolExecutor, function: Callable[[list[_T]], list[_R]], work: Iterable[list[_T]],
+             ahead: int) -> Iterator[_R]:
+    """Results of `function` over batches, in input order, with at most `ahead` batches submitted and unread."""
+    pending: deque[Future] = deque()
+    try:
+        for batch in work:
+            pending.append(executor.submit(function, batch))
+            if len(pending) >= ahead:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    except BrokenProcessPool:
+        raise WorkerDied("a worker process died (killed or out of memory); outputs written so far are complete, "
+                         "rerun the same command to finish") from None
+
+
+def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: bool, jobs: int) -> Iterator[FileOutcome]:
+    """`clean_files` on `jobs` processes: the same outcomes, in the same order."""
+    config = per_document_config(cleaner.config)
+    ahead = BATCHES_AHEAD * jobs
+    templates = None
+    if "templates" in config.stages:
+        templates = TemplateTable()
+        with ProcessPoolExecutor(jobs) as executor:
+            for keys in in_order(executor, _keys_batch, batches(files, BATCH_FILES), ahead):
+                if keys is not None:
+                    templates.add_keys(keys)
+    corpus = Pipeline([s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False)])
+    bar = tqdm(total=len(files), desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config, templates)) as executor:
+        for outcome in in_order(executor, _clean_batch, batches(files, BATCH_FILES), ahead):
+            if outcome.doc is not None:
+                try:
+                    corpus.run_corpus(outcome.doc)
+                except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+                    outcome = FileOutcome(outcome.input, None,
+                                          f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
+            bar.update(1)
+            yield outcome
