@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from itertools import islice
 from typing import TypeVar
 
 from tqdm import tqdm
 
 from ..api import Cleaner
 from ..config import Config
+from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
@@ -50,6 +52,11 @@ def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
     return [clean_file(_worker["pipeline"], item) for item in items]
 
 
+def _documents_batch(docs: list[Document | None]) -> list[Document | None]:
+    pipeline = _worker["pipeline"]
+    return [None if doc is None else pipeline.run_document(doc) for doc in docs]
+
+
 def _keys_batch(items: list[InputFile]) -> list[set[str] | None]:
     texts = (text_for_templates(item) for item in items)
     return [None if text is None else short_line_keys(text) for text in texts]
@@ -60,14 +67,15 @@ def per_document_config(config: Config) -> Config:
     return replace(config, stages=tuple(s for s in config.stages if s != "dedup"))
 
 
-def batches(items: list[_T], size: int) -> Iterator[list[_T]]:
-    """Consecutive slices of `size` items.
+def batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """Consecutive runs of `size` items, read lazily.
 
-    >>> list(batches([1, 2, 3, 4, 5], 2))
+    >>> list(batches(iter([1, 2, 3, 4, 5]), 2))
     [[1, 2], [3, 4], [5]]
     """
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def in_order(executor: ProcessPoolExecutor, function: Callable[[list[_T]], list[_R]], work: Iterable[list[_T]],
@@ -109,3 +117,32 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
                                           f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
             bar.update(1)
             yield outcome
+
+
+RECORD_BATCH = 64  # records per task: JSONL records are small pages, so a batch is a few hundred kilobytes
+
+
+class RecordPool:
+    """A records Runner (see `engines.records`) on `jobs` worker processes; dedup runs here, in input order.
+
+    Use it as a context manager: the workers live as long as the `with` block.
+    """
+
+    def __init__(self, cleaner: Cleaner, jobs: int, templates: TemplateTable | None) -> None:
+        self.config = per_document_config(cleaner.config)
+        self.jobs, self.templates = jobs, templates
+        self.corpus = Pipeline([s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False)])
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> RecordPool:
+        self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.config, self.templates))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.executor is not None
+        self.executor.shutdown(cancel_futures=True)
+
+    def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
+        assert self.executor is not None, "use RecordPool as a context manager"
+        for doc in in_order(self.executor, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs):
+            yield None if doc is None else self.corpus.run_corpus(doc)

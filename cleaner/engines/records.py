@@ -11,8 +11,8 @@ with its reason: nothing is silently lost.
 from __future__ import annotations
 
 import base64
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,11 +98,20 @@ def reject_line(record: Record, reason: str) -> bytes:
     return dumps(entry)
 
 
-class RecordCleaner:
-    """Cleans one record file at a time into an output folder with one pipeline (so dedup spans files)."""
+# Runs documents through the pipeline and gives them back in order (None, a record that could not be read, passes).
+Runner = Callable[[Iterable["Document | None"]], Iterator["Document | None"]]
 
-    def __init__(self, pipeline: Pipeline, text_field: str, id_field: str, max_bytes: int) -> None:
-        self.pipeline = pipeline
+
+def serial_runner(pipeline: Pipeline) -> Runner:
+    """A Runner in this process."""
+    return lambda docs: (None if doc is None else pipeline.run(doc) for doc in docs)
+
+
+class RecordCleaner:
+    """Cleans one record file at a time into an output folder; the runner's pipeline spans files (so does dedup)."""
+
+    def __init__(self, pipeline: Pipeline | Runner, text_field: str, id_field: str, max_bytes: int) -> None:
+        self.run_documents = serial_runner(pipeline) if isinstance(pipeline, Pipeline) else pipeline
         self.text_field = text_field
         self.id_field = id_field
         self.max_bytes = max_bytes
@@ -129,18 +138,27 @@ class RecordCleaner:
 
     def _cleaned(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[dict]:
         """The cleaned records of a file in order; rejects are written as they come."""
-        for record in read_records(item.path, self.text_field, self.max_bytes):
-            if record.error is not None:
+        in_flight: deque[Record] = deque()
+
+        def documents() -> Iterator[Document | None]:
+            for record in read_records(item.path, self.text_field, self.max_bytes):
+                in_flight.append(record)
+                if record.error is not None:
+                    yield None
+                else:
+                    record_id = str(record.fields.get(self.id_field, f"{item.name}:{record.line}"))
+                    yield Document(record.fields[self.text_field], record_id)
+
+        for doc in self.run_documents(documents()):
+            record = in_flight.popleft()
+            if doc is None:
                 outcome.errors.append(record.error)
                 outcome.rejected += 1
                 outcome.stats.failed += 1
                 rejects.write(reject_line(record, record.error))
                 continue
-            text = record.fields[self.text_field]
-            record_id = str(record.fields.get(self.id_field, f"{item.name}:{record.line}"))
-            doc = self.pipeline.run(Document(text, record_id))
             cleaned = doc.cleaned_text()
-            outcome.stats.add_document(doc, len(text.encode("utf-8")), len(cleaned.encode("utf-8")))
+            outcome.stats.add_document(doc, len(record.fields[self.text_field].encode("utf-8")), len(cleaned.encode("utf-8")))
             if not cleaned:
                 outcome.rejected += 1
                 rejects.write(reject_line(record, "nothing left after cleaning: " + _summary(doc)))

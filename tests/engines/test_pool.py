@@ -51,3 +51,25 @@ def test_a_bad_file_in_a_worker_is_an_outcome_not_a_crash(tmp_path: Path) -> Non
     found = outputs(folder, 2)
     assert [name for name, _, error in found if error] == ["page002.txt"]
     assert len(found) == 6
+
+
+def test_record_files_come_out_the_same_from_a_pool(tmp_path: Path) -> None:
+    import json
+
+    from cleaner.engines.pool import RecordPool
+    from cleaner.engines.records import RecordCleaner
+    from cleaner.io import InputFile
+
+    (tmp_path / "pages").mkdir()
+    folder = corpus(tmp_path / "pages")
+    lines = [json.dumps({"id": p.stem, "text": p.read_text()}) for p in sorted(folder.iterdir())]
+    source = tmp_path / "c.jsonl"
+    source.write_text("\n".join(lines[:20] + ["{bad"] + lines[20:]) + "\n")
+    cleaner = Cleaner(Config(language_detector="none"))
+    item = InputFile(source, Path("c.jsonl"))
+    serial = RecordCleaner(cleaner.pipeline(), "text", "id", 1 << 30).clean_file(item, tmp_path / "one")
+    with RecordPool(cleaner, 2, None) as runner:
+        pooled = RecordCleaner(runner, "text", "id", 1 << 30).clean_file(item, tmp_path / "two")
+    assert (tmp_path / "two" / "c.jsonl").read_bytes() == (tmp_path / "one" / "c.jsonl").read_bytes()
+    assert (tmp_path / "two" / "c.rejects.jsonl").read_bytes() == (tmp_path / "one" / "c.rejects.jsonl").read_bytes()
+    assert pooled.rejected == serial.rejected >= 1
