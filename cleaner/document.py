@@ -77,6 +77,8 @@ class Document:
     format: str = "text"
     # For a page read from HTML: the markup hints of each line of `text` (None for a blank line), by line - 1.
     line_hints: list = field(default_factory=list)
+    # Blocks the html stage dropped on markup evidence, kept out of the text stages' sight until the end.
+    set_aside: list[Block] = field(default_factory=list)
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]

@@ -25,10 +25,11 @@ LINE_TAGS = frozenset(
 # Elements set apart by a blank line, like w3m's paragraphs.
 PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 ul ol dl table blockquote pre figure hr".split())
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-BULLETS = ("* ", "+ ", "o ")
+BULLETS = ("* ", "+ ", "o ")  # w3m's bullets for nesting levels 1, 2, 3 and deeper
 PROSE_MIN_LENGTH = 100  # shorter lines are labels, teasers and menu entries rather than running text
 PROSE_MAX_LINKS = 0.3  # a line mostly made of links is navigation, however long
-PROSE_SHARE = 0.2  # a box with this share of the page's prose holds the article  # w3m's bullets for nesting levels 1, 2, 3 and deeper
+PROSE_SHARE = 0.2  # a box with this share of the page's prose holds the article
+CONTENT_SHARE = 0.8  # the content box holds this share of the page's prose (0.6 to 0.9 score alike on the dev pages)
 
 
 @dataclass(slots=True)
@@ -44,6 +45,7 @@ class Hints:
     path: str
     link_density: float
     marks: tuple[Mark, ...] = ()
+    in_content: bool = False  # inside the content box, see `mark_content`
 
     @property
     def mark(self) -> Mark | None:
@@ -63,7 +65,7 @@ class Line:
 class _Frame:
     """An element being walked: what it changes while its subtree is open."""
 
-    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose")
+    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose", "first_line")
 
     def __init__(self, node: LexborNode, tag: str, block: bool, mark: object | None, link: bool, list_kind: str) -> None:
         self.node = node
@@ -73,7 +75,8 @@ class _Frame:
         self.link = link
         self.list_kind = list_kind  # "ul" or "ol" for a list, else ""
         self.counter = 0
-        self.prose = 0  # characters of prose lines inside, for a marked element (see `prose_length`)
+        self.prose = 0  # characters of prose lines inside (see `prose_length`), summed up the tree on closing
+        self.first_line = 0  # index of the first line inside
 
 
 class LineWriter:
@@ -109,8 +112,8 @@ class LineWriter:
                 prose = prose_length(text, density)
                 if prose:
                     self.prose += prose
-                    for frame in marks:
-                        frame.prose += prose
+                    if frames:  # ancestors get it when the innermost closes: O(1) per line at any depth
+                        frames[-1].prose += prose
             self.pieces = []
         self.link_chars = 0
 
@@ -136,6 +139,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
     marks: list[_Frame] = []  # the open elements that carry a mark
     links = 0
     lists: list[_Frame] = []
+    boxes: list[tuple[int, int, int]] = []  # (prose, first line, end line) of each closed element with prose
     node = root.child
     while node is not None:
         tag = node.tag
@@ -158,6 +162,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                     out.prefix = f"{owner.counter}. " if owner.list_kind == "ol" else BULLETS[min(len(lists), 3) - 1]
                 child = node.child
                 if child is not None:
+                    frame.first_line = len(out.lines)
                     frames.append(frame)
                     if mark is not None:
                         marks.append(frame)
@@ -181,6 +186,10 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
             if frame.block:
                 out.flush(frames, marks)
             frames.pop()
+            if frame.prose:
+                if frames:
+                    frames[-1].prose += frame.prose
+                boxes.append((frame.prose, frame.first_line, len(out.lines)))
             if frame.mark is not None:
                 marks.pop()
             links -= frame.link
@@ -192,14 +201,28 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                 out.prefix = ""  # an item without text must not lend its bullet to the next line
             node = frame.node
     out.flush(frames, marks)
+    mark_content(out.lines, boxes, out.prose)
     return resolve_marks(out.lines, out.prose)
+
+
+def mark_content(lines: list[Line], boxes: list[tuple[int, int, int]], page_prose: int) -> None:
+    """Flag the lines of the content box: the smallest element that holds most of the page's prose.
+
+    Boxes close innermost first, so the first one big enough is the smallest.
+    """
+    need = CONTENT_SHARE * page_prose
+    for prose, first, end in boxes:
+        if prose >= need and page_prose:
+            for line in lines[first:end]:
+                line.hints.in_content = True
+            return
 
 
 def prose_length(text: str, link_density: float) -> int:
     """The line's length if it reads like running text (long, few links), else 0.
 
     >>> prose_length("word " * 30, 0.0), prose_length("word " * 30, 0.5), prose_length("Home", 0.0)
-    (149, 0, 0)
+    (150, 0, 0)
     """
     return len(text) if len(text) >= PROSE_MIN_LENGTH and link_density < PROSE_MAX_LINKS else 0
 

@@ -88,7 +88,7 @@ def class_mark(node: LexborNode) -> Mark | None:
 
     >>> from selectolax.lexbor import LexborHTMLParser
     >>> class_mark(LexborHTMLParser('<div class="box newsletter-signup">x</div>').css_first("div"))
-    Mark(rule='html.class-newsletter', category='newsletter')
+    Mark(rule='html.class-newsletter', category='newsletter', strong=False)
     >>> class_mark(LexborHTMLParser('<div class="canvas">x</div>').css_first("div")) is None
     True
     """

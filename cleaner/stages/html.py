@@ -1,21 +1,27 @@
 """html: read a page into lines before the text stages, and drop what its markup shows to be furniture.
 
-Two steps around `normalize` and `segment`: `ReadHtml` turns the page into
-the text dump the other stages know (one line per paragraph, heading, list
-item or table cell) and keeps each line's markup hints; `MarkupEvidence`
-hands the hints to the blocks and drops those inside navigation, footers,
-asides, forms, and boxes whose class or id names newsletters, comments,
-related articles and the like. Both leave text documents alone, so one
-pipeline (and one dedup table) serves a corpus of both.
+Three steps around the text stages: `ReadHtml` turns the page into the text
+dump they know (one line per paragraph, heading, list item or table cell) and
+keeps each line's markup hints; `MarkupEvidence`, right after `segment`, hands
+the hints to the blocks, drops those inside navigation, footers, asides,
+forms and boxes whose class or id names newsletters, comments, related
+articles and the like, and sets them aside, so that the text stages judge
+the page as a dump of its remaining lines; `ContentEvidence`, last, keeps
+the lines of the page's content box that the classifier took for being
+outside the main body, and puts the set-aside blocks back for the report.
+All three leave text documents alone, so one pipeline (and one dedup table)
+serves a corpus of both.
 """
 
 from __future__ import annotations
 
-from ..document import Document, Reason
+from ..document import Block, Document, Reason
 from ..html import read_page
 
 STAGE = "html"
-METADATA_FIELDS = ("title", "date", "author", "url", "lang")  # the head's fields as records carry them
+# The classifier's verdicts that the content box overrules: on their own, short lines of the
+# article (a recipe's quantities, a caption, a sign-off) look like page furniture to it.
+OVERRULED = frozenset({"outside_main_body", "boilerplate_block"})
 
 
 class ReadHtml:
@@ -49,14 +55,14 @@ class ReadHtml:
 
 
 class MarkupEvidence:
-    """Give each block its line's hints; drop the blocks that markup shows to be page furniture.
+    """Give each block its line's hints; drop and set aside the blocks that markup shows to be furniture.
 
     >>> from .segment import Segment
     >>> doc = Document("<nav><a href=/>Home</a></nav><p>The story.</p>", format="html")
     >>> for stage in (ReadHtml(), Segment(), MarkupEvidence()):
     ...     stage.process(doc)
-    >>> [(b.text, b.dropped and b.dropped.label) for b in doc.blocks]
-    [('Home', 'html/html.nav [navigation]'), ('The story.', None)]
+    >>> [b.text for b in doc.blocks], [(b.text, b.dropped.label) for b in doc.set_aside]
+    (['The story.'], [('Home', 'html/html.nav [navigation]')])
     """
 
     name = "html-markup"
@@ -65,26 +71,63 @@ class MarkupEvidence:
         hints = doc.line_hints
         if not hints:
             return
+        kept: list[Block] = []
         for block in doc.blocks:
             index = block.line - 1
-            if index >= len(hints) or hints[index] is None:
-                continue
-            block.hints = hint = hints[index]
-            mark = hint.mark
-            if mark is not None:
-                block.drop(Reason(STAGE, mark.rule, mark.category))
+            hint = hints[index] if index < len(hints) else None
+            block.hints = hint
+            mark = hint.mark if hint is not None else None
+            if mark is not None and block.drop(Reason(STAGE, mark.rule, mark.category)):
+                doc.set_aside.append(block)
+            else:
+                kept.append(block)
+        if doc.set_aside:
+            # The rest, with paragraphs and blank lines as if the furniture had never been there.
+            view, _ = Document("", blocks=kept).kept_view()
+            for block, seen in zip(kept, view.blocks, strict=True):
+                block.paragraph, block.blank_before = seen.paragraph, seen.blank_before
+            doc.blocks = kept
+
+
+class ContentEvidence:
+    """Keep the content box's lines that the classifier dropped; put the set-aside blocks back in order.
+
+    >>> from ..html import Hints
+    >>> inside = Block("390 kcal", 1, 0, 0, False, Reason("classify", "outside_main_body", "boilerplate"),
+    ...     Hints("li", "ul>li", 0.0, (), True))
+    >>> home = Block("Home", 2, 9, 0, False, Reason("html", "html.nav", "navigation"))
+    >>> doc = Document("", blocks=[inside], line_hints=[inside.hints, None], set_aside=[home])
+    >>> ContentEvidence().process(doc)
+    >>> [(b.text, b.kept) for b in doc.blocks]
+    [('390 kcal', True), ('Home', False)]
+    """
+
+    name = "html-content"
+    runs_last = True  # after settling, which would otherwise judge the rescued lines again
+
+    def process(self, doc: Document) -> None:
+        if not doc.line_hints:
+            return
+        for block in doc.blocks:
+            reason = block.dropped
+            if reason is not None and reason.rule in OVERRULED and block.hints is not None and block.hints.in_content:
+                block.dropped = None
+        if doc.set_aside:
+            doc.blocks = sorted(doc.blocks + doc.set_aside, key=lambda b: b.line)
+            doc.set_aside = []
 
 
 def with_html(stages: list) -> list:
-    """The stages with the html steps in place: reading first, markup evidence right after `segment`.
+    """The stages with the html steps in place: reading first, markup right after `segment`, content last.
 
     >>> from .segment import Segment
     >>> [s.name for s in with_html([Segment()])]
-    ['html', 'segment', 'html-markup']
+    ['html', 'segment', 'html-markup', 'html-content']
     """
     result: list = [ReadHtml()]
     for stage in stages:
         result.append(stage)
         if stage.name == "segment":
             result.append(MarkupEvidence())
+    result.append(ContentEvidence())
     return result
