@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -12,10 +13,13 @@ import click
 from . import __version__
 from .api import Cleaner
 from .config import Config, ConfigError
+from .dedup_store import StoreError
 from .engines.local import FileOutcome, clean_files
 from .io import STDIN, find_inputs, write_atomic
-from .pipeline import Stats
+from .pipeline import Pipeline, Stats
 from .rules import RuleError, load_rules
+from .stages.dedup import Dedup
+from .stages.templates import TemplateTable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
 CATEGORY_COLOURS = {"duplicate": "magenta", "donation": "yellow", "newsletter": "cyan", "byline": "blue"}
@@ -27,11 +31,41 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def make_cleaner(config_path: Path | None, patterns: Path | None, detector: str | None) -> Cleaner:
+class RunCleaner(Cleaner):
+    """A Cleaner that remembers the pipeline of its run, so the report can ask its dedup stage for clusters."""
+
+    last: Pipeline | None = None
+
+    def pipeline(self, templates: TemplateTable | None = None) -> Pipeline:
+        self.last = super().pipeline(templates)
+        return self.last
+
+    def dedup(self) -> Dedup | None:
+        stages = self.last.stages if self.last is not None else []
+        return next((s for s in stages if isinstance(s, Dedup)), None)
+
+
+def index_overrides(index: str | None) -> dict:
+    """Config fields for a --dedup-index value: 'memory', a redis:// URL or the path of an SQLite file.
+
+    >>> index_overrides("redis://db:6379/1")["dedup_index"], index_overrides("idx.sqlite")["dedup_index_path"]
+    ('redis', PosixPath('idx.sqlite'))
+    """
+    if index is None:
+        return {}
+    if index == "memory":
+        return {"dedup_index": "memory"}
+    if index.startswith("redis://"):
+        return {"dedup_index": "redis", "dedup_redis_url": index}
+    return {"dedup_index": "sqlite", "dedup_index_path": Path(index)}
+
+
+def make_cleaner(config_path: Path | None, patterns: Path | None, detector: str | None, index: str | None = None,
+                 **overrides: object) -> RunCleaner:
     try:
         config = Config.from_pyproject(config_path or Path("pyproject.toml"))
-        config = config.with_overrides(patterns_dir=patterns, language_detector=detector)
-        return Cleaner(config)
+        config = config.with_overrides(patterns_dir=patterns, language_detector=detector, **index_overrides(index), **overrides)
+        return RunCleaner(config)
     except (ConfigError, RuleError) as exc:
         fail(str(exc))
         raise AssertionError("unreachable") from None
@@ -44,6 +78,9 @@ def common_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
                             help="A folder of *.toml rules to use instead of the shipped ones.")(function)
     function = click.option("--language-detector", type=click.Choice(["py3langid", "langdetect", "none"]),
                             help="How to name each document's language.  [default: py3langid]")(function)
+    function = click.option("--dedup-index", "index", metavar="PATH|URL|memory",
+                            help="Keep the duplicate index between runs: an SQLite file, a redis:// URL, or 'memory' "
+                                 "(this run only).  [default: dedup_index in [tool.cleaner], else memory]")(function)
     return function
 
 
@@ -62,14 +99,41 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
 @common_options
 def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
-          config_path: Path | None, patterns: Path | None, language_detector: str | None) -> None:
+          config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
 
     Reads standard input when a PATH is '-' and then writes the cleaned text to
     standard output. Writes OUTPUT/report.json with what was removed, per stage,
     category and rule, for the run and for each file.
     """
-    cleaner = make_cleaner(config_path, patterns, language_detector)
+    cleaner = make_cleaner(config_path, patterns, language_detector, index)
+    run(cleaner, paths, output, in_place, progress)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", default="out", type=click.Path(allow_dash=True),
+              help="Folder for the de-duplicated files and report.json; '-' writes the text to stdout.")
+@click.option("--in-place", is_flag=True, help="Rewrite the input files instead (exit 1 if any changed).")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True),
+              help="Jaccard similarity that makes a near duplicate.  [default: 0.8]")
+@click.option("--exact-only", is_flag=True, help="Drop exact repeats only (no MinHash pass).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
+@common_options
+def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
+          config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
+    """Drop repeated and nearly repeated paragraphs only (no boilerplate stages), into OUTPUT.
+
+    The first copy in input order stays. With --dedup-index the files are also checked
+    against everything indexed by earlier runs, and indexed for later ones.
+    """
+    cleaner = make_cleaner(config_path, patterns, language_detector, index, stages=("normalize", "segment", "dedup"),
+                           dedup_threshold=threshold, dedup_near=False if exact_only else None)
+    run(cleaner, paths, output, in_place, progress)
+
+
+def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None) -> None:
+    """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
     to_stdout = output == STDIN or (STDIN in paths and output == "out")
     out_dir = None if (in_place or to_stdout) else Path(output)
     inputs = list(find_inputs(list(paths), exclude=out_dir))
@@ -78,7 +142,7 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     started = time.perf_counter()
     totals, per_file, errors, changed = Stats(), {}, [], []
     writers: dict[str, Path] = {}  # output name -> the input that wrote it
-    for outcome in clean_files(cleaner, inputs, progress=progress):
+    for outcome in guarded(clean_files(cleaner, inputs, progress=progress)):
         stats = Stats()
         first = writers.setdefault(outcome.input.name, outcome.input.path)
         if first != outcome.input.path and out_dir is not None:
@@ -96,12 +160,23 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     seconds = time.perf_counter() - started
     if out_dir is not None:
         report = {"cleaner": __version__, "totals": totals.to_dict(), "files": per_file, "errors": errors}
+        stage = cleaner.dedup()
+        if stage is not None:
+            report["dedup"] = stage.clusters()
         write_atomic(out_dir / "report.json", json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
     rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
     click.echo(f"cleaned {totals.documents} file(s), {totals.failed} failed, {totals.blocks_dropped} of "
                f"{totals.blocks_in} lines removed, {rate:.1f} MB/s", err=True)
     if errors or changed:
         sys.exit(1)
+
+
+def guarded(outcomes: Iterator[FileOutcome]) -> Iterator[FileOutcome]:
+    """The outcomes, stopping with a one-line error when the dedup index cannot be opened."""
+    try:
+        yield from outcomes
+    except StoreError as exc:
+        fail(str(exc))
 
 
 def deliver(outcome: FileOutcome, out_dir: Path | None, in_place: bool, changed: list[str]) -> str | None:
@@ -134,12 +209,16 @@ def deliver(outcome: FileOutcome, out_dir: Path | None, in_place: bool, changed:
 @click.option("--color/--no-color", default=None, help="Colour the output.  [default: when stdout is a terminal]")
 @common_options
 def explain(file: str, color: bool | None, config_path: Path | None, patterns: Path | None,
-            language_detector: str | None) -> None:
-    """Show every line of FILE, kept or dropped, with the stage, rule and category that dropped it."""
-    cleaner = make_cleaner(config_path, patterns, language_detector)
+            language_detector: str | None, index: str | None) -> None:
+    """Show every line of FILE, kept or dropped, with the stage, rule and category that dropped it.
+
+    A duplicate names the file and line of the earlier copy it repeats: within FILE, or,
+    with a persisted --dedup-index, anywhere in the corpus indexed so far.
+    """
+    cleaner = make_cleaner(config_path, patterns, language_detector, index)
     if Path(file).is_dir():
         fail(f"{file}: is a folder; explain takes one file")
-    outcome = next(clean_files(cleaner, find_inputs([file])))
+    outcome = next(guarded(clean_files(cleaner, find_inputs([file]))))
     if outcome.error:
         fail(outcome.error)
     doc = outcome.doc
@@ -159,17 +238,22 @@ def explain(file: str, color: bool | None, config_path: Path | None, patterns: P
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @common_options
-def check(paths: tuple[str, ...], config_path: Path | None, patterns: Path | None, language_detector: str | None) -> None:
-    """List the boilerplate in PATHS as FILE:LINE: RULE [CATEGORY]; exit 1 if there is any. Never writes."""
-    cleaner = make_cleaner(config_path, patterns, language_detector)
+def check(paths: tuple[str, ...], config_path: Path | None, patterns: Path | None, language_detector: str | None,
+          index: str | None) -> None:
+    """List the boilerplate in PATHS as FILE:LINE: RULE [CATEGORY]; exit 1 if there is any. Never writes the files.
+
+    With a persisted --dedup-index, PATHS are checked against the whole indexed corpus and indexed in turn.
+    """
+    cleaner = make_cleaner(config_path, patterns, language_detector, index)
     found = failed = 0
-    for outcome in clean_files(cleaner, find_inputs(list(paths))):
+    for outcome in guarded(clean_files(cleaner, find_inputs(list(paths)))):
         if outcome.error:
             click.echo(f"cleaner: {outcome.error}", err=True)
             failed += 1
             continue
         for block in outcome.doc.dropped_blocks():
-            click.echo(f"{outcome.input.path}:{block.line}: {block.dropped.rule} [{block.dropped.category}]")
+            where = f" (copy of {block.dropped.detail})" if block.dropped.detail else ""
+            click.echo(f"{outcome.input.path}:{block.line}: {block.dropped.rule} [{block.dropped.category}]{where}")
             found += 1
     if found or failed:
         sys.exit(1)

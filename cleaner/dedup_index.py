@@ -216,14 +216,15 @@ class DuplicateIndex:
         """Keep the (query, entry) pairs whose entry is current and comes before the query's own entry."""
         if len(found) == 0:
             return queries, found
-        found = found.astype(np.int64)
+        # A pair repeats once per shared band: one sort of packed pairs removes the repeats first.
+        pairs = np.unique((queries.astype(np.int64) << 32) | found.astype(np.int64))
+        queries, found = pairs >> 32, pairs & 0xFFFFFFFF
         own = query_ids[queries].astype(np.int64)
-        file_f, file_q = self.file_of.data[found].astype(np.int64), self.file_of.data[own].astype(np.int64)
+        file_f, file_q = self.file_of.data[found], self.file_of.data[own]
         current = found >= self.current_start.data[file_f]
         before = (file_f < file_q) | ((file_f == file_q) & (self.line_of.data[found] < self.line_of.data[own]))
         keep = current & before
-        pairs = np.unique(np.stack([queries[keep].astype(np.int64), found[keep]]), axis=1)
-        return pairs[0], pairs[1]
+        return queries[keep], found[keep]
 
 
 def sketch_jaccard(a: np.ndarray, b: np.ndarray, size: int = SKETCH) -> float:

@@ -251,13 +251,13 @@ def sketches(texts: list[str], size: int, keep: int) -> tuple[np.ndarray, np.nda
 
 def sketches_of(hashes: np.ndarray, owner: np.ndarray, count: int, keep: int) -> tuple[np.ndarray, np.ndarray]:
     """`sketches` from shingle hashes already computed."""
-    values = (hashes >> np.uint64(32)).astype(np.uint32)
-    order = np.lexsort((values, owner))
-    values, owner = values[order], owner[order]
-    fresh = np.ones(len(values), dtype=bool)
-    fresh[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
-    values, owner = values[fresh], owner[fresh]
+    values = hashes >> np.uint64(32)
+    packed = np.sort((owner.astype(np.uint64) << np.uint64(32)) | values)  # by text, then by hash: one sort
+    fresh = np.ones(len(packed), dtype=bool)
+    fresh[1:] = packed[1:] != packed[:-1]
+    packed = packed[fresh]
+    owner = (packed >> np.uint64(32)).astype(np.int64)
     counts = np.bincount(owner, minlength=count)
-    rank = np.arange(len(values)) - np.repeat(np.cumsum(counts) - counts, counts)
+    rank = np.arange(len(packed)) - np.repeat(np.cumsum(counts) - counts, counts)
     kept = rank < keep
-    return np.minimum(counts, keep).astype(np.uint8), values[kept]
+    return np.minimum(counts, keep).astype(np.uint8), (packed[kept] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
