@@ -112,12 +112,14 @@ class SortedRuns:
         for run_keys, run_ids in self.runs:
             for column in range(self.width):
                 wanted = keys[:, column]
-                lo = np.searchsorted(run_keys[column], wanted, side="left")
-                hi = np.searchsorted(run_keys[column], wanted, side="right")
-                counts = hi - lo
-                total = int(counts.sum())
-                if total == 0:
+                row = run_keys[column]
+                lo = np.searchsorted(row, wanted, side="left")
+                hit = np.flatnonzero(row[np.minimum(lo, len(row) - 1)] == wanted)  # most keys are new: search again only for hits
+                if hit.size == 0:
                     continue
+                counts = np.zeros(len(wanted), dtype=np.int64)
+                counts[hit] = np.searchsorted(row, wanted[hit], side="right") - lo[hit]
+                total = int(counts.sum())
                 rows = np.repeat(np.arange(len(wanted)), counts)
                 positions = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
                 queries.append(rows)

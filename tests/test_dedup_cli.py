@@ -1,0 +1,47 @@
+"""`cleaner dedup`, the dedup report and explain, with a persisted index."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from dedup_texts import A, B
+
+from cleaner.cli import main
+
+OWN = "A line that only this file has, long enough to be indexed."
+
+
+def test_dedup_command_drops_the_near_copy_reports_the_cluster_and_explain_names_the_origin(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(f"{A}\n\n{OWN}\n")
+    (corpus / "b.txt").write_text(f"Words of the second file, nothing like the first.\n\n{B}\n")
+    config = tmp_path / "pyproject.toml"
+    config.write_text("[tool.cleaner]\ndedup_shingle_size = 1\ndedup_near_min_words = 10\n")
+    index = str(tmp_path / "idx.sqlite")
+    runner = CliRunner()
+    result = runner.invoke(main, ["dedup", str(corpus), "-o", str(tmp_path / "out"), "--config", str(config), "--dedup-index", index])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "b.txt").read_text() == "Words of the second file, nothing like the first.\n"
+    assert (tmp_path / "out" / "a.txt").read_text() == f"{A}\n\n{OWN}\n"
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["dedup"]["clusters"] == 1
+    assert report["dedup"]["examples"][0] == {"first": "a.txt:1", "copies": 1, "dropped": ["b.txt:3"]}
+    # explain, with the index: b.txt's paragraph repeats a.txt line 1.
+    explained = runner.invoke(main, ["explain", str(corpus / "b.txt"), "--config", str(config), "--dedup-index", index, "--no-color"])
+    assert explained.exit_code == 0, explained.output
+    assert "DROP dedup/near_duplicate [duplicate] (first copy at a.txt:1)" in explained.output
+    # A second run over the same corpus with the index: the same output.
+    again = runner.invoke(main, ["dedup", str(corpus), "-o", str(tmp_path / "out2"), "--config", str(config), "--dedup-index", index])
+    assert again.exit_code == 0
+    assert (tmp_path / "out2" / "b.txt").read_text() == (tmp_path / "out" / "b.txt").read_text()
+
+
+def test_a_broken_index_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "idx.sqlite"
+    bad.write_text("not a database at all " * 100)
+    (tmp_path / "a.txt").write_text(f"{A}\n")
+    result = CliRunner().invoke(main, ["dedup", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "--dedup-index", str(bad)])
+    assert result.exit_code == 1
+    assert "not a usable dedup index" in result.output
