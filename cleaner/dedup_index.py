@@ -109,9 +109,12 @@ class SortedRuns:
         """Every (query row, entry id) whose key matches in some column; a pair may repeat."""
         keys = np.asarray(keys, dtype=self.dtype)
         queries, found = [], []
+        # Sorted queries make binary search walk forward through the run (several times faster than random order).
+        orders = [np.argsort(keys[:, column]) for column in range(self.width)]
         for run_keys, run_ids in self.runs:
             for column in range(self.width):
-                wanted = keys[:, column]
+                order = orders[column]
+                wanted = keys[order, column]
                 row = run_keys[column]
                 lo = np.searchsorted(row, wanted, side="left")
                 hit = np.flatnonzero(row[np.minimum(lo, len(row) - 1)] == wanted)  # most keys are new: search again only for hits
@@ -120,7 +123,7 @@ class SortedRuns:
                 counts = np.zeros(len(wanted), dtype=np.int64)
                 counts[hit] = np.searchsorted(row, wanted[hit], side="right") - lo[hit]
                 total = int(counts.sum())
-                rows = np.repeat(np.arange(len(wanted)), counts)
+                rows = np.repeat(order, counts)
                 positions = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
                 queries.append(rows)
                 found.append(run_ids[column][positions])
@@ -161,7 +164,7 @@ class DuplicateIndex:
     def __init__(self, bands: int) -> None:
         self.bands = bands
         self.exact = SortedRuns(np.uint64, 1)
-        self.near = SortedRuns(np.uint32, bands)
+        self.near = SortedRuns(np.uint32, 1)  # every band's keys in one column: band keys carry their band's number
         self.file_of = Column(np.uint32)  # per entry
         self.line_of = Column(np.uint32)
         self.sketch_start = Column(np.uint32)  # per entry; exact entries have an empty sketch
@@ -199,8 +202,13 @@ class DuplicateIndex:
         self.sketch_size.extend(np.concatenate([np.zeros(len(exact_ids), np.uint8), record.sketch_sizes]))
         self.exact.add(record.exact_keys.reshape(-1, 1), exact_ids)
         if len(near_ids):
-            self.near.add(record.bands, near_ids)
+            self.near.add(record.bands.reshape(-1, 1), np.repeat(near_ids, record.bands.shape[1]))
         return exact_ids, near_ids
+
+    def find_near(self, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row of `bands`, entry) for every indexed paragraph sharing a band key with the row."""
+        queries, found = self.near.find(bands.reshape(-1, 1))
+        return queries // max(1, bands.shape[1]), found
 
     def position(self, entry: int) -> tuple[int, int]:
         return int(self.file_of.data[entry]), int(self.line_of.data[entry])

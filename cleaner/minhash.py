@@ -26,6 +26,8 @@ EMPTY = np.uint32(0xFFFFFFFF)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MULTIPLIERS = [1, 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD,
+                0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D]  # odd, one per word offset
 _CHAR_BASE = np.uint64(0x100000001B3)  # FNV's prime: odd, so powers never collapse to zero
 _BATCH_CHARS = 1 << 21  # characters hashed in one go: the temporaries stay within a few tens of megabytes
 
@@ -123,11 +125,11 @@ def shingle_hashes(texts: list[str], size: int) -> tuple[np.ndarray, np.ndarray]
         return words, owner
     n = words.size
     with np.errstate(over="ignore"):
+        # Word hashes are already mixed: a sum with distinct odd multipliers, mixed once, tells orders apart.
         combined = words.copy()
         for k in range(1, size):  # combined[j] covers words j .. j+k
-            shifted = np.zeros(n, dtype=np.uint64)
-            shifted[: n - k] = words[k:]
-            combined = mix64(combined * _GOLDEN + shifted)
+            combined[: n - k] += words[k:] * np.uint64(_MULTIPLIERS[k])
+        combined = mix64(combined)
     last = np.arange(n) + size - 1
     full = last < n
     full[full] = owner[last[full]] == owner[full]
@@ -137,11 +139,11 @@ def shingle_hashes(texts: list[str], size: int) -> tuple[np.ndarray, np.ndarray]
     short = np.flatnonzero((counts > 0) & (counts < size))
     for text in short:  # rare: near-dup paragraphs are far longer than a shingle
         first, count = firsts[text], counts[text]
-        h = words[first]
         with np.errstate(over="ignore"):
-            for w in words[first + 1 : first + count]:
-                h = mix64(np.array([h * _GOLDEN + w], dtype=np.uint64))[0]
-        combined[first] = h
+            total = words[first]
+            for k in range(1, count):
+                total = total + words[first + k] * np.uint64(_MULTIPLIERS[k])
+        combined[first] = mix64(np.array([total], dtype=np.uint64))[0]
         full[first] = True
     return combined[full], owner[full]
 
@@ -164,20 +166,36 @@ def signatures(texts: list[str], size: int = 3, num_perm: int = 64) -> np.ndarra
     return oph(*shingle_hashes(texts, size), len(texts), num_perm)
 
 
-def oph(hashes: np.ndarray, owner: np.ndarray, count: int, num_perm: int) -> np.ndarray:
-    """The densified one-permutation signatures of `count` texts from their shingle hashes (see `signatures`).
+def packed_shingles(hashes: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Each text's distinct 32-bit shingle hashes, sorted, as `text << 32 | hash` (one sort serves both sketches).
 
-    >>> oph(np.array([5, 7], np.uint64), np.array([0, 0]), 2, 8)[1].tolist() == [int(EMPTY)] * 8
+    >>> packed_shingles(np.array([3 << 32, 1 << 32, 3 << 32], np.uint64), np.array([1, 0, 1])).tolist() == [1, (1 << 32) | 3]
     True
     """
-    bits = np.uint64(64 - num_perm.bit_length() + 1)
-    bins = (hashes >> bits).astype(np.int64) if num_perm > 1 else np.zeros(hashes.size, dtype=np.int64)
-    values = (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    values = np.minimum(values, EMPTY - np.uint32(1))  # EMPTY marks a bin no shingle reached
+    packed = np.sort((owner.astype(np.uint64) << np.uint64(32)) | (hashes >> np.uint64(32)))
+    fresh = np.ones(len(packed), dtype=bool)
+    fresh[1:] = packed[1:] != packed[:-1]
+    return packed[fresh]
+
+
+def oph(hashes: np.ndarray, owner: np.ndarray, count: int, num_perm: int, packed: np.ndarray | None = None) -> np.ndarray:
+    """The densified one-permutation signatures of `count` texts from their shingle hashes (see `signatures`).
+
+    A shingle's 32-bit hash picks its bin by its top bits and offers the rest as the value; in
+    the sorted `packed_shingles` the first of each (text, bin) run is that bin's minimum.
+
+    >>> oph(np.array([5 << 32, 7 << 32], np.uint64), np.array([0, 0]), 2, 8)[1].tolist() == [int(EMPTY)] * 8
+    True
+    """
+    if packed is None:
+        packed = packed_shingles(hashes, owner)
+    value_bits = np.uint64(32 - (num_perm.bit_length() - 1))
+    group = packed >> value_bits  # text * num_perm + bin
+    first = np.ones(len(packed), dtype=bool)
+    first[1:] = group[1:] != group[:-1]
     sig = np.full(count * num_perm, EMPTY, dtype=np.uint32)
-    np.minimum.at(sig, owner * num_perm + bins, values)
-    sig = sig.reshape(count, num_perm)
-    return densify(sig)
+    sig[group[first].astype(np.int64)] = (packed[first] & ((np.uint64(1) << value_bits) - np.uint64(1))).astype(np.uint32)
+    return densify(sig.reshape(count, num_perm))
 
 
 def densify(sig: np.ndarray) -> np.ndarray:
@@ -218,7 +236,7 @@ _DIRECTIONS: dict[int, np.ndarray] = {}
 
 
 def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """One 32-bit key per LSH band: a hash of `rows` consecutive signature values.
+    """One 32-bit key per LSH band: the band's number in the top bits, then a hash of its `rows` signature values.
 
     Two paragraphs become candidates when any band key agrees, which happens with
     probability 1 - (1 - J**rows)**bands for Jaccard similarity J.
@@ -234,7 +252,10 @@ def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
         key = np.zeros((len(sig), bands), dtype=np.uint64)
         for r in range(rows):
             key = mix64(key * _GOLDEN + block[:, :, r])
-    return (key >> np.uint64(32)).astype(np.uint32)
+    # The top bits name the band, so one sorted array holds every band's keys (one lookup for all of them).
+    band_bits = max(1, (bands - 1).bit_length())
+    band = np.arange(bands, dtype=np.uint64) << np.uint64(32 - band_bits)
+    return ((key >> np.uint64(32 + band_bits)) | band).astype(np.uint32)
 
 
 def sketches(texts: list[str], size: int, keep: int) -> tuple[np.ndarray, np.ndarray]:
@@ -249,13 +270,11 @@ def sketches(texts: list[str], size: int, keep: int) -> tuple[np.ndarray, np.nda
     return sketches_of(*shingle_hashes(texts, size), len(texts), keep)
 
 
-def sketches_of(hashes: np.ndarray, owner: np.ndarray, count: int, keep: int) -> tuple[np.ndarray, np.ndarray]:
-    """`sketches` from shingle hashes already computed."""
-    values = hashes >> np.uint64(32)
-    packed = np.sort((owner.astype(np.uint64) << np.uint64(32)) | values)  # by text, then by hash: one sort
-    fresh = np.ones(len(packed), dtype=bool)
-    fresh[1:] = packed[1:] != packed[:-1]
-    packed = packed[fresh]
+def sketches_of(hashes: np.ndarray, owner: np.ndarray, count: int, keep: int,
+                packed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`sketches` from shingle hashes already computed (and, if at hand, their `packed_shingles`)."""
+    if packed is None:
+        packed = packed_shingles(hashes, owner)
     owner = (packed >> np.uint64(32)).astype(np.int64)
     counts = np.bincount(owner, minlength=count)
     rank = np.arange(len(packed)) - np.repeat(np.cumsum(counts) - counts, counts)

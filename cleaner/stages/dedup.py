@@ -30,7 +30,7 @@ from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, sketch_jaccard
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
 from ..features import squash, word_count
-from ..minhash import band_keys, oph, shingle_hashes, sketches_of
+from ..minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
 
 DEDUP_MIN_WORDS = 6  # shorter lines repeat by nature ("Read more", a city name); rules judge those
 NEAR_MIN_WORDS = 12  # below this a paragraph has too few shingles for "nearly the same" to mean much
@@ -116,8 +116,9 @@ class Dedup:
     def record(self, name: str, lines: list[Block], groups: list[list[Block]]) -> FileRecord:
         texts = [" ".join(b.text for b in p) for p in groups]
         hashes, owner = shingle_hashes(texts, self.shingle_size)
-        sizes, sketch = sketches_of(hashes, owner, len(texts), SKETCH)
-        bands = band_keys(oph(hashes, owner, len(texts), NUM_PERM), BANDS, ROWS)
+        packed = packed_shingles(hashes, owner)
+        sizes, sketch = sketches_of(hashes, owner, len(texts), SKETCH, packed)
+        bands = band_keys(oph(hashes, owner, len(texts), NUM_PERM, packed), BANDS, ROWS)
         return FileRecord(
             name,
             np.array([b.line for b in lines], dtype=np.uint32),
@@ -135,7 +136,7 @@ class Dedup:
         """For each paragraph with a verified earlier near copy, the earliest such copy's entry."""
         if len(ids) == 0:
             return {}
-        queries, found = self.index.earlier(*self.index.near.find(record.bands), ids)
+        queries, found = self.index.earlier(*self.index.find_near(record.bands), ids)
         keep = [self.similar(int(ids[q]), int(e)) for q, e in zip(queries.tolist(), found.tolist(), strict=True)]
         return self.earliest(queries[keep], found[keep]) if keep else {}
 
