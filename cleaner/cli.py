@@ -14,11 +14,13 @@ from . import __version__
 from .api import Cleaner
 from .config import Config, ConfigError
 from .dedup_store import StoreError
+from .document import Document
 from .engines.local import FileOutcome, clean_files
 from .io import STDIN, find_inputs, write_atomic
 from .pipeline import Pipeline, Stats
 from .rules import RuleError, load_rules
 from .stages.dedup import Dedup
+from .stages.html import METADATA_FIELDS
 from .stages.templates import TemplateTable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
@@ -155,7 +157,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
             stats.failed = 1
         else:
             stats.add_document(outcome.doc, outcome.bytes_in, len(outcome.doc.cleaned_text().encode("utf-8")))
-            per_file[outcome.input.name] = {**stats.to_dict(), "language": outcome.doc.language}
+            per_file[outcome.input.name] = {**stats.to_dict(), "language": outcome.doc.language, **page_fields(outcome.doc)}
         totals.merge(stats)
     seconds = time.perf_counter() - started
     if out_dir is not None:
@@ -169,6 +171,12 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
                f"{totals.blocks_in} lines removed, {rate:.1f} MB/s", err=True)
     if errors or changed:
         sys.exit(1)
+
+
+def page_fields(doc: Document) -> dict:
+    """The head's metadata of a page read from HTML (title, date, author, url, lang), for report.json."""
+    page = {key: doc.metadata[key] for key in METADATA_FIELDS if key in doc.metadata} if doc.line_hints else {}
+    return {"page": page} if page else {}
 
 
 def guarded(outcomes: Iterator[FileOutcome]) -> Iterator[FileOutcome]:
@@ -190,6 +198,8 @@ def deliver(outcome: FileOutcome, out_dir: Path | None, in_place: bool, changed:
         elif in_place:
             if str(source) == STDIN:
                 return "--in-place cannot rewrite standard input"
+            if outcome.input.is_html:
+                return f"{source}: --in-place would replace an HTML page by its text; use -o OUT"
             if source.read_bytes() != text.encode("utf-8"):
                 write_atomic(source, text)
                 click.echo(f"Fixing {source}")

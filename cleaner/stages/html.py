@@ -19,6 +19,7 @@ from ..document import Block, Document, Reason
 from ..html import read_page
 
 STAGE = "html"
+METADATA_FIELDS = ("title", "date", "author", "url", "lang")  # the head's fields, as documents' metadata carries them
 # The classifier's verdicts that the content box overrules: on their own, short lines of the
 # article (a recipe's quantities, a caption, a sign-off) look like page furniture to it.
 OVERRULED = frozenset({"outside_main_body", "boilerplate_block"})
