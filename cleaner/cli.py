@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -16,7 +18,10 @@ from .config import Config, ConfigError
 from .dedup_store import StoreError
 from .document import Document
 from .engines.local import FileOutcome, clean_files
-from .io import STDIN, find_inputs, write_atomic
+from .engines.pool import RecordPool
+from .engines.records import RecordCleaner, record_texts
+from .formats import DEFAULT_MAX_BYTES
+from .io import STDIN, InputFile, find_inputs, write_atomic
 from .pipeline import Pipeline, Stats
 from .rules import RuleError, load_rules
 from .stages.dedup import Dedup
@@ -99,17 +104,22 @@ def main() -> None:
               help="Folder for cleaned files and report.json; '-' writes the text to stdout.")
 @click.option("--in-place", is_flag=True, help="Rewrite the input files instead (exit 1 if any changed).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
 @common_options
-def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
+def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None,
           config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
 
-    Reads standard input when a PATH is '-' and then writes the cleaned text to
-    standard output. Writes OUTPUT/report.json with what was removed, per stage,
-    category and rule, for the run and for each file.
+    Takes text (.txt), HTML pages (.html, written as .txt) and record files
+    (.jsonl, .jsonl.gz, .jsonl.zst, .parquet: written in the same form, each
+    record keeping its fields, with a NAME.rejects.jsonl for records that could
+    not be read or had nothing left). Reads standard input when a PATH is '-'
+    and then writes the cleaned text to standard output. Writes
+    OUTPUT/report.json with what was removed, per stage, category and rule, for
+    the run and for each file.
     """
     cleaner = make_cleaner(config_path, patterns, language_detector, index)
-    run(cleaner, paths, output, in_place, progress)
+    run(cleaner, paths, output, in_place, progress, jobs)
 
 
 @main.command()
@@ -121,9 +131,10 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
               help="Jaccard similarity that makes a near duplicate.  [default: 0.8]")
 @click.option("--exact-only", is_flag=True, help="Drop exact repeats only (no MinHash pass).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
 @common_options
 def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
-          config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
+          jobs: int | None, config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
     """Drop repeated and nearly repeated paragraphs only (no boilerplate stages), into OUTPUT.
 
     The first copy in input order stays. With --dedup-index the files are also checked
@@ -131,20 +142,26 @@ def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float 
     """
     cleaner = make_cleaner(config_path, patterns, language_detector, index, stages=("normalize", "segment", "dedup"),
                            dedup_threshold=threshold, dedup_near=False if exact_only else None)
-    run(cleaner, paths, output, in_place, progress)
+    run(cleaner, paths, output, in_place, progress, jobs)
 
 
-def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None) -> None:
+def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
+        jobs: int | None = None) -> None:
     """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
     to_stdout = output == STDIN or (STDIN in paths and output == "out")
     out_dir = None if (in_place or to_stdout) else Path(output)
-    inputs = list(find_inputs(list(paths), exclude=out_dir))
+    found = list(find_inputs(list(paths), exclude=out_dir))
+    inputs = [item for item in found if not item.is_records]
     if progress is None:
         progress = sys.stderr.isatty()
+    jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
     totals, per_file, errors, changed = Stats(), {}, [], []
     writers: dict[str, Path] = {}  # output name -> the input that wrote it
-    for outcome in guarded(clean_files(cleaner, inputs, progress=progress)):
+    records = [item for item in found if item.is_records]
+    if records:
+        clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors)
+    for outcome in guarded(clean_files(cleaner, inputs, progress=progress, jobs=jobs)):
         stats = Stats()
         first = writers.setdefault(outcome.input.name, outcome.input.path)
         if first != outcome.input.path and out_dir is not None:
@@ -171,6 +188,36 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
                f"{totals.blocks_in} lines removed, {rate:.1f} MB/s", err=True)
     if errors or changed:
         sys.exit(1)
+
+
+def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Path | None, jobs: int, totals: Stats,
+                       per_file: dict, errors: list[dict]) -> None:
+    """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
+    config = cleaner.config
+    max_bytes = DEFAULT_MAX_BYTES
+    if out_dir is None:
+        for item in files:
+            error = f"{item.path}: record files are cleaned into an output folder (-o OUT), not in place or to stdout"
+            click.echo(f"cleaner: {error}", err=True)
+            errors.append({"file": item.name, "error": error})
+            totals.failed += 1
+        return
+    templates = cleaner.learn_templates(record_texts(files, config.text_field, max_bytes)) if "templates" in config.stages else None
+    with ExitStack() as stack:
+        if jobs > 1:
+            runner = stack.enter_context(RecordPool(cleaner, jobs, templates))
+        else:
+            runner = cleaner.pipeline(templates)
+        engine = RecordCleaner(runner, config.text_field, config.id_field, max_bytes)
+        for item in files:
+            outcome = engine.clean_file(item, out_dir)
+            for error in ([outcome.error] if outcome.error else []) + outcome.errors:
+                click.echo(f"cleaner: {error}", err=True)
+                errors.append({"file": item.name, "error": error})
+            if outcome.error:
+                outcome.stats.failed += 1
+            per_file[item.name] = {**outcome.stats.to_dict(), "rejected": outcome.rejected}
+            totals.merge(outcome.stats)
 
 
 def page_fields(doc: Document) -> dict:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
+# Record files (see `formats`): cleaned record by record into a file of the same form.
+RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst", ".parquet")
 STDIN = "-"
 
 
@@ -39,6 +41,15 @@ class InputFile:
         True
         """
         return self.path.suffix.lower() in HTML_SUFFIXES
+
+    @property
+    def is_records(self) -> bool:
+        """Whether the file holds records (JSONL, Parquet) rather than one document.
+
+        >>> InputFile(Path("shard.jsonl.zst"), Path("shard.jsonl.zst")).is_records
+        True
+        """
+        return self.path.name.lower().endswith(RECORD_SUFFIXES)
 
 
 def output_path(path: Path) -> Path:
@@ -81,7 +92,7 @@ def _walk(paths: list[str], skip: Path | None) -> Iterator[InputFile]:
                     d for d in dirnames if not d.startswith(".") and (Path(dirpath) / d).resolve() != skip
                 )
                 for filename in filenames:
-                    if filename.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES) and not filename.startswith("."):
+                    if filename.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES + RECORD_SUFFIXES) and not filename.startswith("."):
                         path = Path(dirpath) / filename
                         found.append(InputFile(path, output_path(path.relative_to(root))))
             yield from sorted(found, key=lambda f: f.relative.as_posix())

@@ -73,3 +73,22 @@ def test_record_files_come_out_the_same_from_a_pool(tmp_path: Path) -> None:
     assert (tmp_path / "two" / "c.jsonl").read_bytes() == (tmp_path / "one" / "c.jsonl").read_bytes()
     assert (tmp_path / "two" / "c.rejects.jsonl").read_bytes() == (tmp_path / "one" / "c.rejects.jsonl").read_bytes()
     assert pooled.rejected == serial.rejected >= 1
+
+
+def test_the_cli_writes_the_same_bytes_with_one_job_and_two(runner, tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    from cleaner.cli import main
+
+    folder = corpus(tmp_path / "in") if (tmp_path / "in").mkdir() is None else None
+    records = [json.dumps({"id": n, "text": f"{P1 if n % 2 else P2}\nDonate now\n{P3}"}) for n in range(30)]
+    (folder / "shard.jsonl.gz").write_bytes(gzip.compress(("\n".join(records) + "\n").encode()))
+    written = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        result = runner.invoke(main, ["clean", str(folder), "-o", str(out), "--jobs", str(jobs), "--language-detector", "none"])
+        assert result.exit_code == 0, result.output
+        written.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert written[0] == written[1]
+    assert "shard.jsonl.gz" in written[0] and "shard.rejects.jsonl.gz" in written[0]
