@@ -73,8 +73,13 @@ def clean_file(pipeline: Pipeline, item: InputFile) -> FileOutcome:
     return FileOutcome(item, doc, None, size)
 
 
+# Below this much input the workers' start-up (each compiles the rules, loads a language model) costs more
+# than they save: measured on the 4 MB dev set, two workers took 8.9 s where one process took 6.5 s.
+POOL_MIN_BYTES = 32 << 20
+
+
 def clean_files(
-    cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False, jobs: int = 1
+    cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False, jobs: int = 1, pool_min_bytes: int = POOL_MIN_BYTES
 ) -> Iterator[FileOutcome]:
     """Clean files in the given order, so corpus-wide dedup keeps the first copy.
 
@@ -82,7 +87,7 @@ def clean_files(
     With `jobs` > 1 both passes run in a pool of processes (`engines.pool`); the output is the same.
     """
     files = list(inputs)
-    if jobs > 1 and len(files) > 1 and not any(str(f.path) == STDIN for f in files):
+    if jobs > 1 and len(files) > 1 and not any(str(f.path) == STDIN for f in files) and _total_size(files) >= pool_min_bytes:
         from .pool import clean_files_in_pool
 
         yield from clean_files_in_pool(cleaner, files, progress=progress, jobs=jobs)
@@ -97,3 +102,13 @@ def clean_files(
             except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
                 outcome = FileOutcome(item, None, f"{item.path}: internal error in dedup: {type(exc).__name__}: {exc}")
         yield outcome
+
+
+def _total_size(files: list[InputFile]) -> int:
+    total = 0
+    for item in files:
+        try:
+            total += item.path.stat().st_size
+        except OSError:
+            continue  # reported when the file is read
+    return total

@@ -28,7 +28,7 @@ def corpus(folder: Path, documents: int = 40) -> Path:
 
 def outputs(folder: Path, jobs: int) -> list[tuple[str, str | None, str | None]]:
     cleaner = Cleaner(Config(language_detector="none"))
-    found = clean_files(cleaner, find_inputs([str(folder)]), jobs=jobs)
+    found = clean_files(cleaner, find_inputs([str(folder)]), jobs=jobs, pool_min_bytes=0)
     return [(o.input.name, o.doc.cleaned_text() if o.doc else None, o.error) for o in found]
 
 
