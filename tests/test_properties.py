@@ -105,7 +105,7 @@ def test_two_runs_give_byte_identical_outputs_and_reports(runner, seeds_dir, see
 def test_report_holds_nothing_time_or_machine_dependent(seeds_out, seeds_dir):
     text = (seeds_out / "report.json").read_text(encoding="utf-8")
     report = json.loads(text)
-    assert set(report) == {"cleaner", "totals", "files", "errors"}
+    assert set(report) == {"cleaner", "totals", "files", "errors", "dedup"}
     for key in ("seconds", "time", "started", "elapsed", "rate", "host"):
         assert f'"{key}"' not in text
     assert str(seeds_out) not in text and str(seeds_dir) not in text
