@@ -10,8 +10,11 @@ must be good on their own to stay.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
+from importlib import resources
 
 from ..document import Block, Document, Reason
 from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, memo, word_count, words
@@ -184,7 +187,7 @@ class Classify:
         if spans:
             for index in lede_before(doc.blocks, spans[0][0], vocabulary):
                 grown_part[index] = True
-        keep_outside = fact_sheet_lines(doc.blocks)
+        keep_outside = fact_sheet_lines(doc.blocks) | ingredient_lines(doc.blocks)
         drop = [False] * len(doc.blocks)
         for index, (block, kind) in enumerate(zip(doc.blocks, kinds, strict=True)):
             if grown_part[index] or not block.kept:
@@ -252,6 +255,76 @@ def fact_sheet_lines(blocks: list[Block]) -> set[int]:
             continue
         if len(group) >= FACT_SHEET_RUN:
             found.update(range(group[0], group[-1] + 1))
+        group = [index] if index is not None else []
+    return found
+
+
+INGREDIENT_RUN = 3  # three quantities close together ("200 g Zucker", "2 EL Öl", "1 Prise Salz") make a recipe's list
+INGREDIENT_LINE_WORDS = 10  # an ingredient line is short; a sentence with "2 EL" in it is the method, judged as prose
+INGREDIENT_ITEM_WORDS = 6  # an unquantified item of the same list ("* Salz", "* Frischhaltefolie")
+
+
+@lru_cache(maxsize=1)
+def _quantities() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A line that starts with a quantity ("2 EL Öl", "* 1 Pck. Puddingpulver", "135 g"), and one
+    that starts with a unit and goes on (its number stands alone on the line above: "1/4" / "cup butter")."""
+    raw = resources.files("cleaner.wordlists").joinpath("structure.toml").read_text(encoding="utf-8")
+    units = tomllib.loads(raw)["quantity_units"]
+    unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    number = r"(?:\d+(?:[.,/]\d+)?(?:\s*[-–]\s*\d+(?:[.,/]\d+)?)?|[½¼¾⅓⅔⅛])"
+    return (
+        re.compile(rf"^(?:[*+•·o–-]\s+)?(?:ca\.\s*)?{number}\s*(?:{unit})(?!\w)", re.IGNORECASE),
+        re.compile(rf"^(?:{unit})\s+\S", re.IGNORECASE),
+    )
+
+
+def is_quantity_line(text: str) -> bool:
+    """A short line that starts with a quantity, or with a lower-case unit ("cup butter"; a sentence
+    starting "Can ..." is capitalised).
+
+    >>> is_quantity_line("* 2 EL Olivenöl"), is_quantity_line("cup packed brown sugar"), is_quantity_line("2 Kommentare")
+    (True, True, False)
+    """
+    quantity, unit_first = _quantities()
+    if word_count(text) > INGREDIENT_LINE_WORDS:
+        return False
+    return bool(quantity.match(text)) or (text[:1].islower() and bool(unit_first.match(text)))
+
+
+def ingredient_lines(blocks: list[Block]) -> set[int]:
+    """A recipe's ingredient list (or its nutrition table): three or more quantity lines, at most one
+    other line between two of them (the ingredient's name, where the dump puts it on a line of its
+    own), and the unquantified items of the same bulleted list after them.
+
+    Sidebars and menus hold no quantities; recipe sites lay the list out beside the method, where the
+    body search does not reach.
+
+    >>> from cleaner.stages.segment import segment_text
+    >>> sorted(ingredient_lines(segment_text("Zutaten\\n* 200 g Mehl\\n* 2 EL Öl\\n* 1 Prise Salz\\n* Backpapier\\nZubereitung")))
+    [1, 2, 3, 4]
+    >>> sorted(ingredient_lines(segment_text("1/4\\ncup butter\\n1\\ncup sugar\\n2\\ncups flour")))
+    [1, 2, 3, 4, 5]
+    >>> ingredient_lines(segment_text("Home\\n2 Kommentare\\n3 Antworten\\nKontakt"))
+    set()
+    """
+    marks = [index for index, block in enumerate(blocks) if block.kept and is_quantity_line(block.text)]
+    found: set[int] = set()
+    group: list[int] = []
+    for index in [*marks, None]:
+        if index is not None and (not group or index - group[-1] <= 2):
+            group.append(index)
+            continue
+        if len(group) >= INGREDIENT_RUN:
+            last = group[-1]
+            found.update(range(group[0], last + 1))
+            marker = _LIST_MARKER.match(blocks[last].text)
+            following = last + 1
+            while (
+                marker and following < len(blocks) and blocks[following].text.startswith(marker.group())
+                and word_count(blocks[following].text) <= INGREDIENT_ITEM_WORDS
+            ):
+                found.add(following)
+                following += 1
         group = [index] if index is not None else []
     return found
 

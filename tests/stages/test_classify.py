@@ -146,3 +146,12 @@ def test_a_widget_line_a_rule_dropped_ends_the_body():
     doc.blocks[3].drop(Reason("patterns", "related.list-heading", "related"))
     Pipeline([Classify()]).run(doc)
     assert teaser not in kept(doc) and kept(doc) == PARAGRAPHS
+
+
+def test_a_recipes_ingredient_list_outside_the_article_stays_but_numbered_menu_entries_do_not():
+    ingredients = ["Zutaten", "* 250 g Mehl", "* 2 EL Olivenöl", "* 1 Prise Salz", "* Backpapier"]
+    split = ["1/4", "cup butter", "1", "cup brown sugar", "2", "cups flour"]  # number and unit on separate lines
+    numbered = ["2 Kommentare", "3 Antworten", "14 Beiträge"]
+    doc = clean(page(MENU, ingredients, split, PARAGRAPHS, numbered, FOOTER))
+    assert all(line in kept(doc) for line in ingredients[1:] + ["cup butter", "cups flour"])
+    assert not any(line in kept(doc) for line in MENU + numbered + FOOTER)
