@@ -26,7 +26,7 @@ from .pipeline import Stats
 DEFAULT_SAMPLE = 200  # enough to judge a run by eye, small enough that the page opens in a second
 MAX_LINES = 2000  # per sampled document: one 50 MB page must not make the report huge
 MAX_LINE_CHARS = 2000  # a minified script dumped on one line is still recognisable from its start
-TOP_RULES = 20
+TOP_RULES = 15  # the long tail of rules that fired once or twice is in report.json
 
 # Fixed colours for the shipped categories, so the same category looks the same in every report.
 COLOURS = {
@@ -283,7 +283,7 @@ h1{font-size:1.5em}h2{font-size:1.1em;margin:.2em 0}h3{font-size:1em;margin:0 0 
 .hint,.meta,.more,.none{color:#666;font-weight:normal}
 table.numbers th{text-align:left;padding-right:1em}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1.5em;margin:1em 0}
-.bar{display:grid;grid-template-columns:8em 1fr 11em;gap:.5em;align-items:center;margin:2px 0}
+.bar{display:grid;grid-template-columns:7em 1fr 10em;gap:.5em;align-items:center;margin:2px 0}
 .bar .key{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .track{background:#eee;height:.9em;border-radius:2px}.fill{display:block;height:100%;background:#888;border-radius:2px}
 .n,.num{text-align:right;font-variant-numeric:tabular-nums;color:#444}

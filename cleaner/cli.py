@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .api import Cleaner
+from .audit import DEFAULT_SAMPLE, Audit, render
 from .config import Config, ConfigError
 from .dedup_store import StoreError
 from .document import Document
@@ -105,9 +106,13 @@ def main() -> None:
 @click.option("--in-place", is_flag=True, help="Rewrite the input files instead (exit 1 if any changed).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
+@click.option("--report-html", is_flag=True, help="Also write OUTPUT/report.html: what was removed and why, for a browser.")
+@click.option("--report-sample", type=click.IntRange(min=0), default=DEFAULT_SAMPLE, metavar="N",
+              help="Documents shown in report.html, worst-hit first.")
 @common_options
 def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None,
-          config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
+          report_html: bool, report_sample: int, config_path: Path | None, patterns: Path | None, language_detector: str | None,
+          index: str | None) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
 
     Takes text (.txt), HTML pages (.html, written as .txt) and record files
@@ -116,10 +121,10 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     not be read or had nothing left). Reads standard input when a PATH is '-'
     and then writes the cleaned text to standard output. Writes
     OUTPUT/report.json with what was removed, per stage, category and rule, for
-    the run and for each file.
+    the run and for each file; with --report-html also OUTPUT/report.html.
     """
     cleaner = make_cleaner(config_path, patterns, language_detector, index)
-    run(cleaner, paths, output, in_place, progress, jobs)
+    run(cleaner, paths, output, in_place, progress, jobs, Audit(report_sample) if report_html else None)
 
 
 @main.command()
@@ -146,7 +151,7 @@ def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float 
 
 
 def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
-        jobs: int | None = None) -> None:
+        jobs: int | None = None, audit: Audit | None = None) -> None:
     """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
     to_stdout = output == STDIN or (STDIN in paths and output == "out")
     out_dir = None if (in_place or to_stdout) else Path(output)
@@ -175,6 +180,8 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         else:
             stats.add_document(outcome.doc, outcome.bytes_in, len(outcome.doc.cleaned_text().encode("utf-8")))
             per_file[outcome.input.name] = {**stats.to_dict(), "language": outcome.doc.language, **page_fields(outcome.doc)}
+            if audit is not None:
+                audit.add(outcome.input.name, outcome.doc)
         totals.merge(stats)
     seconds = time.perf_counter() - started
     if out_dir is not None:
@@ -183,6 +190,10 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         if stage is not None:
             report["dedup"] = stage.clusters()
         write_atomic(out_dir / "report.json", json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+        if audit is not None:
+            write_atomic(out_dir / "report.html", render(totals, audit))
+    elif audit is not None:
+        click.echo("cleaner: --report-html needs an output folder (-o OUT); no report.html written", err=True)
     rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
     click.echo(f"cleaned {totals.documents} file(s), {totals.failed} failed, {totals.blocks_dropped} of "
                f"{totals.blocks_in} lines removed, {rate:.1f} MB/s", err=True)
@@ -264,8 +275,10 @@ def deliver(outcome: FileOutcome, out_dir: Path | None, in_place: bool, changed:
 @main.command()
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--color/--no-color", default=None, help="Colour the output.  [default: when stdout is a terminal]")
+@click.option("--html", is_flag=True, help="Also write OUTPUT/report.html: the file's lines, removed ones struck through.")
+@click.option("-o", "--output", default="out", type=click.Path(file_okay=False, path_type=Path), help="Folder for report.html.")
 @common_options
-def explain(file: str, color: bool | None, config_path: Path | None, patterns: Path | None,
+def explain(file: str, color: bool | None, html: bool, output: Path, config_path: Path | None, patterns: Path | None,
             language_detector: str | None, index: str | None) -> None:
     """Show every line of FILE, kept or dropped, with the stage, rule and category that dropped it.
 
@@ -290,6 +303,12 @@ def explain(file: str, color: bool | None, config_path: Path | None, patterns: P
             label = click.style(f"{reason.label}{where}", fg=CATEGORY_COLOURS.get(reason.category, "red"))
             line = f"{tag}{label}  " + click.style(block.text, dim=True)
         click.echo(line, color=color)
+    if html:
+        stats, audit = Stats(), Audit(1)
+        stats.add_document(doc, outcome.bytes_in, len(doc.cleaned_text().encode("utf-8")))
+        audit.add(outcome.input.name, doc)
+        write_atomic(output / "report.html", render(stats, audit, f"cleaner explain {outcome.input.name}"))
+        click.echo(f"wrote {output / 'report.html'}", err=True)
 
 
 @main.command()
