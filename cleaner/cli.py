@@ -23,6 +23,7 @@ from .engines.pool import RecordPool
 from .engines.records import RecordCleaner, record_texts
 from .formats import DEFAULT_MAX_BYTES
 from .io import STDIN, InputFile, find_inputs, write_atomic
+from .manifest import WORK_DIR, Manifest
 from .pipeline import Pipeline, Stats
 from .rules import RuleError, load_rules
 from .stages.dedup import Dedup
@@ -106,11 +107,12 @@ def main() -> None:
 @click.option("--in-place", is_flag=True, help="Rewrite the input files instead (exit 1 if any changed).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
+@click.option("--resume", is_flag=True, help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")
 @click.option("--report-html", is_flag=True, help="Also write OUTPUT/report.html: what was removed and why, for a browser.")
 @click.option("--report-sample", type=click.IntRange(min=0), default=DEFAULT_SAMPLE, metavar="N",
               help="Documents shown in report.html, worst-hit first.")
 @common_options
-def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None,
+def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None, resume: bool,
           report_html: bool, report_sample: int, config_path: Path | None, patterns: Path | None, language_detector: str | None,
           index: str | None) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
@@ -123,8 +125,9 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     OUTPUT/report.json with what was removed, per stage, category and rule, for
     the run and for each file; with --report-html also OUTPUT/report.html.
     """
+    index = run_index(index, output_folder(paths, output, in_place), resume, config_path)
     cleaner = make_cleaner(config_path, patterns, language_detector, index)
-    run(cleaner, paths, output, in_place, progress, jobs, Audit(report_sample) if report_html else None)
+    run(cleaner, paths, output, in_place, progress, jobs, resume, Audit(report_sample) if report_html else None)
 
 
 @main.command()
@@ -137,24 +140,51 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
 @click.option("--exact-only", is_flag=True, help="Drop exact repeats only (no MinHash pass).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
+@click.option("--resume", is_flag=True, help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")
 @common_options
 def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
-          jobs: int | None, config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
+          jobs: int | None, resume: bool, config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
     """Drop repeated and nearly repeated paragraphs only (no boilerplate stages), into OUTPUT.
 
     The first copy in input order stays. With --dedup-index the files are also checked
     against everything indexed by earlier runs, and indexed for later ones.
     """
+    index = run_index(index, output_folder(paths, output, in_place), resume, config_path)
     cleaner = make_cleaner(config_path, patterns, language_detector, index, stages=("normalize", "segment", "dedup"),
                            dedup_threshold=threshold, dedup_near=False if exact_only else None)
-    run(cleaner, paths, output, in_place, progress, jobs)
+    run(cleaner, paths, output, in_place, progress, jobs, resume)
+
+
+def output_folder(paths: tuple[str, ...], output: str, in_place: bool) -> Path | None:
+    """The folder a run writes into, or None when it writes to stdout or in place."""
+    to_stdout = output == STDIN or (STDIN in paths and output == "out")
+    return None if (in_place or to_stdout) else Path(output)
+
+
+def run_index(index: str | None, out_dir: Path | None, resume: bool, config_path: Path | None) -> str | None:
+    """The dedup index of a run: the one asked for, else an SQLite file under OUTPUT/.cleaner/.
+
+    Persisting it by default is what lets `--resume` finish a killed run with the same output;
+    a run that does not resume starts it afresh.
+    """
+    if index is not None or out_dir is None:
+        return index
+    try:
+        if Config.from_pyproject(config_path or Path("pyproject.toml")).dedup_index != "memory":
+            return None  # [tool.cleaner] names one
+    except ConfigError:
+        return None  # make_cleaner reports it
+    path = out_dir / WORK_DIR / "index.sqlite"
+    if not resume:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return str(path)
 
 
 def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
-        jobs: int | None = None, audit: Audit | None = None) -> None:
+        jobs: int | None = None, resume: bool = False, audit: Audit | None = None) -> None:
     """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
-    to_stdout = output == STDIN or (STDIN in paths and output == "out")
-    out_dir = None if (in_place or to_stdout) else Path(output)
+    out_dir = output_folder(paths, output, in_place)
     found = list(find_inputs(list(paths), exclude=out_dir))
     inputs = [item for item in found if not item.is_records]
     if progress is None:
@@ -163,10 +193,19 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
     started = time.perf_counter()
     totals, per_file, errors, changed = Stats(), {}, [], []
     writers: dict[str, Path] = {}  # output name -> the input that wrote it
-    records = [item for item in found if item.is_records]
+    manifest = Manifest(out_dir) if out_dir is not None else None
+    done: dict[str, dict] = {}
+    if manifest is not None:
+        done = manifest.finished(found) if resume else {}
+        if not resume:
+            manifest.reset()
+    for name, entry in sorted(done.items()):
+        per_file[name] = entry
+        totals.merge(Stats.from_dict(entry))
+    records = [item for item in found if item.is_records and item.name not in done]
     if records:
-        clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors)
-    for outcome in guarded(clean_files(cleaner, inputs, progress=progress, jobs=jobs)):
+        clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors, manifest)
+    for outcome in guarded(clean_files(cleaner, inputs, progress=progress, jobs=jobs, done=frozenset(done))):
         stats = Stats()
         first = writers.setdefault(outcome.input.name, outcome.input.path)
         if first != outcome.input.path and out_dir is not None:
@@ -182,6 +221,8 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
             per_file[outcome.input.name] = {**stats.to_dict(), "language": outcome.doc.language, **page_fields(outcome.doc)}
             if audit is not None:
                 audit.add(outcome.input.name, outcome.doc)
+            if manifest is not None:
+                manifest.add(outcome.input, per_file[outcome.input.name])
         totals.merge(stats)
     seconds = time.perf_counter() - started
     if out_dir is not None:
@@ -202,7 +243,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
 
 
 def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Path | None, jobs: int, totals: Stats,
-                       per_file: dict, errors: list[dict]) -> None:
+                       per_file: dict, errors: list[dict], manifest: Manifest | None = None) -> None:
     """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
     config = cleaner.config
     max_bytes = DEFAULT_MAX_BYTES
@@ -229,6 +270,8 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
                 outcome.stats.failed += 1
             per_file[item.name] = {**outcome.stats.to_dict(), "rejected": outcome.rejected}
             totals.merge(outcome.stats)
+            if manifest is not None and outcome.error is None:
+                manifest.add(item, per_file[item.name])
 
 
 def page_fields(doc: Document) -> dict:

@@ -161,3 +161,14 @@ class Stats:
             "by_category": dict(sorted(self.by_category.items())),
             "by_rule": dict(sorted(self.by_rule.items())),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Stats:
+        """The inverse of `to_dict` (other keys ignored): how a resumed run counts the files it skips.
+
+        >>> Stats.from_dict(Stats(documents=2, by_rule=Counter({"r": 1})).to_dict()) == Stats(documents=2, by_rule=Counter({"r": 1}))
+        True
+        """
+        counts = {name: int(data.get(name, 0)) for name in ("documents", "failed", "bytes_in", "bytes_out", "blocks_in", "blocks_dropped")}
+        tables = {name: Counter(data.get(name, {})) for name in ("by_stage", "by_category", "by_rule")}
+        return cls(**counts, **tables)

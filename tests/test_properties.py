@@ -80,7 +80,8 @@ def run_clean(runner, source, out, workdir, monkeypatch):
     monkeypatch.chdir(workdir)
     result = runner.invoke(cli_main, ["clean", str(source), "-o", str(out), "--no-progress"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    # .cleaner/ is the run's work folder (manifest, dedup index), not output.
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and ".cleaner" not in p.parts}
 
 
 def test_cleaning_the_cleaned_seeds_changes_nothing(runner, seeds_out, tmp_path, monkeypatch):
@@ -96,7 +97,7 @@ def test_cleaning_the_cleaned_seeds_changes_nothing(runner, seeds_out, tmp_path,
 
 
 def test_two_runs_give_byte_identical_outputs_and_reports(runner, seeds_dir, seeds_out, tmp_path, monkeypatch):
-    first = {p.relative_to(seeds_out).as_posix(): p.read_bytes() for p in seeds_out.rglob("*") if p.is_file()}
+    first = {p.relative_to(seeds_out).as_posix(): p.read_bytes() for p in seeds_out.rglob("*") if p.is_file() and ".cleaner" not in p.parts}
     second = run_clean(runner, seeds_dir, tmp_path / "second", tmp_path, monkeypatch)
     assert second == first
     assert "report.json" in second

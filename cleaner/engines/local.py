@@ -79,21 +79,24 @@ POOL_MIN_BYTES = 32 << 20
 
 
 def clean_files(
-    cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False, jobs: int = 1, pool_min_bytes: int = POOL_MIN_BYTES
+    cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False, jobs: int = 1, pool_min_bytes: int = POOL_MIN_BYTES,
+    done: frozenset[str] = frozenset(),
 ) -> Iterator[FileOutcome]:
     """Clean files in the given order, so corpus-wide dedup keeps the first copy.
 
     Two passes over the files: one to learn the lines that recur across them, one to clean.
     With `jobs` > 1 both passes run in a pool of processes (`engines.pool`); the output is the same.
+    Files named in `done` (finished by an earlier, interrupted run) count in the first pass only.
     """
     files = list(inputs)
     if jobs > 1 and len(files) > 1 and not any(str(f.path) == STDIN for f in files) and _total_size(files) >= pool_min_bytes:
         from .pool import clean_files_in_pool
 
-        yield from clean_files_in_pool(cleaner, files, progress=progress, jobs=jobs)
+        yield from clean_files_in_pool(cleaner, files, progress=progress, jobs=jobs, done=done)
         return
     pipeline = cleaner.pipeline(learn_templates(cleaner, files))
-    bar = tqdm(files, desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    todo = [item for item in files if item.name not in done]
+    bar = tqdm(todo, desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     for item in bar:
         outcome = clean_file(pipeline, item)
         if outcome.doc is not None:

@@ -94,7 +94,8 @@ def in_order(executor: ProcessPoolExecutor, function: Callable[[list[_T]], list[
                          "rerun the same command to finish") from None
 
 
-def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: bool, jobs: int) -> Iterator[FileOutcome]:
+def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: bool, jobs: int,
+                        done: frozenset[str] = frozenset()) -> Iterator[FileOutcome]:
     """`clean_files` on `jobs` processes: the same outcomes, in the same order."""
     config = per_document_config(cleaner.config)
     ahead = BATCHES_AHEAD * jobs
@@ -106,9 +107,10 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
                 if keys is not None:
                     templates.add_keys(keys)
     corpus = Pipeline([s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False)])
-    bar = tqdm(total=len(files), desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    todo = [item for item in files if item.name not in done]
+    bar = tqdm(total=len(todo), desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config, templates)) as executor:
-        for outcome in in_order(executor, _clean_batch, batches(files, BATCH_FILES), ahead):
+        for outcome in in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead):
             if outcome.doc is not None:
                 try:
                     corpus.run_corpus(outcome.doc)
