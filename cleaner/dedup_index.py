@@ -133,7 +133,7 @@ class SortedRuns:
 
 
 class Column:
-    """An append-only numpy array that grows by an eighth, so spare capacity stays small."""
+    """An append-only numpy array that grows by a sixteenth, so spare capacity stays small (copies stay amortised O(1))."""
 
     def __init__(self, dtype: type) -> None:
         self.data = np.zeros(1024, dtype=dtype)
@@ -143,7 +143,7 @@ class Column:
         """Append; returns the index of the first appended value."""
         start, end = self.size, self.size + len(values)
         if end > len(self.data):
-            grown = np.zeros(max(end, len(self.data) + len(self.data) // 8), dtype=self.data.dtype)
+            grown = np.zeros(max(end, len(self.data) + len(self.data) // 16), dtype=self.data.dtype)
             grown[: self.size] = self.data[: self.size]
             self.data = grown
         self.data[start:end] = values
