@@ -18,6 +18,7 @@ import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
+from itertools import takewhile
 
 from ..document import Block, Document, Reason
 from ..features import HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, squash_key, word_count
@@ -27,6 +28,7 @@ RESUME_PROSE_BLOCKS = 2  # one paragraph after a marker is a teaser; two in a ro
 RESUME_LOOKAHEAD = 8  # blocks scanned for that run, enough to pass a byline and a caption
 ADDRESS_MIN_WORDS = 2  # one "we" is ordinary; two or more at this density is an appeal
 ADDRESS_MIN_SHARE = 0.05
+TEASER_LOOKBEHIND = 3  # lines before a related-widget title searched for the article's prose (past a subheading)
 REPEAT_MIN_WORDS = 3  # shorter repeats ("Share", "Reply") are labels that rules judge
 
 
@@ -96,8 +98,16 @@ def extend_regions(doc: Document) -> None:
     for number, (start, marker) in enumerate(doc.region_starts):
         reason = Reason(STAGE, marker.rule, marker.category)
         end = starts[number + 1] if number + 1 < len(starts) else len(blocks)
+        first = next((i for i in range(start + 1, end) if blocks[i].kept), end)
+        # Within the article (one of its paragraphs just above, nothing removed between), the first
+        # headline under "Read also" / "Related" is the teaser the title announces, even where the
+        # article resumes right after it. Above the article, or after other chrome, the headline
+        # after a widget title may be the article's own.
+        previous = list(takewhile(lambda b: b.kept, reversed(blocks[max(0, start - TEASER_LOOKBEHIND) : start])))
+        in_article = marker.category == "related" and any(is_clean_prose(b) for b in previous)
         for index in range(start + 1, end):
-            if resumes_at(blocks, index):
+            teaser = in_article and index == first and not is_prose(blocks[index].text)
+            if not teaser and resumes_at(blocks, index):
                 break
             blocks[index].drop(reason)
 

@@ -202,3 +202,18 @@ def test_a_time_inside_the_article_is_not_a_dated_teaser():
     line = "Kickoff in Munich is scheduled for Saturday evening at 18:30"
     doc = process("\n".join(["Derby Preview For The Weekend", line, LONG]))
     assert line in kept(doc) and "Derby Preview For The Weekend" in kept(doc)
+
+
+RELATED = Reason("patterns", "related.list-heading", "related")
+
+
+def test_the_headline_under_a_read_also_title_inside_the_article_is_its_teaser():
+    teaser = "Council Votes Down Plan For A New Bridge"
+    doc = process(paragraphs(P1, P2, "Read also", teaser, P3, P4), {"Read also": RELATED})
+    assert kept(doc) == [P1, P2, P3, P4]
+
+
+def test_the_headline_under_a_widget_title_above_the_article_is_the_articles_own():
+    title = "Council Approves Budget After Long Debate"
+    doc = process(paragraphs("Read also", title, P1, P2), {"Read also": RELATED})
+    assert kept(doc) == [title, P1, P2]
