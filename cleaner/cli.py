@@ -19,7 +19,8 @@ from .config import Config, ConfigError
 from .dedup_store import StoreError
 from .document import Document
 from .engines.local import FileOutcome, clean_files
-from .engines.pool import RecordPool
+from .engines.pool import RecordPool, WorkerDied
+from .engines.ray import RayUnavailable
 from .engines.records import RecordCleaner, record_texts
 from .formats import DEFAULT_MAX_BYTES
 from .io import STDIN, InputFile, find_inputs, write_atomic
@@ -108,11 +109,14 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
 @click.option("--resume", is_flag=True, help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              help="Where the stages run: processes on this machine, or a Ray cluster (pip install 'cleaner[ray]').")
+@click.option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")
 @click.option("--report-html", is_flag=True, help="Also write OUTPUT/report.html: what was removed and why, for a browser.")
 @click.option("--report-sample", type=click.IntRange(min=0), default=DEFAULT_SAMPLE, metavar="N",
               help="Documents shown in report.html, worst-hit first.")
 @common_options
-def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None, resume: bool,
+def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None, resume: bool, engine: str, ray_address: str | None,
           report_html: bool, report_sample: int, config_path: Path | None, patterns: Path | None, language_detector: str | None,
           index: str | None) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
@@ -127,7 +131,7 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     """
     index = run_index(index, output_folder(paths, output, in_place), resume, config_path)
     cleaner = make_cleaner(config_path, patterns, language_detector, index)
-    run(cleaner, paths, output, in_place, progress, jobs, resume, Audit(report_sample) if report_html else None)
+    run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address, Audit(report_sample) if report_html else None)
 
 
 @main.command()
@@ -141,9 +145,12 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
 @click.option("--resume", is_flag=True, help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              help="Where the stages run: processes on this machine, or a Ray cluster (pip install 'cleaner[ray]').")
+@click.option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")
 @common_options
 def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
-          jobs: int | None, resume: bool, config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
+          jobs: int | None, resume: bool, engine: str, ray_address: str | None, config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
     """Drop repeated and nearly repeated paragraphs only (no boilerplate stages), into OUTPUT.
 
     The first copy in input order stays. With --dedup-index the files are also checked
@@ -152,7 +159,7 @@ def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float 
     index = run_index(index, output_folder(paths, output, in_place), resume, config_path)
     cleaner = make_cleaner(config_path, patterns, language_detector, index, stages=("normalize", "segment", "dedup"),
                            dedup_threshold=threshold, dedup_near=False if exact_only else None)
-    run(cleaner, paths, output, in_place, progress, jobs, resume)
+    run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address)
 
 
 def output_folder(paths: tuple[str, ...], output: str, in_place: bool) -> Path | None:
@@ -182,7 +189,7 @@ def run_index(index: str | None, out_dir: Path | None, resume: bool, config_path
 
 
 def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
-        jobs: int | None = None, resume: bool = False, audit: Audit | None = None) -> None:
+        jobs: int | None = None, resume: bool = False, engine: str = "local", ray_address: str | None = None, audit: Audit | None = None) -> None:
     """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
     out_dir = output_folder(paths, output, in_place)
     found = list(find_inputs(list(paths), exclude=out_dir))
@@ -204,8 +211,9 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         totals.merge(Stats.from_dict(entry))
     records = [item for item in found if item.is_records and item.name not in done]
     if records:
-        clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors, manifest)
-    for outcome in guarded(clean_files(cleaner, inputs, progress=progress, jobs=jobs, done=frozenset(done))):
+        clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors, manifest, engine, ray_address)
+    outcomes = clean_files(cleaner, inputs, progress=progress, jobs=jobs, done=frozenset(done), engine=engine, ray_address=ray_address)
+    for outcome in guarded(outcomes):
         stats = Stats()
         first = writers.setdefault(outcome.input.name, outcome.input.path)
         if first != outcome.input.path and out_dir is not None:
@@ -243,7 +251,8 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
 
 
 def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Path | None, jobs: int, totals: Stats,
-                       per_file: dict, errors: list[dict], manifest: Manifest | None = None) -> None:
+                       per_file: dict, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
+                       ray_address: str | None = None) -> None:
     """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
     config = cleaner.config
     max_bytes = DEFAULT_MAX_BYTES
@@ -256,7 +265,11 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
         return
     templates = cleaner.learn_templates(record_texts(files, config.text_field, max_bytes)) if "templates" in config.stages else None
     with ExitStack() as stack:
-        if jobs > 1:
+        if engine == "ray":
+            from .engines.ray import RayEngine
+
+            runner = stack.enter_context(RayEngine(cleaner, address=ray_address, jobs=None if ray_address else jobs, templates=templates))
+        elif jobs > 1:
             runner = stack.enter_context(RecordPool(cleaner, jobs, templates))
         else:
             runner = cleaner.pipeline(templates)
@@ -284,7 +297,7 @@ def guarded(outcomes: Iterator[FileOutcome]) -> Iterator[FileOutcome]:
     """The outcomes, stopping with a one-line error when the dedup index cannot be opened."""
     try:
         yield from outcomes
-    except StoreError as exc:
+    except (StoreError, WorkerDied, RayUnavailable) as exc:
         fail(str(exc))
 
 

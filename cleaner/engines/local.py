@@ -80,15 +80,22 @@ POOL_MIN_BYTES = 32 << 20
 
 def clean_files(
     cleaner: Cleaner, inputs: Iterable[InputFile], *, progress: bool = False, jobs: int = 1, pool_min_bytes: int = POOL_MIN_BYTES,
-    done: frozenset[str] = frozenset(),
+    done: frozenset[str] = frozenset(), engine: str = "local", ray_address: str | None = None,
 ) -> Iterator[FileOutcome]:
     """Clean files in the given order, so corpus-wide dedup keeps the first copy.
 
     Two passes over the files: one to learn the lines that recur across them, one to clean.
     With `jobs` > 1 both passes run in a pool of processes (`engines.pool`); the output is the same.
     Files named in `done` (finished by an earlier, interrupted run) count in the first pass only.
+    `engine="ray"` runs the same on a Ray cluster (`engines.ray`), with the same output.
     """
     files = list(inputs)
+    if engine == "ray":
+        from .ray import RayEngine
+
+        with RayEngine(cleaner, address=ray_address, jobs=None if ray_address else jobs) as on_ray:
+            yield from on_ray.clean_files(files, progress=progress, done=done)
+        return
     if jobs > 1 and len(files) > 1 and not any(str(f.path) == STDIN for f in files) and _total_size(files) >= pool_min_bytes:
         from .pool import clean_files_in_pool
 
