@@ -243,6 +243,10 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
             write_atomic(out_dir / "report.html", render(totals, audit))
     elif audit is not None:
         click.echo("cleaner: --report-html needs an output folder (-o OUT); no report.html written", err=True)
+    stage = cleaner.dedup()
+    if stage is not None:
+        # Closing checkpoints SQLite's write-ahead log into the index file and removes the log.
+        getattr(stage.store, "close", lambda: None)()
     rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
     click.echo(f"cleaned {totals.documents} file(s), {totals.failed} failed, {totals.blocks_dropped} of "
                f"{totals.blocks_in} lines removed, {rate:.1f} MB/s", err=True)
