@@ -6,7 +6,10 @@ This is the only stage that rewrites text; everything later only marks blocks.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
+from functools import lru_cache
+from importlib import resources
 
 import ftfy
 from ftfy.badness import is_bad
@@ -37,6 +40,31 @@ _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
 _HSPACE = re.compile(r"\s+")
 # Line separators other than "\n"; "\r\n" and a lone "\r" are handled before them.
 _OTHER_NEWLINES = "\u2028\u2029\x0b\x0c\x85"
+
+
+# A word of lower-case letters and digits joined by underscores, standing on its own: the shape of an
+# icon font's ligature name ("filter_none", "keyboard_arrow_down").
+_ICON_TOKEN = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _icon_names() -> frozenset[str]:
+    raw = resources.files("cleaner.wordlists").joinpath("icons.toml").read_text(encoding="utf-8")
+    return frozenset(tomllib.loads(raw)["names"])
+
+
+def strip_icon_names(text: str) -> str:
+    """Remove icon-font ligature names ("filter_none", "expand_more") that a text dump keeps beside
+    headings and buttons; they are drawn as icons on the page, never read. Other words with
+    underscores (identifiers in code) stay.
+
+    >>> strip_icon_names("filter_none WEITERE BEITRÄGE\\nJobs keyboard_arrow_down\\nmy_ggp <- ggplot(data)")
+    ' WEITERE BEITRÄGE\\nJobs \\nmy_ggp <- ggplot(data)'
+    """
+    if "_" not in text:
+        return text
+    names = _icon_names()
+    return _ICON_TOKEN.sub(lambda m: "" if m.group() in names else m.group(), text)
 
 
 REPAIR_ROUNDS = 3  # ftfy may need a second look at what it fixed ("\xa0×\x98" -> "×˜" -> "ט")
@@ -82,7 +110,7 @@ def normalize_text(text: str) -> str:
     'Café au lait\\nx\\ny'
     """
     # Whole-text passes first (C speed); the per-line Python work is left to the rare broken line.
-    text = _INVISIBLE.sub("", unify_newlines(text))
+    text = strip_icon_names(_INVISIBLE.sub("", unify_newlines(text)))
     # Runs of whitespace become one space and no line starts or ends with one: str.split does
     # both at C speed, three times faster than two regex passes over text dumps full of indents.
     text = "\n".join([" ".join(line.split()) for line in text.split("\n")])

@@ -111,3 +111,11 @@ def test_repair_never_merges_lines(text):
 def test_joiners_inside_words_are_kept():
     persian = "می\u200cخواهم"
     assert normalize_text(persian) == persian
+
+
+def test_icon_font_ligature_names_go_but_identifiers_in_code_stay():
+    from cleaner.stages.normalize import normalize_text
+
+    text = "filter_none MORE ON THIS STORY\n* Jobs keyboard_arrow_down\nturned_in\nmy_plot <- ggplot(data)"
+    assert normalize_text(text) == "MORE ON THIS STORY\n* Jobs\n\nmy_plot <- ggplot(data)"
+    assert normalize_text(normalize_text(text)) == normalize_text(text)
