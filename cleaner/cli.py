@@ -116,7 +116,8 @@ def main() -> None:
 @click.option("--report-sample", type=click.IntRange(min=0), default=DEFAULT_SAMPLE, metavar="N",
               help="Documents shown in report.html, worst-hit first.")
 @common_options
-def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None, resume: bool, engine: str, ray_address: str | None,
+def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None, resume: bool, engine: str,
+          ray_address: str | None,
           report_html: bool, report_sample: int, config_path: Path | None, patterns: Path | None, language_detector: str | None,
           index: str | None) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
@@ -150,7 +151,8 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
 @click.option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")
 @common_options
 def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
-          jobs: int | None, resume: bool, engine: str, ray_address: str | None, config_path: Path | None, patterns: Path | None, language_detector: str | None, index: str | None) -> None:
+          jobs: int | None, resume: bool, engine: str, ray_address: str | None, config_path: Path | None, patterns: Path | None,
+          language_detector: str | None, index: str | None) -> None:
     """Drop repeated and nearly repeated paragraphs only (no boilerplate stages), into OUTPUT.
 
     The first copy in input order stays. With --dedup-index the files are also checked
@@ -189,7 +191,8 @@ def run_index(index: str | None, out_dir: Path | None, resume: bool, config_path
 
 
 def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
-        jobs: int | None = None, resume: bool = False, engine: str = "local", ray_address: str | None = None, audit: Audit | None = None) -> None:
+        jobs: int | None = None, resume: bool = False, engine: str = "local", ray_address: str | None = None,
+        audit: Audit | None = None) -> None:
     """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
     out_dir = output_folder(paths, output, in_place)
     found = list(find_inputs(list(paths), exclude=out_dir))

@@ -27,7 +27,7 @@ from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
-from .local import FileOutcome, text_for_templates, clean_file
+from .local import FileOutcome, clean_file, text_for_templates
 
 BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
 BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory

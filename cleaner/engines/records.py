@@ -78,7 +78,8 @@ def cleaner_field(doc: Document) -> dict:
     {'language': 'en', 'removed': {'duplicate': 1}, 'duplicate_of': ['a.jsonl:3:2']}
     """
     removed = Counter(b.dropped.category for b in doc.blocks if b.dropped is not None)
-    origins = sorted({b.dropped.detail for b in doc.blocks if b.dropped is not None and b.dropped.category == "duplicate" and b.dropped.detail})
+    dropped = [b.dropped for b in doc.blocks if b.dropped is not None]
+    origins = sorted({r.detail for r in dropped if r.category == "duplicate" and r.detail})
     info: dict = {"language": doc.language, "removed": dict(sorted(removed.items()))}
     if origins:
         info["duplicate_of"] = origins

@@ -90,6 +90,7 @@ def test_the_cli_writes_the_same_bytes_with_one_job_and_two(runner, tmp_path: Pa
         result = runner.invoke(main, ["clean", str(folder), "-o", str(out), "--jobs", str(jobs), "--language-detector", "none"])
         assert result.exit_code == 0, result.output
         # .cleaner/ is the run's work folder (manifest, dedup index), not output.
-        written.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and ".cleaner" not in p.parts})
+        files = [p for p in sorted(out.rglob("*")) if p.is_file() and ".cleaner" not in p.parts]
+        written.append({p.relative_to(out).as_posix(): p.read_bytes() for p in files})
     assert written[0] == written[1]
     assert "shard.jsonl.gz" in written[0] and "shard.rejects.jsonl.gz" in written[0]
