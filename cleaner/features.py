@@ -153,6 +153,7 @@ def ends_truncated(text: str) -> bool:
 
 _CODE_CHARS = re.compile(r"[{}()\[\];=<>|\\/_$&+*^~`#@%]")
 CODE_SHARE = 0.06  # prose has under 1% of these characters; minified scripts and CSS have 10-20%
+CODE_MIN_CHARS = 4  # fewer is a short line with brackets or a plus ("Zeit: 25 Minuten (+ 15 Minuten backen)"), not code
 
 
 @_memo
@@ -163,8 +164,10 @@ def looks_like_code(text: str) -> bool:
     True
     >>> looks_like_code("The mayor (a former teacher) said so.")
     False
+    >>> looks_like_code("Backzeit: 25 Minuten (+ 15 Minuten)")
+    False
     """
-    return len(text) >= 20 and len(_CODE_CHARS.findall(text)) >= CODE_SHARE * len(text)
+    return len(text) >= 20 and len(_CODE_CHARS.findall(text)) >= max(CODE_MIN_CHARS, CODE_SHARE * len(text))
 
 
 @lru_cache(maxsize=1)
