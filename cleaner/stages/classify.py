@@ -269,11 +269,12 @@ def _quantities() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A line that starts with a quantity ("2 EL Öl", "* 1 Pck. Puddingpulver", "135 g"), and one
     that starts with a unit and goes on (its number stands alone on the line above: "1/4" / "cup butter")."""
     raw = resources.files("cleaner.wordlists").joinpath("structure.toml").read_text(encoding="utf-8")
-    units = tomllib.loads(raw)["quantity_units"]
-    unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    table = tomllib.loads(raw)
+    unit = "|".join(re.escape(u) for u in sorted(table["quantity_units"], key=len, reverse=True))
+    prefix = "|".join(re.escape(p) for p in sorted(table["quantity_prefixes"], key=len, reverse=True))
     number = r"(?:\d+(?:[.,/]\d+)?(?:\s*[-–]\s*\d+(?:[.,/]\d+)?)?|[½¼¾⅓⅔⅛])"
     return (
-        re.compile(rf"^(?:[*+•·o–-]\s+)?(?:ca\.\s*)?{number}\s*(?:{unit})(?!\w)", re.IGNORECASE),
+        re.compile(rf"^(?:[*+•·o–-]\s+)?(?:(?:{prefix})\s*)?{number}\s*(?:{unit})(?!\w)", re.IGNORECASE),
         re.compile(rf"^(?:{unit})\s+\S", re.IGNORECASE),
     )
 
@@ -309,24 +310,31 @@ def ingredient_lines(blocks: list[Block]) -> set[int]:
     """
     marks = [index for index, block in enumerate(blocks) if block.kept and is_quantity_line(block.text)]
     found: set[int] = set()
-    group: list[int] = []
+    group: list[int] = []  # the quantity lines of the list so far
+    end = -1  # its last line: a quantity line or an unquantified item after one
     for index in [*marks, None]:
-        if index is not None and (not group or index - group[-1] <= 2):
+        if index is not None and (not group or index - end <= 2):
             group.append(index)
+            end = _list_items_after(blocks, index)
             continue
         if len(group) >= INGREDIENT_RUN:
-            last = group[-1]
-            found.update(range(group[0], last + 1))
-            marker = _LIST_MARKER.match(blocks[last].text)
-            following = last + 1
-            while (
-                marker and following < len(blocks) and blocks[following].text.startswith(marker.group())
-                and word_count(blocks[following].text) <= INGREDIENT_ITEM_WORDS
-            ):
-                found.add(following)
-                following += 1
+            found.update(range(group[0], end + 1))
         group = [index] if index is not None else []
+        end = _list_items_after(blocks, index) if index is not None else -1
     return found
+
+
+def _list_items_after(blocks: list[Block], index: int) -> int:
+    """The last of the short items with the same list marker right after blocks[index] (or index)."""
+    marker = _LIST_MARKER.match(blocks[index].text)
+    if not marker:
+        return index
+    while (
+        index + 1 < len(blocks) and blocks[index + 1].kept and blocks[index + 1].text.startswith(marker.group())
+        and word_count(blocks[index + 1].text) <= INGREDIENT_ITEM_WORDS
+    ):
+        index += 1
+    return index
 
 
 ISOLATION = 2  # dropped lines on each side that make a kept line after the article a lone box

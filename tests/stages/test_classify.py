@@ -149,7 +149,8 @@ def test_a_widget_line_a_rule_dropped_ends_the_body():
 
 
 def test_a_recipes_ingredient_list_outside_the_article_stays_but_numbered_menu_entries_do_not():
-    ingredients = ["Zutaten", "* 250 g Mehl", "* 2 EL Olivenöl", "* 1 Prise Salz", "* Backpapier"]
+    ingredients = ["Zutaten", "* für 4 Personen", "* 250 g Mehl", "* 2 EL Olivenöl", "* 1 Prise Salz", "* Backpapier",
+                   "* Frischhaltefolie", "Zubereitung", "40 Minuten (+ 30 Minuten Wartezeit)"]
     split = ["1/4", "cup butter", "1", "cup brown sugar", "2", "cups flour"]  # number and unit on separate lines
     numbered = ["2 Kommentare", "3 Antworten", "14 Beiträge"]
     doc = clean(page(MENU, ingredients, split, PARAGRAPHS, numbered, FOOTER))
