@@ -251,8 +251,10 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         # Closing checkpoints SQLite's write-ahead log into the index file and removes the log.
         getattr(stage.store, "close", lambda: None)()
     rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
-    click.echo(f"cleaned {totals.documents} file(s), {totals.failed} failed, {totals.blocks_dropped} of "
-               f"{totals.blocks_in} lines removed, {rate:.1f} MB/s", err=True)
+    rejected = sum(entry.get("rejected", 0) for entry in per_file.values())
+    click.echo(f"cleaned: {totals.documents + totals.failed} document(s) in, {totals.documents - rejected} out, "
+               f"{rejected} rejected, {totals.failed} failed; {totals.blocks_dropped} of {totals.blocks_in} lines removed; "
+               f"{rate:.1f} MB/s", err=True)
     if errors or changed:
         sys.exit(1)
 

@@ -107,7 +107,7 @@ def test_clean_stdin_to_stdout(run_cli):
     result = run_cli("clean", "-", "--language-detector", "none", input=PAGE)
     assert result.exit_code == 0, result.output
     assert result.stdout == CLEAN_PAGE
-    assert "cleaned 1 file(s)" in result.stderr  # the summary goes to stderr, never into the data
+    assert "cleaned: 1 document(s) in, 1 out, 0 rejected, 0 failed" in result.stderr  # the summary goes to stderr, never into the data
     assert not Path("out").exists()  # no output folder was made in the working directory
 
 
@@ -379,7 +379,7 @@ def test_script_stdin_to_stdout(cleaner_exe, tmp_path):
     done = run_exe(cleaner_exe, "clean", "-", "--language-detector", "none", cwd=tmp_path, input=PAGE.encode())
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode("utf-8") == CLEAN_PAGE
-    assert b"cleaned 1 file(s)" in done.stderr
+    assert b"cleaned: 1 document(s) in, 1 out" in done.stderr
 
 
 def test_script_bad_input_is_one_line_without_traceback(cleaner_exe, tmp_path):

@@ -103,15 +103,30 @@ def clean_files(
         return
     pipeline = cleaner.pipeline(learn_templates(cleaner, files))
     todo = [item for item in files if item.name not in done]
-    bar = tqdm(todo, desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
-    for item in bar:
-        outcome = clean_file(pipeline, item)
-        if outcome.doc is not None:
-            try:
-                pipeline.run_corpus(outcome.doc)
-            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-                outcome = FileOutcome(item, None, f"{item.path}: internal error in dedup: {type(exc).__name__}: {exc}")
-        yield outcome
+    with progress_bar(todo, progress) as bar:
+        for item in todo:
+            outcome = clean_file(pipeline, item)
+            if outcome.doc is not None:
+                try:
+                    pipeline.run_corpus(outcome.doc)
+                except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+                    outcome = FileOutcome(item, None, f"{item.path}: internal error in dedup: {type(exc).__name__}: {exc}")
+            advance(bar, item)
+            yield outcome
+
+
+def progress_bar(files: list[InputFile], enabled: bool, desc: str = "cleaning") -> tqdm:
+    """A bar on stderr counting input bytes (so it shows MB/s) and, beside it, documents."""
+    return tqdm(total=_total_size(files), desc=desc, unit="B", unit_scale=True, unit_divisor=1000, file=sys.stderr,
+                disable=not enabled, dynamic_ncols=True, postfix={"documents": 0})
+
+
+def advance(bar: tqdm, item: InputFile) -> None:
+    """Count one finished file on the bar."""
+    if bar.disable:
+        return
+    bar.update(_total_size([item]))
+    bar.set_postfix(documents=int(bar.postfix.split("=")[1]) + 1 if bar.postfix else 1, refresh=False)
 
 
 def _total_size(files: list[InputFile]) -> int:

@@ -10,7 +10,6 @@ batches per worker are in flight, so memory stays bounded whatever the corpus.
 
 from __future__ import annotations
 
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,15 +18,13 @@ from dataclasses import replace
 from itertools import islice
 from typing import TypeVar
 
-from tqdm import tqdm
-
 from ..api import Cleaner
 from ..config import Config
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
-from .local import FileOutcome, clean_file, text_for_templates
+from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 
 BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
 BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory
@@ -108,7 +105,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
                     templates.add_keys(keys)
     corpus = Pipeline([s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False)])
     todo = [item for item in files if item.name not in done]
-    bar = tqdm(total=len(todo), desc="cleaning", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    bar = progress_bar(todo, progress)
     with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config, templates)) as executor:
         for outcome in in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead):
             if outcome.doc is not None:
@@ -117,7 +114,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
                 except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
                     outcome = FileOutcome(outcome.input, None,
                                           f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
-            bar.update(1)
+            advance(bar, outcome.input)
             yield outcome
 
 

@@ -14,12 +14,9 @@ are read by the driver and their documents shipped to the actors.
 
 from __future__ import annotations
 
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
-
-from tqdm import tqdm
 
 from ..api import Cleaner
 from ..config import Config
@@ -27,7 +24,7 @@ from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
-from .local import FileOutcome, clean_file, text_for_templates
+from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, per_document_config
 
 
@@ -129,7 +126,7 @@ class RayEngine:
         templates = self.learn_templates(files) if "templates" in self.config.stages else None
         self._start(templates)
         todo = [item for item in files if item.name not in done]
-        with tqdm(total=len(todo), desc="cleaning (ray)", unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True) as bar:
+        with progress_bar(todo, progress, "cleaning (ray)") as bar:
             for outcome in self._in_order("clean_files", batches(todo, BATCH_FILES)):
                 if outcome.doc is not None:
                     try:
@@ -137,7 +134,7 @@ class RayEngine:
                     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
                         outcome = FileOutcome(outcome.input, None,
                                               f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
-                bar.update(1)
+                advance(bar, outcome.input)
                 yield outcome
 
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
