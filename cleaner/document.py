@@ -79,6 +79,9 @@ class Document:
     line_hints: list = field(default_factory=list)
     # Blocks the html stage dropped on markup evidence, kept out of the text stages' sight until the end.
     set_aside: list[Block] = field(default_factory=list)
+    # What a corpus-wide stage prepared from this document alone (dedup: its signatures), by stage name:
+    # worker processes compute it, so that the one process running the stage only looks it up.
+    prepared: dict = field(default_factory=dict)
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]

@@ -90,6 +90,9 @@ class Pipeline:
         for stage in self.stages:
             if getattr(stage, "runs_last", False) and not getattr(stage, "corpus_wide", False):
                 stage.process(doc)
+        for stage in self.stages:
+            if getattr(stage, "corpus_wide", False) and hasattr(stage, "prepare"):
+                stage.prepare(doc)  # the part of a corpus-wide stage that needs this document alone
         if len(doc.text) > CACHE_MAX_CHARS:
             release_long_lines(block.text for block in doc.blocks)
         return doc

@@ -60,8 +60,12 @@ def _keys_batch(items: list[InputFile]) -> list[set[str] | None]:
 
 
 def per_document_config(config: Config) -> Config:
-    """The configuration a worker runs: every stage but the corpus-wide dedup, which runs in the parent."""
-    return replace(config, stages=tuple(s for s in config.stages if s != "dedup"))
+    """The configuration a worker runs: all stages, but dedup with an index of its own that stays empty.
+
+    A worker only prepares dedup's signatures (`run_document`); the parent matches them against the one
+    real index, in input order. So the worker never opens the persisted index.
+    """
+    return replace(config, dedup_index="memory")
 
 
 def batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:

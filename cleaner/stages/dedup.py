@@ -102,10 +102,19 @@ class Dedup:
         return {"version": 1, "shingle_size": self.shingle_size, "num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS,
                 "sketch": SKETCH, "near": self.near}
 
-    def process(self, doc: Document) -> None:
+    def units(self, doc: Document) -> tuple[list[Block], list[list[Block]]]:
+        """The lines the exact pass compares and the paragraphs the near pass compares."""
         lines = [b for b in doc.blocks if b.kept and word_count(b.text) >= self.min_words]
         groups = [p for p in paragraphs(doc) if self.near and sum(word_count(b.text) for b in p) >= self.near_min_words]
-        record = self.record(doc.id, lines, groups)
+        return lines, groups
+
+    def prepare(self, doc: Document) -> None:
+        """Compute the document's record (its signatures) ahead, in whatever process runs the per-document stages."""
+        doc.prepared[self.name] = self.record(doc.id, *self.units(doc))
+
+    def process(self, doc: Document) -> None:
+        lines, groups = self.units(doc)
+        record = doc.prepared.pop(self.name, None) or self.record(doc.id, lines, groups)
         exact_ids, near_ids = self.index.add(record)
         for i, origin in self.exact_matches(record, exact_ids).items():
             lines[i].drop(Reason(self.name, "exact_duplicate", "duplicate", detail=self.remember(int(exact_ids[i]), origin)))

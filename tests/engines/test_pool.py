@@ -94,3 +94,18 @@ def test_the_cli_writes_the_same_bytes_with_one_job_and_two(runner, tmp_path: Pa
         written.append({p.relative_to(out).as_posix(): p.read_bytes() for p in files})
     assert written[0] == written[1]
     assert "shard.jsonl.gz" in written[0] and "shard.rejects.jsonl.gz" in written[0]
+
+
+def test_workers_prepare_dedup_signatures_that_the_parent_consumes() -> None:
+    from cleaner.document import Document
+    from cleaner.engines.pool import per_document_config
+
+    cleaner = Cleaner(Config(language_detector="none"))
+    worker = Cleaner(per_document_config(cleaner.config)).pipeline()
+    parent = cleaner.pipeline()
+    first, second = (worker.run_document(Document(f"{P1}\n{P2}", name)) for name in ("a", "b"))
+    assert "dedup" in first.prepared and "dedup" in second.prepared
+    parent.run_corpus(first)
+    parent.run_corpus(second)
+    assert first.prepared == {} and second.prepared == {}
+    assert second.cleaned_text() == "" and first.cleaned_text() == f"{P1}\n{P2}\n"
