@@ -279,6 +279,7 @@ def _quantities() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+@memo  # pure, and asked for every line in every settle round
 def is_quantity_line(text: str) -> bool:
     """A short line that starts with a quantity, or with a lower-case unit ("cup butter"; a sentence
     starting "Can ..." is capitalised).
