@@ -23,7 +23,7 @@ from .engines.pool import RecordPool, WorkerDied
 from .engines.ray import RayUnavailable
 from .engines.records import RecordCleaner, record_texts
 from .formats import DEFAULT_MAX_BYTES
-from .io import STDIN, InputFile, find_inputs, write_atomic
+from .io import STDIN, InputFile, find_inputs, printable, write_atomic
 from .manifest import WORK_DIR, Manifest
 from .pipeline import Pipeline, Stats
 from .rules import RuleError, load_rules
@@ -37,7 +37,7 @@ CATEGORY_COLOURS = {"duplicate": "magenta", "donation": "yellow", "newsletter": 
 
 def fail(message: str) -> None:
     """Stop with a one-line error and exit code 1."""
-    click.echo(f"cleaner: {message}", err=True)
+    click.echo(f"cleaner: {printable(message)}", err=True)
     sys.exit(1)
 
 
@@ -112,12 +112,14 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               help="Where the stages run: processes on this machine, or a Ray cluster (pip install 'cleaner[ray]').")
 @click.option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, metavar="N",
+              help="Stop reading a compressed record file past N bytes decompressed (a gzip bomb).")
 @click.option("--report-html", is_flag=True, help="Also write OUTPUT/report.html: what was removed and why, for a browser.")
 @click.option("--report-sample", type=click.IntRange(min=0), default=DEFAULT_SAMPLE, metavar="N",
               help="Documents shown in report.html, worst-hit first.")
 @common_options
 def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None, resume: bool, engine: str,
-          ray_address: str | None,
+          ray_address: str | None, max_bytes: int,
           report_html: bool, report_sample: int, config_path: Path | None, patterns: Path | None, language_detector: str | None,
           index: str | None) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
@@ -132,7 +134,8 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     """
     index = run_index(index, output_folder(paths, output, in_place), resume, config_path)
     cleaner = make_cleaner(config_path, patterns, language_detector, index)
-    run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address, Audit(report_sample) if report_html else None)
+    run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address, Audit(report_sample) if report_html else None,
+        max_bytes=max_bytes)
 
 
 @main.command()
@@ -192,7 +195,7 @@ def run_index(index: str | None, out_dir: Path | None, resume: bool, config_path
 
 def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
         jobs: int | None = None, resume: bool = False, engine: str = "local", ray_address: str | None = None,
-        audit: Audit | None = None) -> None:
+        audit: Audit | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
     out_dir = output_folder(paths, output, in_place)
     found = list(find_inputs(list(paths), exclude=out_dir))
@@ -214,7 +217,10 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         totals.merge(Stats.from_dict(entry))
     records = [item for item in found if item.is_records and item.name not in done]
     if records:
-        clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors, manifest, engine, ray_address)
+        try:
+            clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors, manifest, engine, ray_address, max_bytes)
+        except (StoreError, WorkerDied, RayUnavailable) as exc:
+            fail(str(exc))
     outcomes = clean_files(cleaner, inputs, progress=progress, jobs=jobs, done=frozenset(done), engine=engine, ray_address=ray_address)
     for outcome in guarded(outcomes):
         stats = Stats()
@@ -224,6 +230,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
                              f"{out_dir / outcome.input.relative}; name their folders instead")
         error = outcome.error or deliver(outcome, out_dir, in_place, changed)
         if error:
+            error = printable(error)
             click.echo(f"cleaner: {error}", err=True)
             errors.append({"file": outcome.input.name, "error": error})
             stats.failed = 1
@@ -241,9 +248,13 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         stage = cleaner.dedup()
         if stage is not None:
             report["dedup"] = stage.clusters()
-        write_atomic(out_dir / "report.json", json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
-        if audit is not None:
-            write_atomic(out_dir / "report.html", render(totals, audit))
+        try:
+            write_atomic(out_dir / "report.json", json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+            if audit is not None:
+                write_atomic(out_dir / "report.html", render(totals, audit))
+        except OSError as exc:  # a full disk: the outputs written so far stay whole
+            fail(f"{out_dir / 'report.json'}: cannot write the report: {exc.strerror or exc}; "
+                 f"the {totals.documents} output(s) written before it are complete")
     elif audit is not None:
         click.echo("cleaner: --report-html needs an output folder (-o OUT); no report.html written", err=True)
     stage = cleaner.dedup()
@@ -261,10 +272,9 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
 
 def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Path | None, jobs: int, totals: Stats,
                        per_file: dict, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
-                       ray_address: str | None = None) -> None:
+                       ray_address: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
     config = cleaner.config
-    max_bytes = DEFAULT_MAX_BYTES
     if out_dir is None:
         for item in files:
             error = f"{item.path}: record files are cleaned into an output folder (-o OUT), not in place or to stdout"
@@ -286,6 +296,7 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
         for item in files:
             outcome = engine.clean_file(item, out_dir)
             for error in ([outcome.error] if outcome.error else []) + outcome.errors:
+                error = printable(error)
                 click.echo(f"cleaner: {error}", err=True)
                 errors.append({"file": item.name, "error": error})
             if outcome.error:
@@ -325,7 +336,7 @@ def deliver(outcome: FileOutcome, out_dir: Path | None, in_place: bool, changed:
                 return f"{source}: --in-place would replace an HTML page by its text; use -o OUT"
             if source.read_bytes() != text.encode("utf-8"):
                 write_atomic(source, text)
-                click.echo(f"Fixing {source}")
+                click.echo(f"Fixing {printable(str(source))}")
                 changed.append(str(source))
         else:
             target = out_dir / outcome.input.relative
@@ -389,7 +400,7 @@ def check(paths: tuple[str, ...], config_path: Path | None, patterns: Path | Non
     found = failed = 0
     for outcome in guarded(clean_files(cleaner, find_inputs(list(paths)))):
         if outcome.error:
-            click.echo(f"cleaner: {outcome.error}", err=True)
+            click.echo(f"cleaner: {printable(outcome.error)}", err=True)
             failed += 1
             continue
         for block in outcome.doc.dropped_blocks():

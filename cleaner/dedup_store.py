@@ -115,21 +115,28 @@ class RedisStore:
             elif stored[0] != wanted:
                 raise StoreError(f"redis index built with other dedup settings ({stored[0].decode()})")
             names = self.storage.get(b"order")
-        except redis.exceptions.ConnectionError as exc:
+            records = [(name, self.storage.get(b"file:" + name)) for name in names]
+        except redis.exceptions.RedisError as exc:
             raise StoreError(f"cannot reach the redis dedup index: {exc}") from None
-        for name in names:
-            data = self.storage.get(b"file:" + name)
+        for name, data in records:
             if data:
                 yield FileRecord.from_bytes(name.decode(), data[0])
 
     def save(self, record: FileRecord) -> None:
+        import redis
+
         key = b"file:" + record.name.encode()
-        known = bool(self.storage.get(key))
-        self.storage.remove(key, buffer=True)
-        self.storage.insert(key, record.to_bytes(), buffer=True)
-        if not known:
-            self.storage.insert(b"order", record.name.encode(), buffer=True)
-        self.storage.empty_buffer()  # MULTI ... EXEC: all of it or none
+        try:
+            known = bool(self.storage.get(key))
+            self.storage.remove(key, buffer=True)
+            self.storage.insert(key, record.to_bytes(), buffer=True)
+            if not known:
+                self.storage.insert(b"order", record.name.encode(), buffer=True)
+            self.storage.empty_buffer()  # MULTI ... EXEC: all of it or none
+        except redis.exceptions.RedisError as exc:
+            # The run stops here: going on would index later files in memory only. Outputs so far are complete.
+            raise StoreError(f"lost the redis dedup index while saving {record.name}: {exc}; "
+                             "finish with the same command and --resume once it is back") from None
 
     def close(self) -> None:
         pass

@@ -31,7 +31,12 @@ class InputFile:
 
     @property
     def name(self) -> str:
-        return self.relative.as_posix()
+        """The output's relative path as one printable line (for the report, the manifest and messages).
+
+        >>> InputFile(Path("x"), Path(os.fsdecode(b"a\\xff\\nb.txt"))).name
+        'a\\\\xff\\\\nb.txt'
+        """
+        return printable(self.relative.as_posix())
 
     @property
     def is_html(self) -> bool:
@@ -50,6 +55,28 @@ class InputFile:
         True
         """
         return self.path.name.lower().endswith(RECORD_SUFFIXES)
+
+
+def printable(text: str) -> str:
+    """Text fit for one line of stderr and for UTF-8 JSON: undecodable bytes of a file name and control characters escaped.
+
+    File names are bytes: a name that is not UTF-8 comes into Python with lone surrogates, which
+    cannot be written as UTF-8, and a name may hold a newline, which would split a one-line error.
+
+    >>> printable("ok.txt"), printable(os.fsdecode(b"bad\\xff.txt")), printable("two\\nlines")
+    ('ok.txt', 'bad\\\\xff.txt', 'two\\\\nlines')
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if "\udc80" <= char <= "\udcff":
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")  # a byte that was not UTF-8
+        elif char.isprintable() or char == " ":
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
 
 
 def output_path(path: Path) -> Path:
@@ -87,6 +114,7 @@ def _walk(paths: list[str], skip: Path | None) -> Iterator[InputFile]:
             yield InputFile(root, Path("stdin.txt"))
         elif root.is_dir():
             found = []
+            inside = root.resolve()
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(
                     d for d in dirnames if not d.startswith(".") and (Path(dirpath) / d).resolve() != skip
@@ -94,10 +122,45 @@ def _walk(paths: list[str], skip: Path | None) -> Iterator[InputFile]:
                 for filename in filenames:
                     if filename.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES + RECORD_SUFFIXES) and not filename.startswith("."):
                         path = Path(dirpath) / filename
+                        if path.is_symlink() and not _inside(path, inside):
+                            continue  # a link out of the tree it was given: never read
                         found.append(InputFile(path, output_path(path.relative_to(root))))
             yield from sorted(found, key=lambda f: f.relative.as_posix())
         else:
             yield InputFile(root, output_path(Path(root.name)))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether a path, links resolved, lies under `root` (itself resolved)."""
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a dangling or looping link
+        return False
+    return True
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """The codec of UTF-16 text written without a BOM, told by where its NUL bytes fall; None if it is not that.
+
+    Text in a Latin, Greek or Cyrillic script has a NUL in every other byte, all at odd offsets (little-endian)
+    or all at even ones (big-endian); binary data has them anywhere.
+
+    >>> bomless_utf16("Grüße aus Köln".encode("utf-16-le")), bomless_utf16(b"\\x89PNG\\x00\\x00\\x00\\rIHDR")
+    ('utf-16-le', None)
+    """
+    if len(data) < 2 or len(data) % 2:
+        return None
+    head = data[:8192]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    for codec, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if others == 0 and zeros >= len(head) // 4:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            # Control characters other than line breaks and tabs say it was binary after all.
+            return codec if not any(c < " " and c not in "\t\n\r\f" for c in text[:4096]) else None
+    return None
 
 
 def decode(data: bytes, name: str) -> str:
@@ -112,6 +175,9 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: invalid UTF-16 at byte {exc.start}") from None
     if b"\x00" in data[:8192]:
+        codec = bomless_utf16(data)
+        if codec is not None:
+            return data.decode(codec)
         raise InputError(f"{name}: binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
@@ -180,6 +246,9 @@ def decode_html(data: bytes, name: str) -> str:
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
     if b"\x00" in data[:8192]:
+        codec = bomless_utf16(data)
+        if codec is not None:
+            return data.decode(codec)
         raise InputError(f"{name}: binary file (NUL bytes), not HTML")
     declared = declared_charset(data)
     if declared != "utf-8" and not data.isascii():

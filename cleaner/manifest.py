@@ -67,7 +67,8 @@ class Manifest:
     def add(self, item: InputFile, report: dict) -> None:
         """Record one input as finished, durably, after its output is in place."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"name": item.name, "input": fingerprint(item), "report": report}, ensure_ascii=False, sort_keys=True)
+        # ASCII: a file name that is not UTF-8 (lone surrogates in Python) is written as \\udcXX and read back the same.
+        line = json.dumps({"name": item.name, "input": fingerprint(item), "report": report}, ensure_ascii=True, sort_keys=True)
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()

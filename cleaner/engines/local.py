@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from tqdm import tqdm
 
 from ..api import Cleaner
+from ..dedup_store import StoreError
 from ..document import Document
 from ..html import read_page
 from ..io import STDIN, InputError, InputFile, decode_html, read_bytes, read_text
 from ..pipeline import Pipeline
+from ..rules import RuleTimeout
 from ..stages.templates import TemplateTable
 
 
@@ -68,6 +70,8 @@ def clean_file(pipeline: Pipeline, item: InputFile) -> FileOutcome:
         doc = pipeline.run_document(doc)
     except RecursionError:
         return FileOutcome(item, None, f"{item.path}: too deeply nested to clean")
+    except RuleTimeout as exc:
+        return FileOutcome(item, None, f"{item.path}: {exc}")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         return FileOutcome(item, None, f"{item.path}: internal error while cleaning: {type(exc).__name__}: {exc}")
     return FileOutcome(item, doc, None, size)
@@ -109,6 +113,8 @@ def clean_files(
             if outcome.doc is not None:
                 try:
                     pipeline.run_corpus(outcome.doc)
+                except StoreError:
+                    raise  # the index is gone: every later file would fail the same way; the CLI stops in one line
                 except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
                     outcome = FileOutcome(item, None, f"{item.path}: internal error in dedup: {type(exc).__name__}: {exc}")
             advance(bar, item)

@@ -20,11 +20,13 @@ from typing import TypeVar
 
 from ..api import Cleaner
 from ..config import Config
+from ..dedup_store import StoreError
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
+from .records import Failed, run_or_fail
 
 BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
 BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory
@@ -49,9 +51,9 @@ def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
     return [clean_file(_worker["pipeline"], item) for item in items]
 
 
-def _documents_batch(docs: list[Document | None]) -> list[Document | None]:
+def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | None]:
     pipeline = _worker["pipeline"]
-    return [None if doc is None else pipeline.run_document(doc) for doc in docs]
+    return [None if doc is None else run_or_fail(pipeline.run_document, doc) for doc in docs]
 
 
 def _keys_batch(items: list[InputFile]) -> list[set[str] | None]:
@@ -115,6 +117,8 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
             if outcome.doc is not None:
                 try:
                     corpus.run_corpus(outcome.doc)
+                except StoreError:
+                    raise  # the index is gone: the CLI stops in one line
                 except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
                     outcome = FileOutcome(outcome.input, None,
                                           f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
@@ -148,4 +152,4 @@ class RecordPool:
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
         assert self.executor is not None, "use RecordPool as a context manager"
         for doc in in_order(self.executor, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs):
-            yield None if doc is None else self.corpus.run_corpus(doc)
+            yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc

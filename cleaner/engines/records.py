@@ -18,10 +18,12 @@ from pathlib import Path
 
 import orjson
 
+from ..dedup_store import StoreError
 from ..document import Document
 from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
 from ..io import InputError, InputFile
 from ..pipeline import Pipeline, Stats
+from ..rules import RuleTimeout
 
 PARQUET_BATCH_ROWS = 1024  # rows held before a Parquet row group is written: bounded memory
 
@@ -99,13 +101,35 @@ def reject_line(record: Record, reason: str) -> bytes:
     return dumps(entry)
 
 
-# Runs documents through the pipeline and gives them back in order (None, a record that could not be read, passes).
-Runner = Callable[[Iterable["Document | None"]], Iterator["Document | None"]]
+# Runs documents through the pipeline and gives them back in order (None, a record that could not be read, passes;
+# a record the stages failed on comes back as Failed).
+Runner = Callable[[Iterable["Document | None"]], Iterator["Document | Failed | None"]]
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A record the stages failed on: it goes to the rejects file with this reason, and the file goes on."""
+
+    reason: str
+
+
+def run_or_fail(run: Callable[[Document], Document], doc: Document) -> Document | Failed:
+    """`run(doc)`, or Failed with the reason when a stage raises (a lost dedup index still stops the run)."""
+    try:
+        return run(doc)
+    except StoreError:
+        raise
+    except RuleTimeout as exc:
+        return Failed(str(exc))
+    except RecursionError:
+        return Failed("too deeply nested to clean")
+    except Exception as exc:  # noqa: BLE001 - one bad record must not stop the file
+        return Failed(f"internal error while cleaning: {type(exc).__name__}: {exc}")
 
 
 def serial_runner(pipeline: Pipeline) -> Runner:
     """A Runner in this process."""
-    return lambda docs: (None if doc is None else pipeline.run(doc) for doc in docs)
+    return lambda docs: (None if doc is None else run_or_fail(pipeline.run, doc) for doc in docs)
 
 
 class RecordCleaner:
@@ -152,6 +176,9 @@ class RecordCleaner:
 
         for doc in self.run_documents(documents()):
             record = in_flight.popleft()
+            if isinstance(doc, Failed):
+                record.error = f"{record.source}:{record.line}: {doc.reason}"
+                doc = None
             if doc is None:
                 outcome.errors.append(record.error)
                 outcome.rejected += 1
