@@ -126,3 +126,29 @@ def test_in_place_refuses_to_replace_a_page_by_its_text(tmp_path):
     result = CliRunner().invoke(main, ["clean", "--in-place", str(page), "--language-detector", "none"])
     assert result.exit_code == 1 and "HTML" in result.output
     assert page.read_text(encoding="utf-8") == PAGE
+
+
+def test_an_articles_footer_goes_even_when_it_holds_much_of_the_pages_prose():
+    bio = ("Anna Writer has reported on the town council for twenty years and before that covered the courts; "
+           "she lives by the river with two cats and far too many books about the history of the valley.")
+    text = clean_page(f"<article><p>{ARTICLE}</p><footer><p>{bio}</p></footer></article>").cleaned_text()
+    assert ARTICLE in text and "Anna Writer" not in text
+
+
+def test_a_live_tickers_comment_boxes_are_not_a_comment_section():
+    html = ('<div class="liveticker"><div class="live-comment">12\' A corner for the visitors comes to nothing.</div>'
+            '<div class="ticker-comment">37\' Goal! A header from the edge of the box.</div></div>'
+            '<div class="comments"><p>Great game, lads!</p></div>')
+    assert [(line.text[:3], line.hints.mark and line.hints.mark.rule) for line in read_page(html).lines] == [
+        ("12'", None), ("37'", None), ("Gre", "html.class-comments")]
+
+
+def test_an_article_only_in_json_ld_is_read_from_there():
+    body = f"{ARTICLE} {ARTICLE.replace('council', 'board')}"
+    html = (f'<html><head><script type="application/ld+json">{json.dumps({"@type": "NewsArticle", "articleBody": body})}'
+            '</script></head><body><h1>Budget passes</h1><p>Subscribe to read the full article</p></body></html>')
+    page = read_page(html)
+    assert [line.text for line in page.lines][:2] == ["Budget passes", body]
+    assert page.lines[1].hints.in_content
+    # where the markup holds the article, the markup wins
+    assert body not in read_page(html.replace("<p>Subscribe", f"<p>{ARTICLE}</p><p>{ARTICLE}!</p><p>Sub")).text()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .jsonld import article_body
 from .lines import Hints, Line, dom_lines
 from .markup import Mark, find_marks
 from .meta import page_metadata
@@ -84,11 +85,34 @@ class Page:
 
 
 def read_page(html: str) -> Page:
-    """Parse one page into lines with markup hints and its metadata."""
+    """Parse one page into lines with markup hints and its metadata.
+
+    A page whose markup holds less text than the `articleBody` of its JSON-LD (an article rendered by
+    scripts) gets that body's paragraphs as its content, after its first `<h1>` (see `jsonld`).
+
+    >>> body = "The committee met on Tuesday and agreed on the plan. " * 3
+    >>> page = read_page('<script type="application/ld+json">{"articleBody": "%s"}</script>'
+    ...     '<h1>Plan agreed</h1><p>Read the full article</p>' % body)
+    >>> [(line.text[:22], line.hints.in_content) for line in page.lines]
+    [('Plan agreed', False), ('The committee met on T', True), ('Read the full article', False)]
+    """
     tree = LexborHTMLParser(limit_depth(html))
     metadata = page_metadata(tree)
+    body = article_body(tree) if "articleBody" in html else ""  # a substring search spares most pages the query
     tree.strip_tags(DROPPED_TAGS)
     root = tree.body or tree.root
-    if root is None:
-        return Page([], metadata)
-    return Page(dom_lines(root, find_marks(root)), metadata)
+    lines = dom_lines(root, find_marks(root)) if root is not None else []
+    if body and len(body) > sum(len(line.text) for line in lines):
+        lines = with_body(lines, body)
+    return Page(lines, metadata)
+
+
+def with_body(lines: list[Line], body: str) -> list[Line]:
+    """The lines with the paragraphs of `body` as the content box, after the first <h1> (else first)."""
+    for line in lines:
+        line.hints.in_content = line.hints.past_content = False
+    at = next((i + 1 for i, line in enumerate(lines) if line.hints.tag == "h1"), 0)
+    inserted = [Line(text, True, Hints("p", "script>p", 0.0, in_content=True)) for text in body.split("\n")]
+    if at < len(lines):
+        lines[at].blank_before = True
+    return lines[:at] + inserted + lines[at:]

@@ -46,6 +46,9 @@ class Hints:
     link_density: float
     marks: tuple[Mark, ...] = ()
     in_content: bool = False  # inside the content box, see `mark_content`
+    in_list: bool = False  # inside a <ul> or <ol>
+    # After the content box and after furniture that follows it: the page goes on, not the article (`mark_content`).
+    past_content: bool = False
 
     @property
     def mark(self) -> Mark | None:
@@ -89,6 +92,7 @@ class LineWriter:
         self.blank = False
         self.prefix = ""
         self.prose = 0
+        self.lists: list[_Frame] = []  # the open <ul> and <ol> elements
 
     def text(self, text: str, in_link: bool) -> None:
         if self.prefix and text.strip():
@@ -107,7 +111,7 @@ class LineWriter:
                 density = min(1.0, self.link_chars / len(text))
                 path = ">".join(f.tag for f in frames[-6:])
                 tag = next((f.tag for f in reversed(frames) if f.block), "body")
-                self.lines.append(Line(text, self.blank, Hints(tag, path, density, tuple(marks))))
+                self.lines.append(Line(text, self.blank, Hints(tag, path, density, tuple(marks), in_list=bool(self.lists))))
                 self.blank = False
                 prose = prose_length(text, density)
                 if prose:
@@ -138,7 +142,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
     frames: list[_Frame] = []
     marks: list[_Frame] = []  # the open elements that carry a mark
     links = 0
-    lists: list[_Frame] = []
+    lists = out.lists
     boxes: list[tuple[int, int, int]] = []  # (prose, first line, end line) of each closed element with prose
     node = root.child
     while node is not None:
@@ -201,21 +205,48 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                 out.prefix = ""  # an item without text must not lend its bullet to the next line
             node = frame.node
     out.flush(frames, marks)
-    mark_content(out.lines, boxes, out.prose)
-    return resolve_marks(out.lines, out.prose)
+    end = mark_content(out.lines, boxes, out.prose)
+    resolve_marks(out.lines, out.prose)
+    mark_past_content(out.lines, end)
+    return out.lines
 
 
-def mark_content(lines: list[Line], boxes: list[tuple[int, int, int]], page_prose: int) -> None:
+def mark_content(lines: list[Line], boxes: list[tuple[int, int, int]], page_prose: int) -> int:
     """Flag the lines of the content box: the smallest element that holds most of the page's prose.
 
     Boxes close innermost first, so the first one big enough is the smallest.
+    Returns the index of the line after the box (the number of lines when there is none).
     """
     need = CONTENT_SHARE * page_prose
     for prose, first, end in boxes:
         if prose >= need and page_prose:
             for line in lines[first:end]:
                 line.hints.in_content = True
-            return
+            return end
+    return len(lines)
+
+
+def mark_past_content(lines: list[Line], end: int) -> None:
+    """Flag the lines after the content box that follow a line of furniture (a marked line) after it.
+
+    The box holds most of the page's prose, so what comes after it is a short
+    tail of the article (a closing list, a sign-off) or the page's own matter
+    (teasers, appeals, the publisher's blurb); once furniture (a share bar, a
+    navigation, a related box) has come between, it is the page's.
+
+    >>> from selectolax.lexbor import LexborHTMLParser
+    >>> from .markup import find_marks
+    >>> text = "A sentence of running text that is long enough to count as the prose of an article. " * 2
+    >>> body = LexborHTMLParser(f"<article><p>{text}</p></article><p>Tail</p><nav>Home</nav><p>About us</p>").body
+    >>> [(line.text, line.hints.past_content) for line in dom_lines(body, find_marks(body))][1:]
+    [('Tail', False), ('Home', False), ('About us', True)]
+    """
+    furniture = False
+    for line in lines[end:]:
+        if line.hints.marks:
+            furniture = True
+        elif furniture:
+            line.hints.past_content = True
 
 
 def prose_length(text: str, link_density: float) -> int:

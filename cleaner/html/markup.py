@@ -26,7 +26,8 @@ class Mark:
 
     rule: str
     category: str
-    # Furniture by nature, whatever it holds: a comment thread is prose too, and so is a related-article teaser.
+    # Furniture by nature, whatever it holds: a comment thread is prose too, and so is a related-article teaser
+    # or an author's bio in an article's <footer>.
     strong: bool = False
 
 
@@ -38,7 +39,7 @@ STRUCTURE: dict[str, Mark] = {
     "[role=menu]": Mark("html.role-menu", "navigation"),
     "aside": Mark("html.aside", "sidebar"),
     "[role=complementary]": Mark("html.role-complementary", "sidebar"),
-    "footer": Mark("html.footer", "footer"),
+    "footer": Mark("html.footer", "footer", True),
     "[role=contentinfo]": Mark("html.role-contentinfo", "footer"),
     "form": Mark("html.form", "form"),
     "[role=search]": Mark("html.role-search", "navigation"),
@@ -70,6 +71,8 @@ if not all(CLASS_WORDS.values()):  # an empty group would silently match nothing
 _CATEGORY_OF = {word: category for category, group in CLASS_WORDS.items() for word in group}
 _CLASS_SELECTOR = ",".join(f"[class*={w}],[id*={w}]" for w in sorted({w for g in CLASS_WORDS.values() for w in g}))
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Words that make "comment" a live ticker's entry ("live-match-comment", "ticker-comment"): the article itself.
+LIVE_WORDS = frozenset({"live", "liveblog", "liveticker", "ticker"})
 # Elements whose class words are not evidence: the page, and the article itself.
 NEVER_MARKED = frozenset({"html", "body", "main", "article"})
 
@@ -91,14 +94,18 @@ def class_mark(node: LexborNode) -> Mark | None:
     Mark(rule='html.class-newsletter', category='newsletter', strong=False)
     >>> class_mark(LexborHTMLParser('<div class="canvas">x</div>').css_first("div")) is None
     True
+    >>> class_mark(LexborHTMLParser('<div class="live-match-comment">x</div>').css_first("div")) is None
+    True
     """
     attributes = node.attributes
     for value in (attributes.get("id"), attributes.get("class")):
         if not value:
             continue
-        for word in class_words(value):
+        words = class_words(value)
+        live = not LIVE_WORDS.isdisjoint(words)
+        for word in words:
             category = _CATEGORY_OF.get(word)
-            if category is not None:
+            if category is not None and not (live and category == "comments"):
                 return Mark(f"html.class-{word}", category)
     return None
 

@@ -8,7 +8,9 @@ forms and boxes whose class or id names newsletters, comments, related
 articles and the like, and sets them aside, so that the text stages judge
 the page as a dump of its remaining lines; `ContentEvidence`, last, keeps
 the lines of the page's content box that the classifier took for being
-outside the main body, and puts the set-aside blocks back for the report.
+outside the main body, drops what the text stages kept but the line's own
+markup shows to be the page's rather than the article's (a line of links, the
+tail past the article), and puts the set-aside blocks back for the report.
 All three leave text documents alone, so one pipeline (and one dedup table)
 serves a corpus of both.
 """
@@ -16,13 +18,38 @@ serves a corpus of both.
 from __future__ import annotations
 
 from ..document import Block, Document, Reason
-from ..html import read_page
+from ..html import Hints, read_page
 
 STAGE = "html"
 METADATA_FIELDS = ("title", "date", "author", "url", "lang")  # the head's fields, as documents' metadata carries them
 # The classifier's verdicts that the content box overrules: on their own, short lines of the
 # article (a recipe's quantities, a caption, a sign-off) look like page furniture to it.
 OVERRULED = frozenset({"outside_main_body", "boilerplate_block"})
+# A line with this share of its characters in links is a menu entry, a teaser or a button, not the article's text
+# (0.7 to 0.9 score alike on the dev pages); a list item inside the content box is the exception.
+LINK_LINE = 0.8
+
+
+def page_reason(hints: Hints) -> Reason | None:
+    """Why a line the text stages kept belongs to the page and not the article, if its markup says so.
+
+    - `html.link-line`: it is (nearly) all link text: a menu entry, a teaser headline, a "read more" button.
+      A list item inside the content box stays (a table of contents, the sources, further reading), and so
+      does an <h1>: the page's title, which many blogs link to the article's own address.
+    - `html.past-content`: it comes after the content box, past furniture that follows the box (see
+      `lines.mark_past_content`); list items stay here too, since short items never count as prose,
+      so an article's closing list (steps, tips, nutrition facts) can fall outside the box.
+
+    >>> page_reason(Hints("p", "div>p", 1.0)).rule, page_reason(Hints("li", "ul>li", 1.0, in_content=True, in_list=True))
+    ('html.link-line', None)
+    >>> page_reason(Hints("p", "div>p", 0.0, past_content=True)).rule
+    'html.past-content'
+    """
+    if hints.link_density >= LINK_LINE and hints.tag != "h1" and not (hints.in_list and hints.in_content):
+        return Reason(STAGE, "html.link-line", "navigation")
+    if hints.past_content and not hints.in_list:
+        return Reason(STAGE, "html.past-content", "boilerplate")
+    return None
 
 
 class ReadHtml:
@@ -91,7 +118,8 @@ class MarkupEvidence:
 
 
 class ContentEvidence:
-    """Keep the content box's lines that the classifier dropped; put the set-aside blocks back in order.
+    """Keep the content box's lines that the classifier dropped, drop the kept lines that markup shows to be
+    the page's (`page_reason`); put the set-aside blocks back in order.
 
     >>> from ..html import Hints
     >>> inside = Block("390 kcal", 1, 0, 0, False, Reason("classify", "outside_main_body", "boilerplate"),
@@ -110,9 +138,14 @@ class ContentEvidence:
         if not doc.line_hints:
             return
         for block in doc.blocks:
+            hints = block.hints
+            if hints is None:
+                continue
             reason = block.dropped
-            if reason is not None and reason.rule in OVERRULED and block.hints is not None and block.hints.in_content:
+            if reason is not None and reason.rule in OVERRULED and hints.in_content:
                 block.dropped = None
+            if block.dropped is None:
+                block.dropped = page_reason(hints)
         if doc.set_aside:
             doc.blocks = sorted(doc.blocks + doc.set_aside, key=lambda b: b.line)
             doc.set_aside = []

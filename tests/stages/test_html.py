@@ -26,3 +26,28 @@ def test_text_documents_are_left_to_the_text_stages():
     doc = run(Document(text, "t"))
     assert doc.line_hints == [] and all(b.hints is None for b in doc.blocks)
     assert not any(b.dropped and b.dropped.stage == "html" for b in doc.blocks)
+
+
+THIRD = "The east wing had been closed since a storm damaged its roof, and the repairs were paid for by a local appeal."
+
+
+def test_a_line_of_links_goes_but_a_list_of_links_inside_the_article_stays():
+    html = (f"<article><p>{PROSE}</p><p>{MORE}</p><p>Sources:</p><ul><li><a href=/a>The museum's annual report</a></li>"
+            f"<li><a href=/b>The restorers' notes</a></li></ul><p>{THIRD}</p></article>"
+            "<div><p><a href=/next>Next week: the west wing reopens as well</a></p></div>")
+    doc = run(Document(html, "p", format="html"))
+    reasons = {b.text: b.dropped.rule for b in doc.blocks if b.dropped is not None}
+    assert reasons == {"Next week: the west wing reopens as well": "html.link-line"}
+    assert "* The restorers' notes" in doc.cleaned_text()
+
+
+def test_what_follows_furniture_after_the_article_is_the_pages():
+    html = (f"<main><article><p>{PROSE}</p><p>{MORE}</p><p>{THIRD}</p></article>"
+            "<p>Opening hours:</p><ul><li>Tuesday to Sunday, 10 to 6</li></ul>"
+            "<div class=share>Share this</div><p>The Town Courier has covered culture in the valley since 1911.</p>"
+            "<ul><li>Delivered every Friday</li></ul></main>")
+    doc = run(Document(html, "p", format="html"))
+    text = doc.cleaned_text()
+    assert "Opening hours:" in text and "Tuesday to Sunday" in text  # the article's tail, before any furniture
+    assert "covered culture" not in text and "Delivered every Friday" in text  # past furniture: list items stay
+    assert [b.dropped.rule for b in doc.blocks if "covered culture" in b.text] == ["html.past-content"]

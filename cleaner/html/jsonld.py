@@ -1,0 +1,72 @@
+"""The article as structured data: a schema.org `articleBody` in a `<script type="application/ld+json">`.
+
+Pages rendered by scripts often ship a body with little more than a headline,
+a byline and a "read the full article" button, and the article itself only in
+the JSON-LD they give search engines. When that `articleBody` is longer than
+all the text of the page's markup, the markup cannot hold the article, and the
+body's paragraphs stand in for it (see `read_page`). Anywhere else the markup
+wins: it is what readers see, and articleBody is often a truncated summary.
+"""
+
+from __future__ import annotations
+
+import json
+
+from selectolax.lexbor import LexborHTMLParser
+
+SELECTOR = 'script[type="application/ld+json"]'
+MAX_NODES = 10_000  # a JSON-LD graph is small; this bounds the search of a hostile one
+
+
+def article_body(tree: LexborHTMLParser) -> str:
+    """The longest `articleBody` string in the page's JSON-LD, as plain text ("" when there is none).
+
+    HTML inside it (some sites put their markup there) is read as text; paragraphs stay on lines of their own.
+
+    >>> page = ('<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",'
+    ...     ' "articleBody": "<p>First &amp; second.</p><p>Third.</p>"}]}</script>')
+    >>> article_body(LexborHTMLParser(page))
+    'First & second.\\nThird.'
+    >>> article_body(LexborHTMLParser('<script type="application/ld+json">{not json</script>'))
+    ''
+    """
+    best = ""
+    for node in tree.css(SELECTOR):
+        source = node.text(deep=True)
+        if "articleBody" not in source:
+            continue
+        try:
+            data = json.loads(source)
+        except ValueError:
+            continue
+        for body in _bodies(data):
+            if len(body) > len(best):
+                best = body
+    return _plain(best) if best else ""
+
+
+def _bodies(data: object) -> list[str]:
+    found: list[str] = []
+    stack = [data]
+    seen = 0
+    while stack and seen < MAX_NODES:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, dict):
+            body = item.get("articleBody")
+            if isinstance(body, str):
+                found.append(body)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _plain(body: str) -> str:
+    """The body's text, one paragraph a line."""
+    if "<" in body or "&" in body:
+        tree = LexborHTMLParser(body)
+        for node in tree.css("p, br, div, li, h1, h2, h3, h4, h5, h6"):
+            node.insert_before("\n")
+        body = tree.root.text(deep=True) if tree.root is not None else ""
+    return "\n".join(" ".join(line.split()) for line in body.splitlines() if line.strip())
