@@ -69,7 +69,10 @@ class Manifest:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # ASCII: a file name that is not UTF-8 (lone surrogates in Python) is written as \\udcXX and read back the same.
         line = json.dumps({"name": item.name, "input": fingerprint(item), "report": report}, ensure_ascii=True, sort_keys=True)
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with open(self.path, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError:
+            pass  # a full disk: the input is simply not counted finished, and --resume cleans it again
