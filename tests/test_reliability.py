@@ -165,7 +165,8 @@ def test_malformed_jsonl_lines_are_named_and_the_rest_go_on(run_cli, tmp_path):
              "[1, 2]", json.dumps({"id": 6, "text": P3})]
     result, out, report = run_folder(run_cli, tmp_path, {"c.jsonl": ("\n".join(lines) + "\n").encode()})
     assert result.exit_code == 1
-    for number, words in ((2, "not valid JSON"), (3, "no string field 'text'"), (4, "no string field 'text'"), (5, "a JSON list, not an object")):
+    expected = [(2, "not valid JSON"), (3, "no string field 'text'"), (4, "no string field 'text'"), (5, "a JSON list, not an object")]
+    for number, words in expected:
         assert any(f"c.jsonl:{number}: {words}" in line for line in result.stderr.splitlines()), (number, result.stderr)
     kept = [json.loads(line)["id"] for line in (out / "c.jsonl").read_bytes().splitlines()]
     assert kept == [1, 6]
