@@ -20,12 +20,14 @@ from typing import Any
 
 from ..api import Cleaner
 from ..config import Config
+from ..dedup_store import StoreError
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, per_document_config
+from .records import Failed, run_or_fail
 
 
 class RayUnavailable(RuntimeError):
@@ -58,8 +60,8 @@ class _Worker:
     def clean_files(self, items: list[InputFile]) -> list[FileOutcome]:
         return [clean_file(self.pipeline, item) for item in items]
 
-    def clean_documents(self, docs: list[Document | None]) -> list[Document | None]:
-        return [None if doc is None else self.pipeline.run_document(doc) for doc in docs]
+    def clean_documents(self, docs: list[Document | None]) -> list[Document | Failed | None]:
+        return [None if doc is None else run_or_fail(self.pipeline.run_document, doc) for doc in docs]
 
     def template_keys(self, items: list[InputFile]) -> list[set[str] | None]:
         texts = (text_for_templates(item) for item in items)
@@ -131,6 +133,8 @@ class RayEngine:
                 if outcome.doc is not None:
                     try:
                         self.corpus.run_corpus(outcome.doc)
+                    except StoreError:
+                        raise  # the index is gone: the CLI stops in one line
                     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
                         outcome = FileOutcome(outcome.input, None,
                                               f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
@@ -141,4 +145,4 @@ class RayEngine:
         if not self.actors:
             self._start(self.templates)
         for doc in self._in_order("clean_documents", batches(docs, RECORD_BATCH)):
-            yield None if doc is None else self.corpus.run_corpus(doc)
+            yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc
