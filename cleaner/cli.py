@@ -262,7 +262,8 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         # Closing checkpoints SQLite's write-ahead log into the index file and removes the log.
         getattr(stage.store, "close", lambda: None)()
     rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
-    rejected = sum(entry.get("rejected", 0) for entry in per_file.values())
+    # A record file's "rejected" counts its unreadable records too, which are already among the failed.
+    rejected = sum(entry["rejected"] - entry.get("failed", 0) for entry in per_file.values() if "rejected" in entry)
     click.echo(f"cleaned: {totals.documents + totals.failed} document(s) in, {totals.documents - rejected} out, "
                f"{rejected} rejected, {totals.failed} failed; {totals.blocks_dropped} of {totals.blocks_in} lines removed; "
                f"{rate:.1f} MB/s", err=True)

@@ -86,3 +86,15 @@ def test_parquet_in_parquet_out(tmp_path: Path) -> None:
     assert [(r["id"], r["text"]) for r in rows] == [(1, f"{P1}\n")]
     assert json.loads(rows[0]["cleaner"])["removed"] == {"donation": 1}
     assert outcome.rejected == 1 and lines(tmp_path / "out" / rejects_name(Path("p.parquet")))[0]["record"]["id"] == 2
+
+
+def test_the_summary_line_counts_documents_in_out_rejected_and_failed(runner, tmp_path: Path) -> None:
+    from cleaner.cli import main
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "r.jsonl").write_text("\n".join([json.dumps({"text": f"{P1}\n{BANNER}"}), json.dumps({"text": BANNER}), "{bad"]) + "\n")
+    (source / "page.txt").write_text(f"{P2}\n")
+    result = runner.invoke(main, ["clean", str(source), "-o", str(tmp_path / "out"), "--language-detector", "none", "--jobs", "1"])
+    assert result.exit_code == 1  # the bad line is a failure
+    assert "cleaned: 4 document(s) in, 2 out, 1 rejected, 1 failed;" in result.stderr
