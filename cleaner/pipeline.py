@@ -98,22 +98,36 @@ class Pipeline:
         return doc
 
     def run_corpus(self, doc: Document) -> Document:
-        """The stages that hold state across documents (dedup): run by one process, in input order."""
-        for stage in self.stages:
-            if getattr(stage, "corpus_wide", False):
-                stage.process(doc)
+        """The stages that hold state across documents (dedup): run by one process, in input order.
+
+        A repeat dropped inside the document changes its neighbours' context, so the contextual
+        stages settle again, as cleaning the output would; the corpus stages then index what is
+        really written. (Not for a page read from HTML, whose last step overrules the classifier.)
+        """
+        corpus = [stage for stage in self.stages if getattr(stage, "corpus_wide", False)]
+        kept = sum(block.kept for block in doc.blocks)
+        for stage in corpus:
+            stage.process(doc)
+        if self.contextual and not doc.line_hints and sum(block.kept for block in doc.blocks) < kept and self.settle(doc):
+            for stage in corpus:
+                if hasattr(stage, "reindex"):
+                    stage.reindex(doc)
         return doc
 
-    def settle(self, doc: Document) -> None:
+    def settle(self, doc: Document) -> bool:
+        """Run the contextual stages on the kept lines until they drop nothing more; True if they dropped any."""
+        changed = False
         for _ in range(MAX_SETTLE_ROUNDS):
             view, originals = doc.kept_view()
             for stage in self.contextual:
                 stage.process(view)
             dropped = [(originals[i], b.dropped) for i, b in enumerate(view.blocks) if b.dropped is not None]
             if not dropped:
-                return
+                return changed
             for block, reason in dropped:
                 block.drop(reason)
+            changed = True
+        return changed
 
 
 @dataclass

@@ -61,6 +61,11 @@ def _keys_batch(items: list[InputFile]) -> list[set[str] | None]:
     return [None if text is None else short_line_keys(text) for text in texts]
 
 
+def corpus_stages(cleaner: Cleaner) -> list:
+    """What the parent runs: the corpus-wide stages, and the contextual ones that settle a document after them."""
+    return [s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False) or getattr(s, "contextual", False)]
+
+
 def per_document_config(config: Config) -> Config:
     """The configuration a worker runs: all stages, but dedup with an index of its own that stays empty.
 
@@ -109,7 +114,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
             for keys in in_order(executor, _keys_batch, batches(files, BATCH_FILES), ahead):
                 if keys is not None:
                     templates.add_keys(keys)
-    corpus = Pipeline([s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False)])
+    corpus = Pipeline(corpus_stages(cleaner))
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
     with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config, templates)) as executor:
@@ -138,7 +143,7 @@ class RecordPool:
     def __init__(self, cleaner: Cleaner, jobs: int, templates: TemplateTable | None) -> None:
         self.config = per_document_config(cleaner.config)
         self.jobs, self.templates = jobs, templates
-        self.corpus = Pipeline([s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False)])
+        self.corpus = Pipeline(corpus_stages(cleaner))
         self.executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> RecordPool:

@@ -26,7 +26,7 @@ from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
-from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, per_document_config
+from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, corpus_stages, per_document_config
 from .records import Failed, run_or_fail
 
 
@@ -79,7 +79,7 @@ class RayEngine:
                  templates: TemplateTable | None = None) -> None:
         self.cleaner, self.address, self.jobs, self.templates = cleaner, address, jobs, templates
         self.config = per_document_config(cleaner.config)
-        self.corpus = Pipeline([s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False)])
+        self.corpus = Pipeline(corpus_stages(cleaner))
         self.ray: Any = None
         self.actors: list = []
 

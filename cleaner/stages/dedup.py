@@ -108,6 +108,20 @@ class Dedup:
         groups = [p for p in paragraphs(doc) if self.near and sum(word_count(b.text) for b in p) >= self.near_min_words]
         return lines, groups
 
+    def reindex(self, doc: Document) -> None:
+        """Replace the document's record after later stages dropped more of it: index what is written,
+        and the repeats this stage dropped (they link groups), never a line that is gone."""
+        mine = [(b, b.dropped) for b in doc.blocks if b.dropped is not None and b.dropped.stage == self.name]
+        for block, _ in mine:
+            block.dropped = None  # counted as written while the record is made, as when `process` made it
+        try:
+            record = self.record(doc.id, *self.units(doc))
+        finally:
+            for block, reason in mine:
+                block.dropped = reason
+        self.index.add(record)
+        self.store.save(record)
+
     def prepare(self, doc: Document) -> None:
         """Compute the document's record (its signatures) ahead, in whatever process runs the per-document stages."""
         doc.prepared[self.name] = self.record(doc.id, *self.units(doc))
