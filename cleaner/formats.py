@@ -73,6 +73,8 @@ class LimitedReader(io.RawIOBase):
     def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
         try:
             data = self._inner.read(min(len(buffer), READ_CHUNK, self._left + 1))
+        except InputError:
+            raise
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"{self._name}: corrupt or truncated compressed data: {exc}") from None
         except Exception as exc:  # noqa: BLE001 - zstandard raises its own ZstdError
@@ -96,12 +98,69 @@ def open_input(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> BinaryIO:
     if head.startswith(GZIP_MAGIC):
         inner: BinaryIO = gzip.GzipFile(fileobj=buffered, mode="rb")
     elif head.startswith(ZSTD_MAGIC):
-        import zstandard
-
-        inner = zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True, closefd=True)
+        inner = ZstdFrames(buffered, name)
     else:
         inner = buffered
     return io.BufferedReader(LimitedReader(inner, max_bytes, name), buffer_size=READ_CHUNK)
+
+
+ZSTD_FEED = 4096  # compressed bytes per step: one step inflates to at most a few hundred MB, whatever the data
+
+
+class ZstdFrames(io.RawIOBase):
+    """Concatenated zstd frames, decompressed, failing with InputError when the data ends inside a frame.
+
+    (zstandard's own stream reader stops quietly at a cut, so a truncated file would look whole.)
+
+    >>> import zstandard; data = zstandard.ZstdCompressor().compress(b"x" * 100)
+    >>> ZstdFrames(io.BytesIO(data + data), "a.zst").read()[-3:], len(ZstdFrames(io.BytesIO(data + data), "a.zst").read())
+    (b'xxx', 200)
+    >>> ZstdFrames(io.BytesIO(data[:-3]), "a.zst").read()
+    Traceback (most recent call last):
+    ...
+    cleaner.io.InputError: a.zst: truncated zstd data: the file ends inside a frame
+    """
+
+    def __init__(self, raw: BinaryIO, name: str) -> None:
+        import zstandard
+
+        self._new = zstandard.ZstdDecompressor().decompressobj
+        self._raw, self._name = raw, name
+        self._frame = self._new()
+        self._in_frame = False
+        self._out, self._at = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        while self._at >= len(self._out):
+            chunk = self._raw.read(ZSTD_FEED)
+            if not chunk:
+                if self._in_frame:
+                    raise InputError(f"{self._name}: truncated zstd data: the file ends inside a frame")
+                return 0
+            self._out, self._at = self._feed(chunk), 0
+        count = min(len(buffer), len(self._out) - self._at)
+        buffer[:count] = self._out[self._at : self._at + count]
+        self._at += count
+        return count
+
+    def _feed(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            out.append(self._frame.decompress(data))
+            if not self._frame.eof:
+                self._in_frame = True
+                break
+            data = self._frame.unused_data  # the next frame's start
+            self._frame, self._in_frame = self._new(), False
+        return b"".join(out)
 
 
 @dataclass(slots=True)

@@ -78,3 +78,14 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 def test_a_missing_file_is_a_one_line_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         open_input(tmp_path / "nope.jsonl")
+
+
+def test_a_truncated_zstd_file_says_so_after_the_records_before_the_cut(tmp_path: Path) -> None:
+    body = b"".join(b'{"text": "record %d with some words"}\n' % i for i in range(20000))
+    data = zstandard.ZstdCompressor().compress(body)
+    path = tmp_path / "cut.jsonl.zst"
+    path.write_bytes(data[: len(data) * 3 // 4])
+    records = list(read_jsonl(path))
+    good = [r for r in records if r.error is None]
+    assert 0 < len(good) < 20000 and good[0].fields["text"] == "record 0 with some words"
+    assert records[-1].error.startswith(f"{path}: truncated zstd data: the file ends inside a frame")
