@@ -19,7 +19,7 @@ from .config import Config, ConfigError
 from .dedup_store import StoreError
 from .document import Document
 from .engines.local import FileOutcome, clean_files
-from .engines.pool import RecordPool, WorkerDied
+from .engines.pool import RecordPool, WorkerDied, learn_templates_in_pool
 from .engines.ray import RayUnavailable
 from .engines.records import RecordCleaner, record_texts
 from .formats import DEFAULT_MAX_BYTES
@@ -283,7 +283,10 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
             errors.append({"file": item.name, "error": error})
             totals.failed += 1
         return
-    templates = cleaner.learn_templates(record_texts(files, config.text_field, max_bytes)) if "templates" in config.stages else None
+    templates = None
+    if "templates" in config.stages:
+        texts = record_texts(files, config.text_field, max_bytes)
+        templates = learn_templates_in_pool(texts, jobs) if jobs > 1 and engine == "local" else cleaner.learn_templates(texts)
     with ExitStack() as stack:
         if engine == "ray":
             from .engines.ray import RayEngine

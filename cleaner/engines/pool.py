@@ -131,6 +131,19 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
             yield outcome
 
 
+def _keys_of_texts(texts: list[str]) -> list[set[str]]:
+    return [short_line_keys(text) for text in texts]
+
+
+def learn_templates_in_pool(texts: Iterable[str], jobs: int) -> TemplateTable:
+    """`Cleaner.learn_templates` on `jobs` processes: the same table (counts do not depend on order)."""
+    table = TemplateTable()
+    with ProcessPoolExecutor(jobs) as executor:
+        for keys in in_order(executor, _keys_of_texts, batches(texts, RECORD_BATCH), BATCHES_AHEAD * jobs):
+            table.add_keys(keys)
+    return table
+
+
 RECORD_BATCH = 64  # records per task: JSONL records are small pages, so a batch is a few hundred kilobytes
 
 

@@ -123,12 +123,22 @@ class Dedup:
         self.store.save(record)
 
     def prepare(self, doc: Document) -> None:
-        """Compute the document's record (its signatures) ahead, in whatever process runs the per-document stages."""
-        doc.prepared[self.name] = self.record(doc.id, *self.units(doc))
+        """Compute the document's record (its signatures) ahead, in whatever process runs the per-document stages,
+        with where its lines and paragraphs are (so that the process running the stage need not count words again)."""
+        lines, groups = self.units(doc)
+        position = {id(block): index for index, block in enumerate(doc.blocks)}
+        doc.prepared[self.name] = (self.record(doc.id, lines, groups), [position[id(b)] for b in lines],
+                                   [[position[id(b)] for b in group] for group in groups])
 
     def process(self, doc: Document) -> None:
-        lines, groups = self.units(doc)
-        record = doc.prepared.pop(self.name, None) or self.record(doc.id, lines, groups)
+        prepared = doc.prepared.pop(self.name, None)
+        if prepared is None:
+            lines, groups = self.units(doc)
+            record = self.record(doc.id, lines, groups)
+        else:
+            record, line_at, groups_at = prepared
+            lines = [doc.blocks[i] for i in line_at]
+            groups = [[doc.blocks[i] for i in group] for group in groups_at]
         exact_ids, near_ids = self.index.add(record)
         for i, origin in self.exact_matches(record, exact_ids).items():
             lines[i].drop(Reason(self.name, "exact_duplicate", "duplicate", detail=self.remember(int(exact_ids[i]), origin)))

@@ -22,12 +22,17 @@ class Detector(Protocol):
 
 
 class Py3LangidDetector:
-    def __init__(self) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's model, loaded on first use: a process that never detects (the parent of worker
+    processes, which only runs dedup) never pays the second it takes."""
 
-        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    def __init__(self) -> None:
+        self._identifier = None
 
     def detect(self, text: str) -> str:
+        if self._identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
         return str(self._identifier.classify(text)[0])
 
 

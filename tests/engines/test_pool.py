@@ -109,3 +109,13 @@ def test_workers_prepare_dedup_signatures_that_the_parent_consumes() -> None:
     parent.run_corpus(second)
     assert first.prepared == {} and second.prepared == {}
     assert second.cleaned_text() == "" and first.cleaned_text() == f"{P1}\n{P2}\n"
+
+
+def test_templates_learned_on_workers_equal_those_learned_here() -> None:
+    from cleaner.engines.pool import learn_templates_in_pool
+    from cleaner.stages.templates import TemplateTable
+
+    texts = [f"Home\nNews\n{P1}\nImprint {n % 3}" for n in range(200)]
+    pooled = learn_templates_in_pool(iter(texts), 2)
+    here = TemplateTable.learn(texts)
+    assert (pooled.documents, pooled.document_counts) == (here.documents, here.document_counts)
