@@ -7,7 +7,6 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -19,9 +18,9 @@ from .config import Config, ConfigError
 from .dedup_store import StoreError
 from .document import Document
 from .engines.local import FileOutcome, clean_files
-from .engines.pool import RecordPool, WorkerDied, learn_templates_in_pool
+from .engines.pool import WorkerDied
 from .engines.ray import RayUnavailable
-from .engines.records import RecordCleaner, record_texts
+from .engines.records import clean_records
 from .formats import DEFAULT_MAX_BYTES
 from .io import STDIN, InputFile, find_inputs, printable, write_atomic
 from .manifest import WORK_DIR, Manifest
@@ -275,7 +274,6 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
                        per_file: dict, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
                        ray_address: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
-    config = cleaner.config
     if out_dir is None:
         for item in files:
             error = f"{item.path}: record files are cleaned into an output folder (-o OUT), not in place or to stdout"
@@ -283,32 +281,18 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
             errors.append({"file": item.name, "error": error})
             totals.failed += 1
         return
-    templates = None
-    if "templates" in config.stages:
-        texts = record_texts(files, config.text_field, max_bytes)
-        templates = learn_templates_in_pool(texts, jobs) if jobs > 1 and engine == "local" else cleaner.learn_templates(texts)
-    with ExitStack() as stack:
-        if engine == "ray":
-            from .engines.ray import RayEngine
-
-            runner = stack.enter_context(RayEngine(cleaner, address=ray_address, jobs=None if ray_address else jobs, templates=templates))
-        elif jobs > 1:
-            runner = stack.enter_context(RecordPool(cleaner, jobs, templates))
-        else:
-            runner = cleaner.pipeline(templates)
-        engine = RecordCleaner(runner, config.text_field, config.id_field, max_bytes)
-        for item in files:
-            outcome = engine.clean_file(item, out_dir)
-            for error in ([outcome.error] if outcome.error else []) + outcome.errors:
-                error = printable(error)
-                click.echo(f"cleaner: {error}", err=True)
-                errors.append({"file": item.name, "error": error})
-            if outcome.error:
-                outcome.stats.failed += 1
-            per_file[item.name] = {**outcome.stats.to_dict(), "rejected": outcome.rejected}
-            totals.merge(outcome.stats)
-            if manifest is not None and outcome.error is None:
-                manifest.add(item, per_file[item.name])
+    for outcome in clean_records(cleaner, files, out_dir, jobs=jobs, engine=engine, ray_address=ray_address, max_bytes=max_bytes):
+        item = outcome.input
+        for error in ([outcome.error] if outcome.error else []) + outcome.errors:
+            error = printable(error)
+            click.echo(f"cleaner: {error}", err=True)
+            errors.append({"file": item.name, "error": error})
+        if outcome.error:
+            outcome.stats.failed += 1
+        per_file[item.name] = {**outcome.stats.to_dict(), "rejected": outcome.rejected}
+        totals.merge(outcome.stats)
+        if manifest is not None and outcome.error is None:
+            manifest.add(item, per_file[item.name])
 
 
 def page_fields(doc: Document) -> dict:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import orjson
 
+from ..api import Cleaner
 from ..dedup_store import StoreError
 from ..document import Document
 from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
@@ -236,3 +237,33 @@ def _summary(doc: Document) -> str:
     """
     counts = Counter(b.dropped.category for b in doc.blocks if b.dropped is not None)
     return ", ".join(f"{category} {n}" for category, n in counts.most_common()) or "no text"
+
+
+def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jobs: int = 1, engine: str = "local",
+                  ray_address: str | None = None, max_bytes: int) -> Iterator[RecordFileOutcome]:
+    """Clean record files in order into `out_dir`, on this process, a pool of `jobs` workers, or Ray.
+
+    One pipeline spans the files, so dedup keeps the first copy across them; the lines that recur
+    across their records are learned first, as for plain files.
+    """
+    from contextlib import ExitStack
+
+    from .pool import RecordPool, learn_templates_in_pool
+
+    config = cleaner.config
+    templates = None
+    if "templates" in config.stages:
+        texts = record_texts(files, config.text_field, max_bytes)
+        templates = learn_templates_in_pool(texts, jobs) if jobs > 1 and engine == "local" else cleaner.learn_templates(texts)
+    with ExitStack() as stack:
+        if engine == "ray":
+            from .ray import RayEngine
+
+            runner = stack.enter_context(RayEngine(cleaner, address=ray_address, jobs=None if ray_address else jobs, templates=templates))
+        elif jobs > 1:
+            runner = stack.enter_context(RecordPool(cleaner, jobs, templates))
+        else:
+            runner = cleaner.pipeline(templates)
+        records = RecordCleaner(runner, config.text_field, config.id_field, max_bytes)
+        for item in files:
+            yield records.clean_file(item, out_dir)
