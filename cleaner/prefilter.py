@@ -1,4 +1,4 @@
-"""Fast prefilters for the rules: RE2 versions of Python patterns that never miss a match.
+"""RE2 versions of the rules' Python patterns: loose prefilters that never miss a match, and exact ones.
 
 Python's `re` tries a big alternation at every position of the text, about a
 microsecond each; RE2 scans it as an automaton, many times faster. A prefilter
@@ -6,7 +6,8 @@ only has to be loose (it may pass lines no rule matches; the rules then decide
 on those lines with Python's `re`), so the translation drops what RE2 lacks or
 reads differently instead of emulating it: look-arounds and `\\b` go, the
 ASCII-only `\\w`, `\\d` become their Unicode classes, and whole-text anchors
-become line anchors.
+become line anchors. `exact_re2` instead translates a pattern only where RE2 can
+say exactly what Python's `re` says, so that a user's rule runs in linear time.
 """
 
 from __future__ import annotations
@@ -203,3 +204,93 @@ def _whitespace() -> str:
     """
     # Every whitespace character lies in the Basic Multilingual Plane; \p{Z} also covers any new one.
     return "".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != "\n")
+
+
+_RE2_CLASS = {"w": r"\pL\pN_", "d": r"\p{Nd}", "D": r"\P{Nd}", "Z": None, "b": None, "B": None, "A": None, "W": None, "S": None}
+_RE2_BARE = {"w": r"[\pL\pN_]", "W": r"[^\pL\pN_]", "d": r"\p{Nd}", "D": r"\P{Nd}", "Z": r"\z", "A": r"\A", "b": None, "B": None}
+_GROUP_RE2_LACKS = re.compile(r"\(\?(?:<?[!=]|P=|#|\()")  # look-arounds, named backreferences, comments, conditionals
+
+
+def exact_re2(pattern: str, flags: int) -> Linear | None:
+    r"""The pattern compiled by RE2 with the meaning Python's `re` gives it, or None where RE2 cannot say that.
+
+    Python's \w, \d and \s are Unicode classes, RE2's ASCII ones: they are spelled out. Look-arounds,
+    \b (a look-around too), backreferences and `re`-only syntax give None.
+
+    >>> exact_re2(r"read\s+more\d", re.IGNORECASE).search("READ MORE٣")
+    True
+    >>> exact_re2(r"(?<!\w)more", 0) is None, exact_re2(r"(\w)\1", 0) is None
+    (True, True)
+    """
+    if flags & ~(re.IGNORECASE | re.UNICODE) or _GROUP_RE2_LACKS.search(pattern):
+        return None
+    space = "".join(f"\\x{{{ord(c):x}}}" for c in _whitespace() + "\n")
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            if escaped.isdigit() and escaped != "0":
+                return None  # a backreference
+            if escaped in "sS":
+                if in_class and escaped == "S":
+                    return None
+                out.append(space if in_class else (f"[{space}]" if escaped == "s" else f"[^{space}]"))
+            elif escaped in _RE2_BARE or escaped in _RE2_CLASS:
+                replacement = (_RE2_CLASS if in_class else _RE2_BARE).get(escaped)
+                if replacement is None:
+                    return None
+                out.append(replacement)
+            else:
+                out.append(char + escaped)
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+            if pattern.startswith("^", index + 1):
+                out.append("^")
+                index += 1
+            if pattern.startswith("]", index + 1):
+                out.append("\\]")
+                index += 1
+        elif char == "[" and in_class:
+            out.append("\\[")  # a literal in Python (with a FutureWarning), a nested class to nobody else
+        elif char == "]" and in_class:
+            in_class = False
+            out.append(char)
+        else:
+            out.append(char)
+        index += 1
+    options = scan_options()
+    options.never_nl = False
+    options.never_capture = True
+    options.case_sensitive = not flags & re.IGNORECASE
+    try:
+        return Linear(re2.compile("".join(out), options))
+    except re2.error:
+        return None
+
+
+class Linear:
+    """A pattern compiled by RE2, asked only whether it matches somewhere in a line.
+
+    Calls RE2's matcher on the UTF-8 bytes directly: the `re`-like `search` of the wrapper also maps
+    byte offsets back to characters and builds a match object, which costs three times the match.
+    """
+
+    __slots__ = ("_compiled", "_match", "_anchor")
+
+    def __init__(self, compiled: re2._Regexp) -> None:
+        self._compiled = compiled
+        self._match = getattr(compiled, "_regexp", None)
+        self._anchor = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+        if self._match is None or self._anchor is None:
+            self._match = None
+
+    def search(self, line: str) -> bool:
+        if self._match is None:
+            return self._compiled.search(line) is not None
+        data = line.encode("utf-8", "surrogatepass")
+        return self._match.Match(self._anchor, data, 0, len(data))[0] != (-1, -1)

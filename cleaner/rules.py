@@ -21,9 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import re2
-
-from .prefilter import LooseScanner, _whitespace, hit_lines, phrase_finder, scan_options
+from .prefilter import Linear, LooseScanner, exact_re2, hit_lines, phrase_finder
 
 SCOPES = ("line", "paragraph", "region")
 # Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
@@ -67,7 +65,7 @@ class Rule:
     phrases: tuple[str, ...]  # whole-line phrases as `phrase_key` gives them; empty for a regex rule
     body: str  # the pattern without anchors, for the combined prefilter
     regex: re.Pattern[str]
-    linear: _Linear | None  # the same pattern compiled by RE2 (see `exact_re2`), or None: `regex` runs, on a budget
+    linear: Linear | None  # the same pattern compiled by RE2 (see `exact_re2`), or None: `regex` runs, on a budget
     whole: bool
     max_words: int
     must_match: tuple[str, ...]
@@ -163,73 +161,6 @@ class Rule:
         return wrong
 
 
-_RE2_CLASS = {"w": r"\pL\pN_", "d": r"\p{Nd}", "D": r"\P{Nd}", "Z": None, "b": None, "B": None, "A": None, "W": None, "S": None}
-_RE2_BARE = {"w": r"[\pL\pN_]", "W": r"[^\pL\pN_]", "d": r"\p{Nd}", "D": r"\P{Nd}", "Z": r"\z", "A": r"\A", "b": None, "B": None}
-_GROUP_RE2_LACKS = re.compile(r"\(\?(?:<?[!=]|P=|#|\()")  # look-arounds, named backreferences, comments, conditionals
-
-
-def exact_re2(pattern: str, flags: int) -> _Linear | None:
-    r"""The pattern compiled by RE2 with the meaning Python's `re` gives it, or None where RE2 cannot say that.
-
-    Python's \w, \d and \s are Unicode classes, RE2's ASCII ones: they are spelled out. Look-arounds,
-    \b (a look-around too), backreferences and `re`-only syntax give None.
-
-    >>> exact_re2(r"read\s+more\d", re.IGNORECASE).search("READ MORE٣")
-    True
-    >>> exact_re2(r"(?<!\w)more", 0) is None, exact_re2(r"(\w)\1", 0) is None
-    (True, True)
-    """
-    if flags & ~(re.IGNORECASE | re.UNICODE) or _GROUP_RE2_LACKS.search(pattern):
-        return None
-    space = "".join(f"\\x{{{ord(c):x}}}" for c in _whitespace() + "\n")
-    out: list[str] = []
-    index, in_class = 0, False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            escaped = pattern[index + 1]
-            if escaped.isdigit() and escaped != "0":
-                return None  # a backreference
-            if escaped in "sS":
-                if in_class and escaped == "S":
-                    return None
-                out.append(space if in_class else (f"[{space}]" if escaped == "s" else f"[^{space}]"))
-            elif escaped in _RE2_BARE or escaped in _RE2_CLASS:
-                replacement = (_RE2_CLASS if in_class else _RE2_BARE).get(escaped)
-                if replacement is None:
-                    return None
-                out.append(replacement)
-            else:
-                out.append(char + escaped)
-            index += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
-            out.append(char)
-            if pattern.startswith("^", index + 1):
-                out.append("^")
-                index += 1
-            if pattern.startswith("]", index + 1):
-                out.append("\\]")
-                index += 1
-        elif char == "[" and in_class:
-            out.append("\\[")  # a literal in Python (with a FutureWarning), a nested class to nobody else
-        elif char == "]" and in_class:
-            in_class = False
-            out.append(char)
-        else:
-            out.append(char)
-        index += 1
-    options = scan_options()
-    options.never_nl = False
-    options.never_capture = True
-    options.case_sensitive = not flags & re.IGNORECASE
-    try:
-        return _Linear(re2.compile("".join(out), options))
-    except re2.error:
-        return None
-
-
 # The rule `re` is running on a budget in this process, if any (only the main thread runs on a budget).
 _running: dict = {"rule": None, "seconds": 0.0, "size": 0, "previous": None, "installed": False}
 
@@ -252,29 +183,6 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise RuleTimeout(f"rule {rule.id!r} ({rule.source}) ran past its {_running['seconds']:.0f} s budget on a line of "
                       f"{_running['size']} characters (catastrophic backtracking?); write it so that RE2 accepts it "
                       "(no look-arounds, \\b or backreferences)")
-
-
-class _Linear:
-    """A pattern compiled by RE2, asked only whether it matches somewhere in a line.
-
-    Calls RE2's matcher on the UTF-8 bytes directly: the `re`-like `search` of the wrapper also maps
-    byte offsets back to characters and builds a match object, which costs three times the match.
-    """
-
-    __slots__ = ("_compiled", "_match", "_anchor")
-
-    def __init__(self, compiled: re2._Regexp) -> None:
-        self._compiled = compiled
-        self._match = getattr(compiled, "_regexp", None)
-        self._anchor = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
-        if self._match is None or self._anchor is None:
-            self._match = None
-
-    def search(self, line: str) -> bool:
-        if self._match is None:
-            return self._compiled.search(line) is not None
-        data = line.encode("utf-8", "surrogatepass")
-        return self._match.Match(self._anchor, data, 0, len(data))[0] != (-1, -1)
 
 
 def _phrase_regex(phrase: str) -> str:
