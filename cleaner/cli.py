@@ -217,7 +217,8 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
     records = [item for item in found if item.is_records and item.name not in done]
     if records:
         try:
-            clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors, manifest, engine, ray_address, max_bytes)
+            clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors, manifest, engine, ray_address, max_bytes,
+                               progress)
         except (StoreError, WorkerDied, RayUnavailable) as exc:
             fail(str(exc))
     outcomes = clean_files(cleaner, inputs, progress=progress, jobs=jobs, done=frozenset(done), engine=engine, ray_address=ray_address)
@@ -272,7 +273,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
 
 def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Path | None, jobs: int, totals: Stats,
                        per_file: dict, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
-                       ray_address: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                       ray_address: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False) -> None:
     """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
     if out_dir is None:
         for item in files:
@@ -281,7 +282,8 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
             errors.append({"file": item.name, "error": error})
             totals.failed += 1
         return
-    for outcome in clean_records(cleaner, files, out_dir, jobs=jobs, engine=engine, ray_address=ray_address, max_bytes=max_bytes):
+    for outcome in clean_records(cleaner, files, out_dir, jobs=jobs, engine=engine, ray_address=ray_address, max_bytes=max_bytes,
+                                 progress=progress):
         item = outcome.input
         for error in ([outcome.error] if outcome.error else []) + outcome.errors:
             error = printable(error)

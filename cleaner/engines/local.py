@@ -124,7 +124,7 @@ def clean_files(
 def progress_bar(files: list[InputFile], enabled: bool, desc: str = "cleaning") -> tqdm:
     """A bar on stderr counting input bytes (so it shows MB/s) and, beside it, documents."""
     return tqdm(total=_total_size(files), desc=desc, unit="B", unit_scale=True, unit_divisor=1000, file=sys.stderr,
-                disable=not enabled, dynamic_ncols=True, postfix={"documents": 0})
+                disable=not enabled or not files, dynamic_ncols=True, postfix={"documents": 0})
 
 
 def advance(bar: tqdm, item: InputFile) -> None:

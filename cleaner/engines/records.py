@@ -11,12 +11,14 @@ with its reason: nothing is silently lost.
 from __future__ import annotations
 
 import base64
+import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
+from tqdm import tqdm
 
 from ..api import Cleaner
 from ..dedup_store import StoreError
@@ -136,11 +138,14 @@ def serial_runner(pipeline: Pipeline) -> Runner:
 class RecordCleaner:
     """Cleans one record file at a time into an output folder; the runner's pipeline spans files (so does dedup)."""
 
-    def __init__(self, pipeline: Pipeline | Runner, text_field: str, id_field: str, max_bytes: int) -> None:
+    def __init__(self, pipeline: Pipeline | Runner, text_field: str, id_field: str, max_bytes: int,
+                 on_record: Callable[[int], None] | None = None) -> None:
         self.run_documents = serial_runner(pipeline) if isinstance(pipeline, Pipeline) else pipeline
         self.text_field = text_field
         self.id_field = id_field
         self.max_bytes = max_bytes
+        # Told the size in bytes of each record's text as it comes out (a progress bar).
+        self.on_record = on_record or (lambda size: None)
 
     def clean_file(self, item: InputFile, out_dir: Path) -> RecordFileOutcome:
         outcome = RecordFileOutcome(item)
@@ -177,6 +182,8 @@ class RecordCleaner:
 
         for doc in self.run_documents(documents()):
             record = in_flight.popleft()
+            text = record.fields.get(self.text_field)
+            self.on_record(len(text.encode("utf-8")) if isinstance(text, str) else len(record.raw))
             if isinstance(doc, Failed):
                 record.error = f"{record.source}:{record.line}: {doc.reason}"
                 doc = None
@@ -240,7 +247,7 @@ def _summary(doc: Document) -> str:
 
 
 def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jobs: int = 1, engine: str = "local",
-                  ray_address: str | None = None, max_bytes: int) -> Iterator[RecordFileOutcome]:
+                  ray_address: str | None = None, max_bytes: int, progress: bool = False) -> Iterator[RecordFileOutcome]:
     """Clean record files in order into `out_dir`, on this process, a pool of `jobs` workers, or Ray.
 
     One pipeline spans the files, so dedup keeps the first copy across them; the lines that recur
@@ -264,6 +271,16 @@ def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jo
             runner = stack.enter_context(RecordPool(cleaner, jobs, templates))
         else:
             runner = cleaner.pipeline(templates)
-        records = RecordCleaner(runner, config.text_field, config.id_field, max_bytes)
+        bar = stack.enter_context(tqdm(desc="cleaning records", unit="B", unit_scale=True, unit_divisor=1000, file=sys.stderr,
+                                       disable=not progress, dynamic_ncols=True, postfix={"documents": 0}))
+        count = [0]
+
+        def advance(size: int) -> None:
+            count[0] += 1
+            bar.update(size)
+            if count[0] % 64 == 0:
+                bar.set_postfix(documents=count[0], refresh=False)
+
+        records = RecordCleaner(runner, config.text_field, config.id_field, max_bytes, on_record=advance if progress else None)
         for item in files:
             yield records.clean_file(item, out_dir)
