@@ -1,6 +1,7 @@
 """Fuzz the text and HTML entry points for a fixed time: count the inputs tried and the failures found.
 
-    .venv/bin/python benchmarks/fuzz.py --seconds 120
+    .venv/bin/python benchmarks/fuzz.py --seconds 120             # built-in mutational fuzzer
+    .venv/bin/python benchmarks/fuzz.py --seconds 300 --atheris   # coverage-guided (pip install -e ".[bench]")
 
 A mutational fuzzer, seeded so that a run can be repeated: it starts from the seeds, pages built from
 boilerplate and prose, and hostile snippets (deep nesting, broken tags, entities, control characters,
@@ -83,54 +84,131 @@ def kept_lines_in_input(text: str, cleaned: str) -> bool:
     return all(any(line == source for source in rest) for line in cleaned.split("\n") if line)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=120.0, help="time budget, split between text and HTML")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--crashes", type=Path, default=ROOT / "benchmarks" / "fuzz-crashes")
-    args = parser.parse_args()
+def check(cleaner: Cleaner, kind: str, data: bytes) -> str | None:
+    """What one input does: None when all is well, "refused" for the one-line error, else the problem."""
+    try:
+        if kind == "text":
+            text = decode(data, "fuzz.txt")
+            cleaned = cleaner.clean(text).text
+            if cleaner.clean(cleaned).text != cleaned:
+                return "not idempotent"
+            if not kept_lines_in_input(text, cleaned):
+                return "kept a line that is not in the input"
+        else:
+            page = decode_html(data, "fuzz.html")
+            cleaner.pipeline().run(Document(page, "fuzz", format="html")).cleaned_text()
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return "refused"
+    except Exception:  # noqa: BLE001 - every other exception is a finding
+        return "crash: " + traceback.format_exc(limit=3)
+    return None
+
+
+class Tally:
+    """Counts per entry point, and the first failing inputs saved for replay."""
+
+    def __init__(self, crashes: Path) -> None:
+        self.counts = {kind: {"inputs": 0, "refused": 0, "crashes": 0, "property_failures": 0} for kind in ("text", "html")}
+        self.crashes, self.saved = crashes, 0
+
+    def add(self, kind: str, data: bytes, outcome: str | None) -> None:
+        self.counts[kind]["inputs"] += 1
+        if outcome == "refused":
+            self.counts[kind]["refused"] += 1
+        elif outcome is not None:
+            self.counts[kind]["crashes" if outcome.startswith("crash") else "property_failures"] += 1
+            if self.saved < 20:
+                self.crashes.mkdir(parents=True, exist_ok=True)
+                (self.crashes / f"{kind}-{self.saved}.bin").write_bytes(data)
+                (self.crashes / f"{kind}-{self.saved}.txt").write_text(outcome, encoding="utf-8")
+                self.saved += 1
+
+    def report(self, seconds: float, **about: object) -> int:
+        total = {key: self.counts["text"][key] + self.counts["html"][key] for key in self.counts["text"]}
+        print(json.dumps({"seconds": round(seconds, 1), **about, **self.counts, "total": total}, indent=2), flush=True)
+        return 1 if total["crashes"] or total["property_failures"] else 0
+
+
+def mutational(args: argparse.Namespace, cleaner: Cleaner, tally: Tally) -> None:
     rng = random.Random(args.seed)
-    cleaner = Cleaner(Config(language_detector="none"))
     pool = corpus()
-    counts = {kind: {"inputs": 0, "refused": 0, "crashes": 0, "property_failures": 0} for kind in ("text", "html")}
-    saved = 0
     started = time.monotonic()
     for kind in ("text", "html"):
         stop = started + args.seconds * (0.5 if kind == "text" else 1.0)
         while time.monotonic() < stop:
             data = mutate(rng, rng.choice(pool), pool)
-            counts[kind]["inputs"] += 1
-            try:
-                if kind == "text":
-                    text = decode(data, "fuzz.txt")
-                    cleaned = cleaner.clean(text).text
-                    problem = None
-                    if cleaner.clean(cleaned).text != cleaned:
-                        problem = "not idempotent"
-                    elif not kept_lines_in_input(text, cleaned):
-                        problem = "kept a line that is not in the input"
-                else:
-                    page = decode_html(data, "fuzz.html")
-                    doc = cleaner.pipeline().run(Document(page, "fuzz", format="html"))
-                    doc.cleaned_text()
-                    problem = None
-            except InputError as exc:
-                counts[kind]["refused"] += 1
-                assert "\n" not in str(exc)
-                continue
-            except Exception:  # noqa: BLE001 - every other exception is a finding
-                problem = "crash: " + traceback.format_exc(limit=3)
-            if problem is not None:
-                counts[kind]["crashes" if problem.startswith("crash") else "property_failures"] += 1
-                if saved < 20:
-                    args.crashes.mkdir(parents=True, exist_ok=True)
-                    (args.crashes / f"{kind}-{saved}.bin").write_bytes(data)
-                    (args.crashes / f"{kind}-{saved}.txt").write_text(problem, encoding="utf-8")
-                    saved += 1
-    elapsed = time.monotonic() - started
-    total = {key: counts["text"][key] + counts["html"][key] for key in counts["text"]}
-    print(json.dumps({"seconds": round(elapsed, 1), "seed": args.seed, **counts, "total": total}, indent=2))
-    sys.exit(1 if total["crashes"] or total["property_failures"] else 0)
+            tally.add(kind, data, check(cleaner, kind, data))
+
+
+def coverage_guided(args: argparse.Namespace, cleaner: Cleaner, tally: Tally) -> None:
+    """atheris (libFuzzer for Python), in this process: the first byte picks the entry point, the rest is the input.
+
+    Failures are counted, not raised, so that the run goes on for its whole budget. libFuzzer ends the
+    process without Python's exit handlers, so the tally is written to `args.tally` as it goes.
+    """
+    import tempfile
+
+    import atheris
+
+    seeds = Path(tempfile.mkdtemp(prefix="cleaner-fuzz-"))
+    for number, data in enumerate(corpus()):
+        (seeds / f"seed-{number}").write_bytes(bytes([number % 2]) + data[:4096])
+
+    def one_input(data: bytes) -> None:
+        if data:
+            kind = ("text", "html")[data[0] % 2]
+            outcome = check(cleaner, kind, data[1:])
+            tally.add(kind, data[1:], outcome)
+            if outcome not in (None, "refused") or tally.counts[kind]["inputs"] % 100 == 0:
+                args.tally.write_text(json.dumps(tally.counts), encoding="utf-8")
+
+    atheris.instrument_all()
+    atheris.Setup([sys.argv[0], f"-max_total_time={int(args.seconds)}", f"-seed={args.seed}", "-max_len=65536", str(seeds)],
+                  one_input)
+    atheris.Fuzz()
+
+
+def run_atheris(args: argparse.Namespace, tally: Tally) -> int:
+    """Run `coverage_guided` in a child process and report its tally (with libFuzzer's own count of runs)."""
+    import re
+    import subprocess
+    import tempfile
+
+    args.tally = Path(tempfile.mkdtemp(prefix="cleaner-fuzz-")) / "tally.json"
+    started = time.monotonic()
+    child = subprocess.run([sys.executable, __file__, "--atheris-child", "--tally", str(args.tally), "--seconds", str(args.seconds),
+                            "--seed", str(args.seed), "--crashes", str(args.crashes)], capture_output=True, text=True)
+    if args.tally.exists():
+        tally.counts = json.loads(args.tally.read_text(encoding="utf-8"))
+    runs = re.findall(r"Done (\d+) runs", child.stderr)
+    about = {"seed": args.seed, "fuzzer": "atheris", "libfuzzer_runs": int(runs[-1]) if runs else None}
+    if child.returncode != 0 and not runs:
+        print(child.stderr[-3000:], file=sys.stderr)
+        about["fuzzer_exit"] = child.returncode
+    return tally.report(time.monotonic() - started, **about)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=120.0, help="time budget, split between text and HTML")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--crashes", type=Path, default=ROOT / "benchmarks" / "fuzz-crashes")
+    parser.add_argument("--atheris", action="store_true",
+                        help="coverage-guided with atheris (pip install atheris) instead of the built-in mutational fuzzer")
+    parser.add_argument("--atheris-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tally", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    tally = Tally(args.crashes)
+    if args.atheris:
+        sys.exit(run_atheris(args, tally))
+    cleaner = Cleaner(Config(language_detector="none"))
+    if args.atheris_child:
+        coverage_guided(args, cleaner, tally)  # libFuzzer exits the process when the budget is spent
+        return
+    started = time.monotonic()
+    mutational(args, cleaner, tally)
+    sys.exit(tally.report(time.monotonic() - started, seed=args.seed))
 
 
 if __name__ == "__main__":
