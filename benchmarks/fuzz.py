@@ -1,7 +1,7 @@
 """Fuzz the text and HTML entry points for a fixed time: count the inputs tried and the failures found.
 
     .venv/bin/python benchmarks/fuzz.py --seconds 120             # built-in mutational fuzzer
-    .venv/bin/python benchmarks/fuzz.py --seconds 300 --atheris   # coverage-guided (pip install -e ".[bench]")
+    .venv/bin/python benchmarks/fuzz.py --seconds 300 --atheris   # coverage-guided (pip install -e ".[fuzz]")
 
 A mutational fuzzer, seeded so that a run can be repeated: it starts from the seeds, pages built from
 boilerplate and prose, and hostile snippets (deep nesting, broken tags, entities, control characters,
