@@ -93,6 +93,21 @@ def common_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
     return function
 
 
+def run_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
+    """How a run goes, the same for `clean` and `dedup`: progress, workers, resuming and the engine."""
+    function = click.option("--ray-address", metavar="ADDRESS",
+                            help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")(function)
+    function = click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+                            help="Where the stages run: processes on this machine, or a Ray cluster "
+                                 "(pip install 'cleaner[ray]').")(function)
+    function = click.option("--resume", is_flag=True,
+                            help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")(function)
+    function = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")(function)
+    function = click.option("--progress/--no-progress", default=None,
+                            help="Progress bar on stderr.  [default: when stderr is a terminal]")(function)
+    return function
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="cleaner")
 def main() -> None:
@@ -105,12 +120,7 @@ def main() -> None:
 @click.option("-o", "--output", default="out", type=click.Path(allow_dash=True),
               help="Folder for cleaned files and report.json; '-' writes the text to stdout.")
 @click.option("--in-place", is_flag=True, help="Rewrite the input files instead (exit 1 if any changed).")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
-@click.option("--resume", is_flag=True, help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
-              help="Where the stages run: processes on this machine, or a Ray cluster (pip install 'cleaner[ray]').")
-@click.option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")
+@run_options
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, metavar="N",
               help="Stop reading a compressed record file past N bytes decompressed (a gzip bomb).")
 @click.option("--report-html", is_flag=True, help="Also write OUTPUT/report.html: what was removed and why, for a browser.")
@@ -145,12 +155,7 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True),
               help="Jaccard similarity that makes a near duplicate.  [default: 0.8]")
 @click.option("--exact-only", is_flag=True, help="Drop exact repeats only (no MinHash pass).")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr.  [default: when stderr is a terminal]")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")
-@click.option("--resume", is_flag=True, help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
-              help="Where the stages run: processes on this machine, or a Ray cluster (pip install 'cleaner[ray]').")
-@click.option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")
+@run_options
 @common_options
 def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
           jobs: int | None, resume: bool, engine: str, ray_address: str | None, config_path: Path | None, patterns: Path | None,

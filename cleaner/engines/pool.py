@@ -119,16 +119,22 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     bar = progress_bar(todo, progress)
     with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config, templates)) as executor:
         for outcome in in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead):
-            if outcome.doc is not None:
-                try:
-                    corpus.run_corpus(outcome.doc)
-                except StoreError:
-                    raise  # the index is gone: the CLI stops in one line
-                except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-                    outcome = FileOutcome(outcome.input, None,
-                                          f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
+            outcome = finish(corpus, outcome)
             advance(bar, outcome.input)
             yield outcome
+
+
+def finish(corpus: Pipeline, outcome: FileOutcome) -> FileOutcome:
+    """Run the corpus-wide stages on a file a worker cleaned; a failure is the file's, not the run's."""
+    if outcome.doc is None:
+        return outcome
+    try:
+        corpus.run_corpus(outcome.doc)
+    except StoreError:
+        raise  # the index is gone: the CLI stops in one line
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+        return FileOutcome(outcome.input, None, f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
+    return outcome
 
 
 def _keys_of_texts(texts: list[str]) -> list[set[str]]:

@@ -20,13 +20,12 @@ from typing import Any
 
 from ..api import Cleaner
 from ..config import Config
-from ..dedup_store import StoreError
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
-from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, corpus_stages, per_document_config
+from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, corpus_stages, finish, per_document_config
 from .records import Failed, run_or_fail
 
 
@@ -130,14 +129,7 @@ class RayEngine:
         todo = [item for item in files if item.name not in done]
         with progress_bar(todo, progress, "cleaning (ray)") as bar:
             for outcome in self._in_order("clean_files", batches(todo, BATCH_FILES)):
-                if outcome.doc is not None:
-                    try:
-                        self.corpus.run_corpus(outcome.doc)
-                    except StoreError:
-                        raise  # the index is gone: the CLI stops in one line
-                    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-                        outcome = FileOutcome(outcome.input, None,
-                                              f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
+                outcome = finish(self.corpus, outcome)
                 advance(bar, outcome.input)
                 yield outcome
 
