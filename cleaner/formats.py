@@ -50,7 +50,21 @@ def is_parquet(name: str) -> bool:
     return name.lower().endswith(PARQUET_SUFFIXES)
 
 
-class LimitedReader(io.RawIOBase):
+class _Wrapper(io.RawIOBase):
+    """A readable raw stream over another, which it closes with itself."""
+
+    _inner: BinaryIO
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self._inner.close()
+        super().close()
+
+
+class LimitedReader(_Wrapper):
     """A binary stream that fails with InputError once more than `limit` bytes came out of `inner`.
 
     >>> LimitedReader(io.BytesIO(b"abcdef"), 4, "x.gz").read()
@@ -61,14 +75,6 @@ class LimitedReader(io.RawIOBase):
 
     def __init__(self, inner: BinaryIO, limit: int, name: str) -> None:
         self._inner, self._left, self._limit, self._name = inner, limit, limit, name
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        if not self.closed:
-            self._inner.close()
-        super().close()
 
     def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
         try:
@@ -107,7 +113,7 @@ def open_input(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> BinaryIO:
 ZSTD_FEED = 4096  # compressed bytes per step: one step inflates to at most a few hundred MB, whatever the data
 
 
-class ZstdFrames(io.RawIOBase):
+class ZstdFrames(_Wrapper):
     """Concatenated zstd frames, decompressed, failing with InputError when the data ends inside a frame.
 
     (zstandard's own stream reader stops quietly at a cut, so a truncated file would look whole.)
@@ -125,22 +131,14 @@ class ZstdFrames(io.RawIOBase):
         import zstandard
 
         self._new = zstandard.ZstdDecompressor().decompressobj
-        self._raw, self._name = raw, name
+        self._inner, self._name = raw, name
         self._frame = self._new()
         self._in_frame = False
         self._out, self._at = b"", 0
 
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()
-
     def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
         while self._at >= len(self._out):
-            chunk = self._raw.read(ZSTD_FEED)
+            chunk = self._inner.read(ZSTD_FEED)
             if not chunk:
                 if self._in_frame:
                     raise InputError(f"{self._name}: truncated zstd data: the file ends inside a frame")

@@ -49,13 +49,7 @@ def loosen(pattern: str) -> str:
             continue
         if char == "[" and not in_class:
             in_class = True
-            out.append(char)
-            if pattern.startswith("^", index + 1):
-                out.append("^")
-                index += 1
-            if pattern.startswith("]", index + 1):
-                out.append("\\]")
-                index += 1
+            index = _open_class(pattern, index, out)
         elif char == "]" and in_class:
             in_class = False
             out.append(char)
@@ -63,6 +57,23 @@ def loosen(pattern: str) -> str:
             out.append(char)
         index += 1
     return "".join(out)
+
+
+def _open_class(pattern: str, index: int, out: list[str]) -> int:
+    """Copy the `[` at `index` with a negating `^` and a leading literal `]` (which RE2 wants escaped);
+    returns the index of the last character copied.
+
+    >>> out = []; _open_class("[]a]", 0, out), "".join(out)
+    (1, '[\\\\]')
+    """
+    out.append("[")
+    if pattern.startswith("^", index + 1):
+        out.append("^")
+        index += 1
+    if pattern.startswith("]", index + 1):
+        out.append("\\]")
+        index += 1
+    return index
 
 
 def _skip_group(pattern: str, start: int) -> int:
@@ -248,13 +259,7 @@ def exact_re2(pattern: str, flags: int) -> Linear | None:
             continue
         if char == "[" and not in_class:
             in_class = True
-            out.append(char)
-            if pattern.startswith("^", index + 1):
-                out.append("^")
-                index += 1
-            if pattern.startswith("]", index + 1):
-                out.append("\\]")
-                index += 1
+            index = _open_class(pattern, index, out)
         elif char == "[" and in_class:
             out.append("\\[")  # a literal in Python (with a FutureWarning), a nested class to nobody else
         elif char == "]" and in_class:
