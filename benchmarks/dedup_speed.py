@@ -135,7 +135,7 @@ def index_batches(batches: list[list[str]], index: DuplicateIndex, exact: bool =
         hashes, owner = shingle_hashes(batch, SHINGLE_SIZE)
         packed = packed_shingles(hashes, owner)
         sizes, values = sketches_of(hashes, owner, len(batch), SKETCH, packed)
-        bands = band_keys(oph(hashes, owner, len(batch), NUM_PERM, packed), BANDS, ROWS)
+        bands = band_keys(oph(hashes, owner, len(batch), NUM_PERM, packed, keep=BANDS * ROWS), BANDS, ROWS)
         lines = np.arange(len(batch), dtype=np.uint32)
         keys = (np.array([int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little") for t in batch], np.uint64)
                 if exact else np.zeros(0, np.uint64))

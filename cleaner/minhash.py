@@ -40,12 +40,11 @@ def mix64(x: np.ndarray) -> np.ndarray:
     >>> len(set(mix64(np.arange(1000, dtype=np.uint64)).tolist()))
     1000
     """
-    with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(30))
-        x = x * _M1
-        x = x ^ (x >> np.uint64(27))
-        x = x * _M2
-        return x ^ (x >> np.uint64(31))
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
 
 
 def _fold_table() -> np.ndarray:
@@ -92,22 +91,26 @@ def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if not texts:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     codes = np.frombuffer("\0".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    folded = _FOLD[np.minimum(codes, 0x10000)]
-    astral = codes > 0xFFFF
-    if astral.any():
+    if codes.max(initial=0) <= 0xFFFF:  # the usual case, and one pass cheaper than clamping every code point
+        folded = _FOLD[codes]
+    else:
+        folded = _FOLD[np.minimum(codes, 0x10000)]
+        astral = codes > 0xFFFF
         folded[astral] = codes[astral] + 1
-    is_word = folded != 0
-    edges = np.flatnonzero(np.diff(is_word, prepend=False, append=False))
+    edges = np.flatnonzero(np.diff(folded != 0, prepend=False, append=False))
     starts, ends = edges[0::2], edges[1::2]  # each word is codes[start:end]
     if starts.size == 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     # A polynomial hash of every prefix; a word's hash is the difference of two, shifted back to its start.
+    # (numpy wraps uint64 array arithmetic silently: the overflow is the modulus.)
     power, inverse = _power_tables(codes.size + 1)
-    with np.errstate(over="ignore"):
-        prefix = np.zeros(codes.size + 1, dtype=np.uint64)
-        np.cumsum(folded * power[: codes.size], out=prefix[1:])
-        hashes = mix64((prefix[ends] - prefix[starts]) * inverse[starts])
-    owner = np.searchsorted(np.flatnonzero(codes == 0), starts)
+    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
+    np.cumsum(folded * power[: codes.size], out=prefix[1:])
+    hashes = mix64((prefix[ends] - prefix[starts]) * inverse[starts])
+    # Text i spans codes[offsets[i]:offsets[i + 1] - 1]: its words are the starts between those bounds.
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1, out=offsets[1:])
+    owner = np.repeat(np.arange(len(texts)), np.diff(np.searchsorted(starts, offsets)))
     return hashes, owner
 
 
@@ -178,8 +181,11 @@ def packed_shingles(hashes: np.ndarray, owner: np.ndarray) -> np.ndarray:
     return packed[fresh]
 
 
-def oph(hashes: np.ndarray, owner: np.ndarray, count: int, num_perm: int, packed: np.ndarray | None = None) -> np.ndarray:
+def oph(hashes: np.ndarray, owner: np.ndarray, count: int, num_perm: int, packed: np.ndarray | None = None,
+        keep: int | None = None) -> np.ndarray:
     """The densified one-permutation signatures of `count` texts from their shingle hashes (see `signatures`).
+
+    `keep`: return only the first `keep` of the `num_perm` values (the LSH bands need no more).
 
     A shingle's 32-bit hash picks its bin by its top bits and offers the rest as the value; in
     the sorted `packed_shingles` the first of each (text, bin) run is that bin's minimum.
@@ -195,41 +201,47 @@ def oph(hashes: np.ndarray, owner: np.ndarray, count: int, num_perm: int, packed
     first[1:] = group[1:] != group[:-1]
     sig = np.full(count * num_perm, EMPTY, dtype=np.uint32)
     sig[group[first].astype(np.int64)] = (packed[first] & ((np.uint64(1) << value_bits) - np.uint64(1))).astype(np.uint32)
-    return densify(sig.reshape(count, num_perm))
+    return densify(sig.reshape(count, num_perm), keep)
 
 
-def densify(sig: np.ndarray) -> np.ndarray:
+def densify(sig: np.ndarray, keep: int | None = None) -> np.ndarray:
     """Fill each empty bin from the nearest non-empty bin, to its left or right by a fixed coin per bin.
 
     The improved densification of Shrivastava and Li (2014): the direction is the same for
     every row, and a value borrowed from `d` bins away is shifted by `d`, so two rows agree in
     a filled bin about as often as their shingle sets overlap. Rows with no shingle stay empty.
+    Only the first `keep` bins (all by default) are returned, and only they are filled.
 
     >>> s = np.full((1, 8), EMPTY, dtype=np.uint32); s[0, 3] = 7
-    >>> bool((densify(s) != EMPTY).all()), int(densify(s)[0, 3])
-    (True, 7)
+    >>> bool((densify(s) != EMPTY).all()), int(densify(s)[0, 3]), densify(s, 2).shape
+    (True, 7, (1, 2))
     """
-    rows, num_perm = sig.shape
+    num_perm = sig.shape[1]
+    keep = num_perm if keep is None else keep
     empty = sig == EMPTY
     if not empty.any():
-        return sig
-    column = np.arange(num_perm, dtype=np.int16)  # small indices: the scans below move a quarter of the bytes
-    big = np.int16(4 * num_perm)
-    # Circularly: the first filled bin at or after each bin, and the last at or before it.
-    ahead = np.concatenate([np.where(empty, big, column), np.where(empty, big, column + num_perm)], axis=1)
-    right = np.minimum.accumulate(ahead[:, ::-1], axis=1)[:, ::-1][:, :num_perm]
-    behind = np.concatenate([np.where(empty, -big, column - num_perm), np.where(empty, -big, column)], axis=1)
-    left = np.maximum.accumulate(behind, axis=1)[:, num_perm:]
+        return sig[:, :keep]
+    # Column numbers in the narrowest type: the scans below move a byte a bin where they can.
+    small = np.int8 if num_perm <= 64 else np.int16
+    column = np.arange(num_perm, dtype=small)
+    flag = empty.view(np.int8).astype(small, copy=False)
+    top, sign = small(np.iinfo(small).max), small(np.iinfo(small).min)
+    # In the row: the first filled bin at or after each bin (`top` if none: top | c == top) and the last
+    # at or before it (negative if none: c | sign bit is negative, and still ordered by c).
+    right = np.minimum.accumulate((flag * top | column)[:, ::-1], axis=1)[:, ::-1][:, :keep]
+    left = np.maximum.accumulate(flag * sign | column, axis=1)
     go_right = _DIRECTIONS.get(num_perm)
     if go_right is None:
         go_right = _DIRECTIONS.setdefault(num_perm, (mix64(np.arange(num_perm, dtype=np.uint64) + _GOLDEN) & np.uint64(1)) == 1)
-    source = np.where(go_right, right, left)
-    # Dense over every bin (cheaper than picking out the empty ones); rows with no shingle stay empty.
-    source = np.where(empty.all(axis=1)[:, None], column, source)
-    distance = np.abs(source.astype(np.int32) - column).astype(np.uint32)
-    with np.errstate(over="ignore"):
-        borrowed = np.take_along_axis(sig, (source % np.int16(num_perm)).astype(np.intp), axis=1) + distance * np.uint32(0x9E3779B9)
-    return np.where(empty & (borrowed != EMPTY), np.minimum(borrowed, EMPTY - np.uint32(1)), sig)
+    # Past the row's end the search wraps around: to the row's first filled bin, or back to its last.
+    source = np.where(go_right[:keep], np.where(right == top, right[:, :1] + small(num_perm), right),
+                      np.where(left[:, :keep] < 0, left[:, -1:] - small(num_perm), left[:, :keep]))
+    distance = np.abs(source - column[:keep]).astype(np.uint32)
+    borrowed = np.take_along_axis(sig, (source & small(num_perm - 1)).astype(np.intp), axis=1)
+    borrowed += distance * np.uint32(0x9E3779B9)
+    # A borrowed value that lands on EMPTY leaves the bin empty; a row with no filled bin stays empty.
+    fill = empty[:, :keep] & (borrowed != EMPTY) & (right[:, :1] != top)
+    return np.where(fill, borrowed, sig[:, :keep])
 
 
 _DIRECTIONS: dict[int, np.ndarray] = {}

@@ -153,7 +153,7 @@ class Dedup:
         hashes, owner = shingle_hashes(texts, self.shingle_size)
         packed = packed_shingles(hashes, owner)
         sizes, sketch = sketches_of(hashes, owner, len(texts), SKETCH, packed)
-        bands = band_keys(oph(hashes, owner, len(texts), NUM_PERM, packed), BANDS, ROWS)
+        bands = band_keys(oph(hashes, owner, len(texts), NUM_PERM, packed, keep=BANDS * ROWS), BANDS, ROWS)
         return FileRecord(
             name,
             np.array([b.line for b in lines], dtype=np.uint32),
@@ -164,7 +164,7 @@ class Dedup:
 
     def exact_matches(self, record: FileRecord, ids: np.ndarray) -> dict[int, int]:
         """For each line with an earlier exact copy, that copy's entry (the earliest)."""
-        queries, found = self.index.exact.find(record.exact_keys.reshape(-1, 1))
+        queries, found = self.index.exact.find(record.exact_keys)
         return self.earliest(*self.index.earlier(queries, found, ids))
 
     def near_matches(self, record: FileRecord, ids: np.ndarray) -> dict[int, int]:

@@ -11,7 +11,7 @@ from dedup_texts import WORDS, A, B, C, doc
 
 from cleaner.dedup_index import sketch_jaccard
 from cleaner.document import Document
-from cleaner.minhash import shingle_hashes, signatures, sketches
+from cleaner.minhash import EMPTY, densify, shingle_hashes, signatures, sketches
 from cleaner.stages.dedup import Dedup
 
 
@@ -127,3 +127,22 @@ def test_shingles_ignore_case_and_punctuation():
     h1, _ = shingle_hashes(["Hello, World! It's here."], 2)
     h2, _ = shingle_hashes(["hello world it s HERE"], 2)
     assert h1.tolist() == h2.tolist()
+
+
+def test_densified_bins_borrow_from_a_filled_neighbour_and_empty_rows_stay_empty():
+    rng = np.random.default_rng(3)
+    sig = rng.integers(0, 1 << 31, size=(200, 64), dtype=np.uint32)
+    sig[rng.random(sig.shape) < 0.7] = EMPTY
+    sig[5] = EMPTY  # a row with no shingle
+    full = densify(sig)
+    assert (full[5] == EMPTY).all()
+    others = np.delete(full, 5, axis=0)
+    assert (others != EMPTY).all()
+    filled = sig != EMPTY
+    assert (full[filled] == sig[filled]).all()  # filled bins keep their own value
+    for row in (0, 17, 199):  # each empty bin borrows from the nearest filled bin on its side, shifted by the distance
+        for col in np.flatnonzero(~filled[row]):
+            distances = [(d, v) for d in range(1, 64) for v in [int(sig[row, (col + d) % 64]), int(sig[row, (col - d) % 64])]
+                         if v != EMPTY]
+            assert any(int(full[row, col]) == (v + d * 0x9E3779B9) % (1 << 32) for d, v in distances)
+    assert np.array_equal(densify(sig, keep=48), full[:, :48])
