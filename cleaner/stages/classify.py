@@ -176,7 +176,7 @@ class Classify:
         inside = [False] * len(doc.blocks)
         grown_part = [False] * len(doc.blocks)
         for low, high in spans:
-            grown = grow_backwards(doc.blocks, low)
+            grown = grow_backwards(doc.blocks, low, initial, vocabulary)
             for index in range(grown, high + 1):
                 inside[index] = True
                 grown_part[index] = index < low
@@ -240,21 +240,47 @@ def isolated_after(blocks: list[Block], drop: list[bool], start: int) -> list[in
     return found
 
 
-def grow_backwards(blocks: list[Block], low: int) -> int:
+SHORT_SENTENCE_STOPWORDS = 0.3  # a short sentence of the text, not a credit or a label, reads like running text
+
+
+def is_short_sentence(text: str, vocabulary: frozenset[str]) -> bool:
+    """A sentence too short to count as prose ("When I woke up, there was nothing."): capitalised,
+    closed by sentence punctuation, and as dense in function words as running text.
+
+    >>> vocabulary = stopwords(ALL_LANGUAGES)
+    >>> is_short_sentence("When I woke up, there was nothing.", vocabulary), is_short_sentence("Photo: Anna Smith.", vocabulary)
+    (True, False)
+    """
+    stripped = text.strip()
+    return (
+        HEADING_MIN_WORDS <= word_count(stripped) and stripped[:1].isupper() and stripped.endswith((".", "!", "?", "…"))
+        and stopword_density(stripped, vocabulary) >= SHORT_SENTENCE_STOPWORDS
+    )
+
+
+def grow_backwards(
+    blocks: list[Block], low: int, kinds: list[Kind] | None = None, vocabulary: frozenset[str] = frozenset()
+) -> int:
     """Extend the body's start over the prose just before it and the headline above that.
 
     A lede dense in names has few stopwords and a caption is short, so they can
     fall outside the densest run; the title, a headline, ends the extension.
     Lines already dropped (a "2 min read", the title printed twice) are passed over.
+    Running text counts as prose where it lacks the final full stop (a line of dialogue
+    broken off with a dash) if it is good text on its own (`kinds`), and so does a
+    sentence shorter than prose (a story's first line).
     """
     index = low - 1
     while index >= 0:
         block = blocks[index]
         if block.kept and word_count(block.text) >= HEADING_MIN_WORDS:  # shorter: a photo credit, passed over
-            if is_heading(block.text):
+            if is_heading(block.text) and not (kinds is not None and kinds[index] == Kind.GOOD):
                 return index
-            if not is_prose(block.text) or looks_like_code(block.text):
+            if looks_like_code(block.text):
                 break
+            if not (is_prose(block.text) or (kinds is not None and kinds[index] == Kind.GOOD)):
+                # A short sentence right above the text, nothing passed over between, is its first line.
+                return index if index + 1 == low and is_short_sentence(block.text, vocabulary) else low
             low = index
         index -= 1
     return low

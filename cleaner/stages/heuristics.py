@@ -21,10 +21,11 @@ from importlib import resources
 from itertools import takewhile
 
 from ..document import Block, Document, Reason
-from ..features import HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, squash_key, word_count
+from ..features import HEADING_MAX_WORDS, HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, squash_key, word_count
 
 STAGE = "heuristics"
 RESUME_PROSE_BLOCKS = 2  # one paragraph after a marker is a teaser; two in a row are the article
+RESUME_PARAGRAPH_WORDS = 40  # a paragraph this long is no teaser: alone it is enough
 RESUME_LOOKAHEAD = 8  # blocks scanned for that run, enough to pass a byline and a caption
 ADDRESS_MIN_WORDS = 2  # one "we" is ordinary; two or more at this density is an appeal
 ADDRESS_MIN_SHARE = 0.05
@@ -82,13 +83,48 @@ def drop_repeated_lines(blocks: list[Block]) -> None:
         seen.add(key)
 
 
+_INNER_ELLIPSIS = re.compile(r"(?:…|\.\.\.)(?=.*\w)")
+
+
+def is_cut_off(text: str) -> bool:
+    """Ends in an ellipsis and has none before: a site cuts a teaser once, at the end, while a writer
+    who trails off ("about… my death? I don’t remember dying…") does so again and again.
+
+    >>> is_cut_off("The council met on Monday to decide on the budget…"), is_cut_off("It was… my death? Dying…")
+    (True, False)
+    """
+    return ends_truncated(text) and not _INNER_ELLIPSIS.search(text)
+
+
 def drop_truncated_teasers(blocks: list[Block]) -> None:
     previous: Block | None = None
     for block in blocks:
-        if block.kept and ends_truncated(block.text) and word_count(block.text) >= 5 and previous is not None:
+        if block.kept and is_cut_off(block.text) and word_count(block.text) >= 5 and previous is not None:
             if not previous.kept or is_heading(previous.text):
                 block.drop(Reason(STAGE, "truncated_teaser", "related"))
         previous = block
+
+
+MORE_LINK_RULE = "related.more-link"  # "Read more", "Weiterlesen", "Czytaj więcej": the link that closes a teaser
+TEASER_MIN_WORDS = 5
+
+
+def drop_teasers_before_more_links(blocks: list[Block]) -> None:
+    """The paragraph right above a "Read more" link is a teaser of another page, and the headline right
+    above that paragraph is its title: a card of a related list, whether or not the dump cut it short.
+    Where the line above is a paragraph longer than a headline, the link continues the article itself."""
+    for index in range(2, len(blocks)):
+        dropped = blocks[index].dropped
+        if dropped is None or dropped.rule != MORE_LINK_RULE or blocks[index].text.rstrip().endswith(":"):
+            continue  # "Read more:" introduces a list of links instead
+        teaser, title = blocks[index - 1], blocks[index - 2]
+        if not teaser.kept or word_count(teaser.text) < TEASER_MIN_WORDS:
+            continue
+        if title.kept and word_count(title.text) > HEADING_MAX_WORDS and is_prose(title.text):
+            continue  # under a paragraph longer than any headline, the link continues the article (a paywall)
+        teaser.drop(Reason(STAGE, "teaser_before_more_link", "related"))
+        if title.kept and HEADING_MIN_WORDS <= word_count(title.text) <= HEADING_MAX_WORDS and not is_prose(title.text):
+            title.drop(Reason(STAGE, "teaser_before_more_link", "related"))
 
 
 def extend_regions(doc: Document) -> None:
@@ -105,10 +141,21 @@ def extend_regions(doc: Document) -> None:
         # after a widget title may be the article's own.
         previous = list(takewhile(lambda b: b.kept, reversed(blocks[max(0, start - TEASER_LOOKBEHIND) : start])))
         in_article = marker.category == "related" and any(is_clean_prose(b) for b in previous)
+        listed = False  # whether only the short lines of a list have been dropped so far
         for index in range(start + 1, end):
             teaser = in_article and index == first and not is_prose(blocks[index].text)
             if not teaser and resumes_at(blocks, index):
                 break
+            if not blocks[index].kept:
+                listed = None  # other chrome (a form, a footer) between: no longer a box within the article
+            elif listed is not None and marker.category == "related":
+                if word_count(blocks[index].text) <= HEADING_MAX_WORDS:
+                    listed = True
+                else:
+                    if listed and is_clean_prose(blocks[index]) and word_count(blocks[index].text) >= RESUME_PARAGRAPH_WORDS:
+                        listed = None  # the article's own paragraph after the links, once; the region goes on
+                        continue
+                    listed = None
             blocks[index].drop(reason)
 
 
@@ -231,6 +278,7 @@ class Heuristics:
         drop_repeated_lines(doc.blocks)
         drop_truncated_teasers(doc.blocks)
         drop_dated_teasers(doc.blocks)
+        drop_teasers_before_more_links(doc.blocks)
         extend_regions(doc)
         # Both drop only after the article's end, so they leave it where it is.
         end = article_end(doc.blocks)

@@ -156,3 +156,18 @@ def test_a_recipes_ingredient_list_outside_the_article_stays_but_numbered_menu_e
     doc = clean(page(MENU, ingredients, split, PARAGRAPHS, numbered, FOOTER))
     assert all(line in kept(doc) for line in ingredients[1:] + ["cup butter", "cups flour"])
     assert not any(line in kept(doc) for line in MENU + numbered + FOOTER)
+
+
+def test_a_short_first_sentence_and_a_line_broken_off_with_a_dash_are_grown_onto_the_body():
+    first = "When I woke up, there was nothing."
+    broken = ("A white empty space that seemed to stretch on for all of eternity was all that I saw, and there "
+              "was nothing else in sight—")
+    doc = clean(page(MENU, "Chapter", first, broken, "“Hello.”", PARAGRAPHS, FOOTER))
+    assert kept(doc)[:2] == [first, broken]
+    assert "* Home" not in kept(doc)
+
+
+def test_a_short_sentence_with_a_menu_between_it_and_the_body_is_not_grown():
+    blurb = "All of our topics in one place."
+    doc = clean(page(blurb, MENU, PARAGRAPHS, FOOTER))
+    assert blurb not in kept(doc)

@@ -217,3 +217,60 @@ def test_the_headline_under_a_widget_title_above_the_article_is_the_articles_own
     title = "Council Approves Budget After Long Debate"
     doc = process(paragraphs("Read also", title, P1, P2), {"Read also": RELATED})
     assert kept(doc) == [title, P1, P2]
+
+
+MORE_LINK = Reason("patterns", "related.more-link", "related")
+
+
+def process_with_links(text: str, links: tuple[str, ...]) -> Document:
+    """Segment, drop each line in `links` as the "Read more" rule would (a line, not a region), run the stage."""
+    doc = Document(text, "doc", blocks=segment_text(text))
+    for block in doc.blocks:
+        if block.text in links:
+            block.drop(MORE_LINK)
+    Heuristics().process(doc)
+    return doc
+
+
+def test_a_card_closed_by_a_read_more_link_goes_with_its_headline():
+    title, teaser = "Council Votes Down Plan For A New Bridge", "The bridge would have cost more than the town can pay."
+    doc = process_with_links(paragraphs(P1, P2, P3, title, teaser, "Read more"), ("Read more",))
+    assert kept(doc) == [P1, P2, P3]
+    assert reasons(doc)[teaser] == "heuristics/teaser_before_more_link [related]"
+
+
+def test_a_read_more_link_under_a_long_paragraph_continues_the_article():
+    # A paywall or an expander: the paragraph above the link's paragraph is longer than any headline.
+    doc = process_with_links(paragraphs(LONG, P1, "Read more"), ("Read more",))
+    assert kept(doc) == [LONG, P1]
+
+
+def test_a_read_more_label_with_a_colon_introduces_links_and_spares_the_paragraph():
+    doc = process_with_links(paragraphs(P1, P2, "Read more:", "* Budget"), ("Read more:",))
+    assert kept(doc) == [P1, P2, "* Budget"]
+
+
+def test_a_long_paragraph_right_after_a_related_list_is_the_articles_and_the_region_goes_on():
+    items = ["* Council Votes Down Plan For A New Bridge", "* Mayor Opens The New School"]
+    text = paragraphs(P1, P2, "Related", *items, LONG, "Further reading", "* Five Things To Know About Taxes")
+    doc = process(text, {"Related": RELATED})
+    assert kept(doc) == [P1, P2, LONG]
+
+
+def test_a_long_paragraph_after_other_chrome_in_a_related_region_is_not_spared():
+    text = paragraphs(P1, P2, "Related", "* Council Votes Down Plan For A New Bridge", "Email address", LONG, "Archive")
+    doc = Document(text, "doc", blocks=segment_text(text))
+    for index, block in enumerate(doc.blocks):
+        if block.text == "Related":
+            block.drop(RELATED)
+            doc.region_starts.append((index, RELATED))
+        if block.text == "Email address":
+            block.drop(Reason("patterns", "comments.form-label", "comments"))
+    Heuristics().process(doc)
+    assert kept(doc) == [P1, P2]
+
+
+def test_a_line_that_trails_off_more_than_once_is_no_cut_off_teaser():
+    line = "He ignored my question and talked about… my death? I don’t remember dying…"
+    doc = process(paragraphs(P1, "He just ignored me!\n" + line, P2))
+    assert line in kept(doc)
