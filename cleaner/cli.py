@@ -26,6 +26,7 @@ from .io import STDIN, InputFile, find_inputs, printable, write_atomic
 from .manifest import WORK_DIR, Manifest
 from .pipeline import Pipeline, Stats
 from .rules import RuleError, load_rules
+from .spill import remove_stale
 from .stages.dedup import Dedup
 from .stages.html import METADATA_FIELDS
 from .stages.templates import TemplateTable
@@ -141,8 +142,9 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     OUTPUT/report.json with what was removed, per stage, category and rule, for
     the run and for each file; with --report-html also OUTPUT/report.html.
     """
-    index = run_index(index, output_folder(paths, output, in_place), resume, config_path)
-    cleaner = make_cleaner(config_path, patterns, language_detector, index)
+    out_dir = output_folder(paths, output, in_place)
+    index = run_index(index, out_dir, resume, config_path)
+    cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir))
     run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address, Audit(report_sample) if report_html else None,
         max_bytes=max_bytes)
 
@@ -165,10 +167,20 @@ def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float 
     The first copy in input order stays. With --dedup-index the files are also checked
     against everything indexed by earlier runs, and indexed for later ones.
     """
-    index = run_index(index, output_folder(paths, output, in_place), resume, config_path)
-    cleaner = make_cleaner(config_path, patterns, language_detector, index, stages=("normalize", "segment", "dedup"),
+    out_dir = output_folder(paths, output, in_place)
+    index = run_index(index, out_dir, resume, config_path)
+    cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir),
+                           stages=("normalize", "segment", "dedup"),
                            dedup_threshold=threshold, dedup_near=False if exact_only else None)
     run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address)
+
+
+def spill_dir(out_dir: Path | None) -> Path | None:
+    """Where the dedup index spills what outgrows memory: the output's work folder, on the disk the output goes to."""
+    if out_dir is None:
+        return None
+    remove_stale(out_dir / WORK_DIR)
+    return out_dir / WORK_DIR
 
 
 def output_folder(paths: tuple[str, ...], output: str, in_place: bool) -> Path | None:
@@ -264,8 +276,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         click.echo("cleaner: --report-html needs an output folder (-o OUT); no report.html written", err=True)
     stage = cleaner.dedup()
     if stage is not None:
-        # Closing checkpoints SQLite's write-ahead log into the index file and removes the log.
-        getattr(stage.store, "close", lambda: None)()
+        stage.close()
     rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
     # A record file's "rejected" counts its unreadable records too, which are already among the failed.
     rejected = sum(entry["rejected"] - entry.get("failed", 0) for entry in per_file.values() if "rejected" in entry)

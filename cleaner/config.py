@@ -43,6 +43,11 @@ class Config:
     dedup_index: str = "memory"
     dedup_index_path: Path = Path(".cleaner/dedup.sqlite")
     dedup_redis_url: str = "redis://localhost:6379/0"
+    # The index keeps about this many MB in memory and moves the rest, sorted, to files in a folder
+    # under dedup_spill_dir (None: the system's temporary folder), so memory stays flat however large
+    # the corpus; the folder is removed when the run ends.
+    dedup_memory_mb: int = 256
+    dedup_spill_dir: Path | None = None
     # JSONL records: the field holding the text and the one naming the record.
     text_field: str = "text"
     id_field: str = "id"
@@ -63,6 +68,8 @@ class Config:
             raise ConfigError(f"dedup_shingle_size must be 1 to 10 words, not {self.dedup_shingle_size!r}")
         if self.dedup_index not in ("memory", "sqlite", "redis"):
             raise ConfigError(f"dedup_index must be memory, sqlite or redis, not {self.dedup_index!r}")
+        if not isinstance(self.dedup_memory_mb, int) or self.dedup_memory_mb < 1:
+            raise ConfigError(f"dedup_memory_mb must be a whole number of MB, at least 1, not {self.dedup_memory_mb!r}")
 
     def with_overrides(self, **overrides: object) -> Config:
         """A copy with the given fields changed; None values are ignored (an unset CLI flag)."""
@@ -90,6 +97,10 @@ class Config:
             if not isinstance(table["dedup_index_path"], str):
                 raise ConfigError(f"{path}: [tool.cleaner] dedup_index_path must be a path string")
             table["dedup_index_path"] = (path.parent / table["dedup_index_path"]).resolve()
+        if "dedup_spill_dir" in table:
+            if not isinstance(table["dedup_spill_dir"], str):
+                raise ConfigError(f"{path}: [tool.cleaner] dedup_spill_dir must be a path string")
+            table["dedup_spill_dir"] = (path.parent / table["dedup_spill_dir"]).resolve()
         if "patterns_dir" in table:
             if not isinstance(table["patterns_dir"], str):
                 raise ConfigError(f"{path}: [tool.cleaner] patterns_dir must be a path string")

@@ -6,9 +6,11 @@ line, 8 bytes) and its verification sketch (the up to `SKETCH` smallest
 32-bit shingle hashes, 4 bytes each). A Python dict or datasketch's in-memory
 `MinHashLSH` costs several hundred bytes per key instead.
 
-Keys live in sorted runs merged like a binary counter (an LSM tree without the
-disk): adding is amortised O(log n) per key, and a lookup is one `searchsorted`
-per run and band, for a whole batch of paragraphs at once.
+Keys live in sorted runs merged like a binary counter (an LSM tree, see
+`spill`): adding is amortised O(log n) per key, and a lookup is one
+`searchsorted` per run, for a whole batch of paragraphs at once. Given a
+`Spill`, runs and columns past its memory budget move to files in its folder,
+so the memory a run holds stays flat however large the corpus.
 
 Entries are never removed in memory: when a file is checked again, the entries
 of its previous version are ignored (their id is below the file's current start).
@@ -19,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .spill import Column, SortedRuns, Spill
 
 SKETCH = 64  # shingle hashes kept per paragraph: the exact set for paragraphs up to ~65 words
 
@@ -69,100 +73,6 @@ class FileRecord:
         return cls(name, exact_lines, exact_keys, near_lines, bands, take(np.uint8, n_near), take(np.uint32, n_sketch))
 
 
-def sort_by_key(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`keys` sorted, with `ids` moved alongside (equal keys in order of id).
-
-    32-bit keys travel packed with their id in one uint64, so one plain sort serves (numpy's
-    vectorised sort is about ten times faster than a stable argsort and the gathers after it).
-
-    >>> [a.tolist() for a in sort_by_key(np.array([7, 3, 7], np.uint32), np.array([0, 1, 2], np.uint32))]
-    [[3, 7, 7], [1, 0, 2]]
-    """
-    if keys.dtype.itemsize <= 4 and len(ids) and int(ids.max()) <= 0xFFFFFFFF:
-        packed = np.sort((keys.astype(np.uint64) << np.uint64(32)) | ids.astype(np.uint64))
-        return (packed >> np.uint64(32)).astype(keys.dtype), (packed & np.uint64(0xFFFFFFFF)).astype(ids.dtype)
-    order = np.argsort(keys)
-    return keys[order], ids[order]
-
-
-class SortedRuns:
-    """A multimap from integer keys to entry ids, kept as a few sorted runs.
-
-    >>> runs = SortedRuns(np.uint32)
-    >>> runs.add(np.array([1, 3, 2], np.uint32), np.array([10, 11, 11], np.uint32))
-    >>> runs.add(np.array([3], np.uint32), np.array([12], np.uint32))
-    >>> query, found = runs.find(np.array([3, 2], np.uint32))
-    >>> sorted(zip(query.tolist(), found.tolist()))
-    [(0, 11), (0, 12), (1, 11)]
-    """
-
-    def __init__(self, dtype: type) -> None:
-        self.dtype = dtype
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (keys, ids), sorted by key
-
-    def __len__(self) -> int:
-        return sum(len(keys) for keys, _ in self.runs)
-
-    @property
-    def nbytes(self) -> int:
-        return sum(keys.nbytes + ids.nbytes for keys, ids in self.runs)
-
-    def add(self, keys: np.ndarray, ids: np.ndarray) -> None:
-        """Add a key for each entry id (an id may come with several keys)."""
-        if len(ids) == 0:
-            return
-        self.runs.append(sort_by_key(np.asarray(keys, dtype=self.dtype), ids.astype(np.uint32)))
-        # Merge while the newest run is at least half the size of the one before: log(n) runs at most.
-        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (k2, i2), (k1, i1) = self.runs.pop(), self.runs.pop()
-            keys, ids = np.concatenate([k1, k2]), np.concatenate([i1, i2])
-            order = np.argsort(keys, kind="stable")  # two sorted runs: timsort merges them in linear time
-            self.runs.append((keys[order], ids[order]))
-
-    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Every (index into `keys`, entry id) whose keys are equal; a pair may repeat."""
-        keys = np.asarray(keys, dtype=self.dtype)
-        queries, found = [], []
-        # Sorted queries make binary search walk forward through the run (several times faster than random order).
-        wanted, order = sort_by_key(keys, np.arange(len(keys), dtype=np.int64))
-        for run_keys, run_ids in self.runs:
-            lo = np.searchsorted(run_keys, wanted, side="left")
-            hit = np.flatnonzero(run_keys[np.minimum(lo, len(run_keys) - 1)] == wanted)  # most keys are new: search again only for hits
-            if hit.size == 0:
-                continue
-            counts = np.zeros(len(wanted), dtype=np.int64)
-            counts[hit] = np.searchsorted(run_keys, wanted[hit], side="right") - lo[hit]
-            total = int(counts.sum())
-            positions = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
-            queries.append(np.repeat(order, counts))
-            found.append(run_ids[positions])
-        if not queries:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint32)
-        return np.concatenate(queries), np.concatenate(found)
-
-
-class Column:
-    """An append-only numpy array that grows by a sixteenth, so spare capacity stays small (copies stay amortised O(1))."""
-
-    def __init__(self, dtype: type) -> None:
-        self.data = np.zeros(1024, dtype=dtype)
-        self.size = 0
-
-    def extend(self, values: np.ndarray) -> int:
-        """Append; returns the index of the first appended value."""
-        start, end = self.size, self.size + len(values)
-        if end > len(self.data):
-            grown = np.zeros(max(end, len(self.data) + len(self.data) // 16), dtype=self.data.dtype)
-            grown[: self.size] = self.data[: self.size]
-            self.data = grown
-        self.data[start:end] = values
-        self.size = end
-        return start
-
-    def view(self) -> np.ndarray:
-        return self.data[: self.size]
-
-
 class DuplicateIndex:
     """Every indexed line and paragraph with its position, looked up by exact key or LSH band.
 
@@ -170,15 +80,19 @@ class DuplicateIndex:
     "earlier" means earlier in the order the corpus was first fed in, across runs.
     """
 
-    def __init__(self, bands: int) -> None:
-        self.bands = bands
-        self.exact = SortedRuns(np.uint64)
-        self.near = SortedRuns(np.uint32)  # every band's keys in one multimap: band keys carry their band's number
-        self.file_of = Column(np.uint32)  # per entry
-        self.line_of = Column(np.uint32)
-        self.sketch_start = Column(np.uint32)  # per entry; exact entries have an empty sketch
-        self.sketch_size = Column(np.uint8)
-        self.pool = Column(np.uint32)
+    def __init__(self, bands: int, spill: Spill | None = None) -> None:
+        self.bands, self.spill = bands, spill
+        # Two runs in memory at most per multimap, each under run_limit keys of 8 to 12 bytes: about half the budget.
+        run_limit = max(1024, spill.memory // 48) if spill else 0
+        self.exact = SortedRuns(np.uint64, spill, run_limit)
+        self.near = SortedRuns(np.uint32, spill, run_limit)  # every band's keys in one multimap: band keys carry their band's number
+        chunk = max(256, spill.memory // 64) if spill else 0
+        self.file_of = Column(np.uint32, spill, chunk)  # per entry
+        self.line_of = Column(np.uint32, spill, chunk)
+        self.first_of = Column(np.uint32, spill, chunk)  # per entry: the first entry of its group of copies (itself if none)
+        self.sketch_start = Column(np.uint64, spill, chunk)  # per entry; exact entries have an empty sketch
+        self.sketch_size = Column(np.uint8, spill, chunk)
+        self.pool = Column(np.uint32, spill, chunk)
         self.names: list[str] = []
         self.number: dict[str, int] = {}
         self.current_start = Column(np.int64)  # per file: its entries below this id belong to an older version
@@ -188,8 +102,14 @@ class DuplicateIndex:
 
     @property
     def nbytes(self) -> int:
-        columns = (self.file_of, self.line_of, self.sketch_start, self.sketch_size, self.pool, self.current_start)
-        return self.exact.nbytes + self.near.nbytes + sum(c.data.nbytes for c in columns)
+        """Bytes held in memory (what a `Spill` has on disk not included)."""
+        columns = (self.file_of, self.line_of, self.first_of, self.sketch_start, self.sketch_size, self.pool, self.current_start)
+        return self.exact.nbytes + self.near.nbytes + sum(c.nbytes for c in columns)
+
+    def close(self) -> None:
+        """Remove the spilled files (the index is unusable after)."""
+        if self.spill is not None:
+            self.spill.close()
 
     def add(self, record: FileRecord) -> tuple[np.ndarray, np.ndarray]:
         """Index a file's record (replacing its older version); returns the entry ids of its lines and paragraphs."""
@@ -203,10 +123,11 @@ class DuplicateIndex:
         first = self.file_of.extend(np.full(len(lines), number, dtype=np.uint32))
         self.line_of.extend(lines)
         ids = np.arange(first, first + len(lines), dtype=np.uint32)
+        self.first_of.extend(ids)
         exact_ids, near_ids = ids[: len(record.exact_lines)], ids[len(record.exact_lines) :]
         sizes = record.sketch_sizes.astype(np.int64)
         base = self.pool.extend(record.sketches)
-        starts = np.concatenate([np.full(len(exact_ids), base), base + np.cumsum(sizes) - sizes]).astype(np.uint32)
+        starts = np.concatenate([np.full(len(exact_ids), base), base + np.cumsum(sizes) - sizes]).astype(np.uint64)
         self.sketch_start.extend(starts)
         self.sketch_size.extend(np.concatenate([np.zeros(len(exact_ids), np.uint8), record.sketch_sizes]))
         self.exact.add(record.exact_keys, exact_ids)
@@ -220,7 +141,7 @@ class DuplicateIndex:
         return queries // max(1, bands.shape[1]), found
 
     def position(self, entry: int) -> tuple[int, int]:
-        return int(self.file_of.data[entry]), int(self.line_of.data[entry])
+        return self.file_of.get(entry), self.line_of.get(entry)
 
     def where(self, entry: int) -> str:
         """'name:line' of an entry, as explain and the report print it."""
@@ -228,8 +149,18 @@ class DuplicateIndex:
         return f"{self.names[file]}:{line}"
 
     def sketch(self, entry: int) -> np.ndarray:
-        start, size = int(self.sketch_start.data[entry]), int(self.sketch_size.data[entry])
-        return self.pool.data[start : start + size]
+        start = self.sketch_start.get(entry)
+        return self.pool.slice(start, start + self.sketch_size.get(entry))
+
+    def group_first(self, entry: int) -> int:
+        """The first entry of the group of copies `entry` belongs to (itself unless `join` put it in one)."""
+        return self.first_of.get(entry)
+
+    def join(self, entry: int, origin: int) -> int:
+        """Put `entry`, just added, in the group of its earlier copy `origin`; returns the group's first entry."""
+        first = self.first_of.get(origin)
+        self.first_of.set(entry, first)
+        return first
 
     def earlier(self, queries: np.ndarray, found: np.ndarray, query_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keep the (query, entry) pairs whose entry is current and comes before the query's own entry."""
@@ -240,9 +171,9 @@ class DuplicateIndex:
         pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
         queries, found = pairs >> 32, pairs & 0xFFFFFFFF
         own = query_ids[queries].astype(np.int64)
-        file_f, file_q = self.file_of.data[found], self.file_of.data[own]
-        current = found >= self.current_start.data[file_f]
-        before = (file_f < file_q) | ((file_f == file_q) & (self.line_of.data[found] < self.line_of.data[own]))
+        file_f, file_q = self.file_of.take(found), self.file_of.take(own)
+        current = found >= self.current_start.take(file_f)
+        before = (file_f < file_q) | ((file_f == file_q) & (self.line_of.take(found) < self.line_of.take(own)))
         keep = current & before
         return queries[keep], found[keep]
 

@@ -10,6 +10,7 @@ from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store
 from .document import Document
 from .features import CACHE_MAX_CHARS, release_long_lines
 from .rules import RuleSet
+from .spill import Spill
 from .stages import Stage
 from .stages.classify import Classify
 from .stages.dedup import Dedup
@@ -50,7 +51,7 @@ def build_stages(
         "classify": Classify,
         "dedup": lambda: Dedup(config.dedup_min_words, near=config.dedup_near, threshold=config.dedup_threshold,
                                shingle_size=config.dedup_shingle_size, near_min_words=config.dedup_near_min_words,
-                               store=make_store(config)),
+                               store=make_store(config), spill=Spill(config.dedup_spill_dir, config.dedup_memory_mb << 20)),
     }
     return [makers[name]() for name in config.stages]
 

@@ -31,6 +31,7 @@ from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
 from ..features import squash, word_count
 from ..minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
+from ..spill import Spill
 
 DEDUP_MIN_WORDS = 6  # shorter lines repeat by nature ("Read more", a city name); rules judge those
 NEAR_MIN_WORDS = 12  # below this a paragraph has too few shingles for "nearly the same" to mean much
@@ -44,6 +45,7 @@ SHINGLE_SIZE = 2
 # candidates). The false candidates this lets through (J = 0.5: 0.54) are discarded by the
 # verification on the shingle sketches. 12 bands cost 96 bytes a paragraph in the index.
 BANDS, ROWS = 12, 4
+EXAMPLES_PER_GROUP = 3  # dropped copies the report names per group
 NUM_PERM = 64  # one-permutation bins: the smallest power of two holding BANDS * ROWS (16 spare bins cost nothing)
 
 
@@ -87,15 +89,17 @@ class Dedup:
     corpus_wide = True  # holds the index of every paragraph seen: one process runs it, in input order
 
     def __init__(self, min_words: int = DEDUP_MIN_WORDS, *, near: bool = True, threshold: float = NEAR_THRESHOLD,
-                 shingle_size: int = SHINGLE_SIZE, near_min_words: int = NEAR_MIN_WORDS, store: Store | None = None) -> None:
+                 shingle_size: int = SHINGLE_SIZE, near_min_words: int = NEAR_MIN_WORDS, store: Store | None = None,
+                 spill: Spill | None = None) -> None:
         self.min_words, self.near, self.threshold = min_words, near, threshold
         self.shingle_size, self.near_min_words = shingle_size, max(near_min_words, shingle_size)
-        self.index = DuplicateIndex(BANDS)
+        self.index = DuplicateIndex(BANDS, spill)
         self.store = store or MemoryStore()
         for record in self.store.load(self.params()):
             self.index.add(record)
-        self.group: dict[int, int] = {}  # entry dropped in this run -> the first entry of its group
-        self.members: dict[int, list[int]] = defaultdict(list)  # first entry of a group -> entries dropped in this run
+        # Per group of copies with drops in this run (by its first entry): how many went, and the first few.
+        self.dropped_in_group: dict[int, int] = {}
+        self.examples: dict[int, list[int]] = {}
 
     def params(self) -> dict:
         """What shapes the persisted records: an index built with other values cannot be reused."""
@@ -187,24 +191,31 @@ class Dedup:
 
     def remember(self, entry: int, origin: int) -> str:
         """Record the drop in its group (for the report); returns where the paragraph it repeats is."""
-        first = self.group.get(origin, origin)
-        self.group[entry] = first
-        self.members[first].append(entry)
+        first = self.index.join(entry, origin)
+        self.dropped_in_group[first] = self.dropped_in_group.get(first, 0) + 1
+        examples = self.examples.setdefault(first, [])
+        if len(examples) < EXAMPLES_PER_GROUP:
+            examples.append(entry)
         return self.index.where(origin)
 
     def clusters(self, examples: int = 5) -> dict:
         """Groups with drops in this run: how many, how many drops, and the largest few (first copy, copies)."""
-        largest = sorted(self.members.items(), key=lambda item: (-len(item[1]), self.index.position(item[0])))
+        largest = sorted(self.dropped_in_group.items(), key=lambda item: (-item[1], self.index.position(item[0])))
         return {
-            "clusters": len(self.members),
-            "dropped": sum(len(v) for v in self.members.values()),
-            "examples": [{"first": self.index.where(first), "copies": len(copies),
-                          "dropped": [self.index.where(e) for e in copies[:3]]} for first, copies in largest[:examples]],
+            "clusters": len(self.dropped_in_group),
+            "dropped": sum(self.dropped_in_group.values()),
+            "examples": [{"first": self.index.where(first), "copies": copies,
+                          "dropped": [self.index.where(e) for e in self.examples[first]]} for first, copies in largest[:examples]],
         }
+
+    def close(self) -> None:
+        """Close the store (SQLite checkpoints its write-ahead log into the index file) and remove spilled files."""
+        getattr(self.store, "close", lambda: None)()
+        self.index.close()
 
 
 class ExactDedup(Dedup):
     """The exact pass alone (what `dedup` did before the MinHash pass)."""
 
-    def __init__(self, min_words: int = DEDUP_MIN_WORDS, store: Store | None = None) -> None:
-        super().__init__(min_words, near=False, store=store)
+    def __init__(self, min_words: int = DEDUP_MIN_WORDS, store: Store | None = None, spill: Spill | None = None) -> None:
+        super().__init__(min_words, near=False, store=store, spill=spill)

@@ -1,0 +1,116 @@
+"""The dedup index past its memory budget: sorted runs and columns move to files, and nothing else changes."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from dedup_texts import WORDS, doc
+
+from cleaner.dedup_store import SqliteStore
+from cleaner.spill import Column, SortedRuns, Spill, merge_to_disk
+from cleaner.stages.dedup import Dedup
+
+
+def corpus(files: int, seed: int = 7) -> list[tuple[str, str]]:
+    """Made-up files of several paragraphs; about a third repeat, reworded a little, a paragraph of an earlier file."""
+    rng = random.Random(seed)
+    vocabulary = [f"{w}{n}" for w in WORDS for n in range(8)]
+    written: list[str] = []
+    out = []
+    for number in range(files):
+        paragraphs = []
+        for _ in range(rng.randint(2, 6)):
+            if written and rng.random() < 0.35:
+                words = rng.choice(written).split()
+                words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            else:
+                words = [rng.choice(vocabulary) for _ in range(rng.randint(14, 40))]
+            paragraphs.append(" ".join(words))
+        written.extend(paragraphs)
+        out.append((f"f{number:04d}.txt", "\n\n".join(paragraphs)))
+    return out
+
+
+def decisions(stage: Dedup, files: list[tuple[str, str]]) -> list[tuple[str, int, str, str]]:
+    out = []
+    for name, text in files:
+        d = doc(name, text)
+        stage.process(d)
+        out.extend((name, b.line, b.dropped.rule, b.dropped.detail) for b in d.blocks if b.dropped is not None)
+    return out
+
+
+def test_a_spilled_index_drops_exactly_what_an_in_memory_one_drops(tmp_path):
+    files = corpus(400)
+    in_memory = Dedup()
+    spilled = Dedup(spill=Spill(tmp_path, memory=1))  # a budget of one byte: everything past the floors goes to disk
+    expected = decisions(in_memory, files)
+    assert decisions(spilled, files) == expected
+    assert len(expected) > 100  # the corpus has copies to find
+    assert spilled.clusters() == in_memory.clusters()
+    assert any(isinstance(keys, np.memmap) for keys, _ in spilled.index.near.runs)
+    assert spilled.index.pool.flushed > 0 and spilled.index.spill.nbytes > 0
+    spilled.close()
+    assert list(tmp_path.iterdir()) == []  # the spill folder is gone
+
+
+def test_a_spilled_index_reloaded_from_its_store_answers_the_same(tmp_path):
+    files = corpus(200, seed=3)
+    first, later = files[:120], files[120:]
+    whole = decisions(Dedup(), files)
+    store = SqliteStore(tmp_path / "index.sqlite")
+    decisions(Dedup(store=store, spill=Spill(tmp_path / "work", memory=1)), first)
+    rerun = Dedup(store=SqliteStore(tmp_path / "index.sqlite"), spill=Spill(tmp_path / "work", memory=1))
+    assert decisions(rerun, later) == [d for d in whole if d[0] in {name for name, _ in later}]
+
+
+def test_memory_held_stays_under_the_budget_as_the_index_grows(tmp_path):
+    budget = 1 << 20
+    stage = Dedup(spill=Spill(tmp_path, memory=budget))
+    held = []
+    for name, text in corpus(1200, seed=11):
+        stage.process(doc(name, text))
+        held.append(stage.index.nbytes)
+    assert max(held) < budget
+    assert stage.index.spill.nbytes > max(held)  # most of the index is on disk
+
+
+def test_merging_runs_on_disk_keeps_every_key_sorted_with_its_id(tmp_path):
+    rng = np.random.default_rng(2)
+    a_keys, b_keys = np.sort(rng.integers(0, 50, 300).astype(np.uint32)), np.sort(rng.integers(0, 50, 200).astype(np.uint32))
+    a_ids, b_ids = np.arange(300, dtype=np.uint32), np.arange(300, 500, dtype=np.uint32)
+    keys, ids = merge_to_disk((a_keys, a_ids), (b_keys, b_ids), Spill(tmp_path), chunk=17)
+    assert (np.diff(keys.astype(np.int64)) >= 0).all()
+    merged = sorted(zip(keys.tolist(), ids.tolist(), strict=True))
+    assert merged == sorted(zip(a_keys.tolist() + b_keys.tolist(), a_ids.tolist() + b_ids.tolist(), strict=True))
+
+
+def test_sorted_runs_on_disk_find_what_runs_in_memory_find(tmp_path):
+    rng = np.random.default_rng(4)
+    memory, disk = SortedRuns(np.uint32), SortedRuns(np.uint32, Spill(tmp_path), run_limit=100)
+    for start in range(0, 3000, 150):
+        keys = rng.integers(0, 2000, 150).astype(np.uint32)
+        ids = np.arange(start, start + 150, dtype=np.uint32)
+        memory.add(keys, ids)
+        disk.add(keys, ids)
+    query = rng.integers(0, 2000, 500).astype(np.uint32)
+    def pairs(runs: SortedRuns) -> list[tuple[int, int]]:
+        queries, found = runs.find(query)
+        return sorted(zip(queries.tolist(), found.tolist(), strict=True))
+
+    assert pairs(disk) == pairs(memory)
+    assert sum(isinstance(k, np.memmap) for k, _ in disk.runs) >= 1
+
+
+def test_a_column_reads_the_same_values_across_memory_and_disk(tmp_path):
+    column = Column(np.uint32, Spill(tmp_path), chunk=10)
+    values = np.arange(95, dtype=np.uint32) * 3
+    for start in range(0, 95, 7):
+        assert column.extend(values[start : start + 7]) == start
+    assert column.flushed > 0
+    picks = np.array([94, 0, 50, 11, 94])
+    assert column.take(picks).tolist() == values[picks].tolist()
+    assert [column.get(i) for i in (0, 93)] == [0, 279]
+    column.set(94, 7)  # the last appended values are still in memory and can change
+    assert column.get(94) == 7
