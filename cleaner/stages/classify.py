@@ -16,7 +16,7 @@ from enum import IntEnum
 from ..document import Block, Document, Reason
 from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, memo, word_count, words
 from ..stopwords import ALL_LANGUAGES, stopwords
-from .content_lists import LIST_MARKER, fact_sheet_lines, ingredient_lines
+from .content_lists import LIST_MARKER, code_sample_lines, fact_sheet_lines, ingredient_lines
 
 STAGE = "classify"
 
@@ -165,6 +165,9 @@ class Classify:
         vocabulary = stopwords(ALL_LANGUAGES)
         settings = self.settings
         initial = [initial_kind(b, vocabulary, settings) for b in doc.blocks]
+        samples = code_sample_lines(doc.blocks)
+        for index in samples:  # a tutorial's code reads as text of the article, not as a leaked script
+            initial[index] = Kind.NEAR_GOOD
         kinds = revise_by_context(initial)
         if Kind.GOOD not in initial:
             # No paragraph of running text at all: too little evidence to judge by context.
@@ -184,7 +187,7 @@ class Classify:
         if spans:
             for index in lede_before(doc.blocks, spans[0][0], vocabulary):
                 grown_part[index] = True
-        keep_outside = fact_sheet_lines(doc.blocks) | ingredient_lines(doc.blocks)
+        keep_outside = fact_sheet_lines(doc.blocks) | ingredient_lines(doc.blocks) | samples
         drop = [False] * len(doc.blocks)
         for index, (block, kind) in enumerate(zip(doc.blocks, kinds, strict=True)):
             if grown_part[index] or not block.kept:

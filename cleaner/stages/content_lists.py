@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..document import Block
-from ..features import memo, word_count
+from ..features import PROSE_MIN_WORDS, looks_like_code, memo, word_count
 
 # A bullet or a list number in front of a line, as text dumps write them.
 LIST_MARKER = re.compile(r"^(?:[*+•·o–-]|\d{1,3}[.)])\s")
@@ -127,3 +127,51 @@ def _list_items_after(blocks: list[Block], index: int) -> int:
     ):
         index += 1
     return index
+
+
+CODE_INTRO_MIN_WORDS = PROSE_MIN_WORDS  # "Next, we need to create a data frame:" - a sentence, not a "Code:" label
+CODE_SAMPLE_LINES = 30  # a sample longer than this is a program listing, not a step of a tutorial
+
+
+_LINK = re.compile(r"https?://|www\.")
+
+
+def _is_code(text: str) -> bool:
+    """Code, not a line of links (whose slashes look like code)."""
+    return looks_like_code(text) and not _LINK.search(text)
+
+
+def code_sample_lines(blocks: list[Block]) -> set[int]:
+    """Code samples of a tutorial: the lines after a sentence that ends in a colon ("... as follows:"),
+    up to the prose that goes on, when at least half of them read as code.
+
+    Leaked scripts and styles are not introduced by a sentence of the text, nor followed by one.
+
+    >>> from cleaner.stages.segment import segment_text
+    >>> text = "First of all we need to create a data frame:\\nd <- data.frame(x = c(1, 2), y = c(3, 4)) # data\\nprint(d)\\n"
+    >>> sorted(code_sample_lines(segment_text(text + "The data frame has two columns with two values each.")))
+    [1, 2]
+    >>> code_sample_lines(segment_text("Menu:\\nfunction(e){if(4===this.readyState){_=n(e)-d;var r=0}}\\nHome"))
+    set()
+    """
+    found: set[int] = set()
+    index = 0
+    while index < len(blocks):
+        intro = blocks[index]
+        index += 1
+        if not (intro.kept and intro.text.rstrip().endswith(":") and word_count(intro.text) >= CODE_INTRO_MIN_WORDS):
+            continue
+        if looks_like_code(intro.text):
+            continue  # a script's own "...:" is no sentence
+        run: list[int] = []
+        end = min(len(blocks), index + CODE_SAMPLE_LINES)
+        for position in range(index, end):
+            block = blocks[position]
+            if not block.kept:
+                continue
+            if not looks_like_code(block.text) and word_count(block.text) >= PROSE_MIN_WORDS:
+                if run and 2 * sum(1 for i in run if _is_code(blocks[i].text)) >= len(run):
+                    found.update(run)
+                break
+            run.append(position)
+    return found

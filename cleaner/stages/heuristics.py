@@ -22,6 +22,7 @@ from itertools import takewhile
 
 from ..document import Block, Document, Reason
 from ..features import HEADING_MAX_WORDS, HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, squash_key, word_count
+from .content_lists import LIST_MARKER
 
 STAGE = "heuristics"
 RESUME_PROSE_BLOCKS = 2  # one paragraph after a marker is a teaser; two in a row are the article
@@ -72,15 +73,26 @@ def resumes_at(blocks: list[Block], start: int) -> bool:
     return False
 
 
-def drop_repeated_lines(blocks: list[Block]) -> None:
-    seen: set[str] = set()
-    for block in blocks:
+def drop_repeated_lines(blocks: list[Block]) -> set[int]:
+    """Keep the first copy of a repeated line, except where the first is a list item and a later copy
+    is not: that is a table of contents (or a menu) naming a heading of the article, and the heading stays.
+    Returns the indices of those headings."""
+    seen: dict[str, Block] = {}
+    headings: set[int] = set()
+    for index, block in enumerate(blocks):
         if not block.kept or word_count(block.text) < REPEAT_MIN_WORDS:
             continue
         key = squash_key(block.text)
-        if key in seen:
+        first = seen.get(key)
+        if first is None:
+            seen[key] = block
+        elif first.kept and LIST_MARKER.match(first.text) and not LIST_MARKER.match(block.text):
+            first.drop(Reason(STAGE, "contents_entry", "navigation"))
+            seen[key] = block
+            headings.add(index)
+        else:
             block.drop(Reason(STAGE, "repeated_line", "duplicate"))
-        seen.add(key)
+    return headings
 
 
 _INNER_ELLIPSIS = re.compile(r"(?:…|\.\.\.)(?=.*\w)")
@@ -127,8 +139,9 @@ def drop_teasers_before_more_links(blocks: list[Block]) -> None:
             title.drop(Reason(STAGE, "teaser_before_more_link", "related"))
 
 
-def extend_regions(doc: Document) -> None:
-    """Drop from each region marker to where the article resumes, or to the next marker, which takes over."""
+def extend_regions(doc: Document, headings: set[int] = frozenset()) -> None:
+    """Drop from each region marker to where the article resumes, or to the next marker, which takes over.
+    A heading the page's table of contents names (`headings`) is the article's: it resumes there."""
     blocks = doc.blocks
     starts = [start for start, _ in doc.region_starts]
     for number, (start, marker) in enumerate(doc.region_starts):
@@ -144,7 +157,7 @@ def extend_regions(doc: Document) -> None:
         listed = False  # whether only the short lines of a list have been dropped so far
         for index in range(start + 1, end):
             teaser = in_article and index == first and not is_prose(blocks[index].text)
-            if not teaser and resumes_at(blocks, index):
+            if not teaser and (index in headings or resumes_at(blocks, index)):
                 break
             if not blocks[index].kept:
                 listed = None  # other chrome (a form, a footer) between: no longer a box within the article
@@ -275,11 +288,11 @@ class Heuristics:
     contextual = True
 
     def process(self, doc: Document) -> None:
-        drop_repeated_lines(doc.blocks)
+        headings = drop_repeated_lines(doc.blocks)
         drop_truncated_teasers(doc.blocks)
         drop_dated_teasers(doc.blocks)
         drop_teasers_before_more_links(doc.blocks)
-        extend_regions(doc)
+        extend_regions(doc, headings)
         # Both drop only after the article's end, so they leave it where it is.
         end = article_end(doc.blocks)
         drop_comment_section(doc.blocks, end)

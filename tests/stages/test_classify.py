@@ -171,3 +171,12 @@ def test_a_short_sentence_with_a_menu_between_it_and_the_body_is_not_grown():
     blurb = "All of our topics in one place."
     doc = clean(page(blurb, MENU, PARAGRAPHS, FOOTER))
     assert blurb not in kept(doc)
+
+
+def test_a_tutorials_code_sample_after_a_colon_stays_but_leaked_script_does_not():
+    intro = "In order to draw the plot, we first need to create a small data frame:"
+    code = ['data <- data.frame(x = c(0.5, 0.7, 0.4), group = c("A", "B", "C"))', "print(data)"]
+    after = "The data frame consists of two columns, one of values and one of groups, as the output shows."
+    script = "function(e){if(4===this.readyState){_=n(e)-d;var r=0}}"
+    doc = clean(page(MENU, PARAGRAPHS[0], intro, code, after, PARAGRAPHS[1], script, PARAGRAPHS[2], FOOTER))
+    assert kept(doc) == [PARAGRAPHS[0], intro, *code, after, PARAGRAPHS[1], PARAGRAPHS[2]]

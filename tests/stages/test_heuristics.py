@@ -274,3 +274,23 @@ def test_a_line_that_trails_off_more_than_once_is_no_cut_off_teaser():
     line = "He ignored my question and talked about… my death? I don’t remember dying…"
     doc = process(paragraphs(P1, "He just ignored me!\n" + line, P2))
     assert line in kept(doc)
+
+
+def test_a_contents_entry_goes_and_the_heading_it_names_stays():
+    text = paragraphs("* Five Things To Know", "* What Comes Next", P1, "Five Things To Know", P2, "What Comes Next", P3)
+    doc = process(text)
+    assert kept(doc) == [P1, "Five Things To Know", P2, "What Comes Next", P3]
+    assert reasons(doc)["* Five Things To Know"] == "heuristics/contents_entry [navigation]"
+
+
+def test_a_heading_named_in_the_contents_ends_a_region():
+    # One paragraph under each subheading would not end the region; the contents say they are the article's.
+    text = paragraphs("* What Comes Next", P1, "Related", "* Mayor Opens The New School", "What Comes Next", P2,
+                      "Five Things To Know", P3)
+    doc = process(text, {"Related": RELATED})
+    assert kept(doc) == [P1, "What Comes Next", P2, "Five Things To Know", P3]
+
+
+def test_a_repeat_of_a_plain_line_still_keeps_the_first_copy():
+    doc = process(paragraphs("Five Things To Know", P1, "* Five Things To Know"))
+    assert kept(doc) == ["Five Things To Know", P1]
