@@ -1,15 +1,16 @@
 """Corpus scale: throughput on 1 and N workers, and peak memory as the input grows.
 
-usage: python benchmarks/scale.py [--sizes 20,100] [--jobs 2] [--ray] [--keep DIR]
+usage: python benchmarks/scale.py [--sizes 20,100] [--jobs 2] [--only-jobs] [--ray] [--keep DIR]
 
 Builds JSONL corpora of the given sizes (MB) from the dev pages
 (../shared/eval/web-dev/text, else seeds/): each copy of a page gets its
 paragraphs rotated and a copy number, so pages stay realistic and the dedup
 stage has near copies to find. Then runs `cleaner clean CORPUS -o OUT` as a
 subprocess per configuration and prints a table: seconds, MB/s, speed-up over
-one worker, peak RSS of the largest process, the size of the work folder
-(persisted dedup index and manifest), and whether the output bytes equal the
-one-worker run's.
+one worker, the peak memory of the whole process tree (resident, and anonymous:
+without the page cache of the memory-mapped index files), the peak size of the
+work folder (persisted dedup index, manifest and the index's spilled runs), and
+whether the output bytes equal the first run's.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -62,19 +63,80 @@ def digest(folder: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def run(corpus: Path, out: Path, *extra: str) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one `cleaner clean` run."""
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it (pool workers, Ray's), from the parent ids in /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def memory_of(pids: list[int]) -> tuple[int, int]:
+    """Resident and anonymous kB of the processes together (anonymous: what they hold themselves, without the
+    page cache of files they map, which the kernel takes back when memory runs short)."""
+    rss = anon = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss += int(line.split()[1])
+            elif line.startswith("RssAnon:"):
+                anon += int(line.split()[1])
+    return rss, anon
+
+
+class Peaks:
+    """Samples a process tree every `interval` seconds: the peak of its memory and of the work folder's size."""
+
+    def __init__(self, pid: int, work: Path, interval: float = 0.25) -> None:
+        self.pid, self.work, self.interval = pid, work, interval
+        self.rss = self.anon = 0
+        self.work_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        tick = 0
+        while not self._stop.wait(self.interval):
+            rss, anon = memory_of(descendants(self.pid))
+            self.rss, self.anon = max(self.rss, rss), max(self.anon, anon)
+            tick += 1
+            if tick % 8 == 0 and self.work.exists():  # every two seconds: walking the folder costs more
+                self.work_mb = max(self.work_mb, folder_size(self.work))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run(corpus: Path, out: Path, *extra: str) -> tuple[float, Peaks]:
+    """Seconds and the memory and work-folder peaks of one `cleaner clean` run."""
     shutil.rmtree(out, ignore_errors=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run([str(Path(sys.executable).parent / "cleaner"), "clean", str(corpus), "-o", str(out), "--no-progress", *extra],
-                          capture_output=True, text=True)
+    process = subprocess.Popen([str(Path(sys.executable).parent / "cleaner"), "clean", str(corpus), "-o", str(out), "--no-progress",
+                                *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peaks = Peaks(process.pid, out / ".cleaner")
+    _, stderr = process.communicate()
     seconds = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        sys.exit(f"cleaner failed: {done.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest ever seen: a run that stays below the last one's shows as that.
-    return seconds, max(peak, before) / 1024
+    peaks.stop()
+    if process.returncode not in (0, 1):
+        sys.exit(f"cleaner failed: {stderr[-2000:]}")
+    if (out / ".cleaner").exists():
+        peaks.work_mb = max(peaks.work_mb, folder_size(out / ".cleaner"))
+    return seconds, peaks
 
 
 def folder_size(folder: Path) -> float:
@@ -85,28 +147,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="20,100", help="corpus sizes in MB, comma-separated")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--only-jobs", action="store_true",
+                        help="skip the one-worker run (for the memory curve on large sizes; no speed-up then)")
     parser.add_argument("--ray", action="store_true", help="also run --engine ray (pip install '.[ray]')")
     parser.add_argument("--keep", type=Path, help="build corpora and outputs here instead of a temporary folder")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="cleaner-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     texts = pages()
-    print(f"{'input MB':>9} {'engine':>10} {'jobs':>5} {'seconds':>9} {'MB/s':>7} {'speed-up':>9} {'peak RSS MB':>12} "
-          f"{'work MB':>8} {'same bytes':>11}")
+    print(f"{'input MB':>9} {'engine':>7} {'jobs':>5} {'seconds':>8} {'MB/s':>6} {'speed-up':>9} {'peak RSS MB':>12} "
+          f"{'peak anon MB':>13} {'peak work MB':>13} {'same bytes':>11}")
     for megabytes in (float(s) for s in args.sizes.split(",")):
         corpus = work / f"corpus-{megabytes:g}MB.jsonl"
         size = build_corpus(corpus, megabytes, texts) / 1e6
-        configs = [("local", 1), ("local", args.jobs)] + ([("ray", args.jobs)] if args.ray else [])
+        configs = ([] if args.only_jobs else [("local", 1)]) + [("local", args.jobs)] + ([("ray", args.jobs)] if args.ray else [])
         base_seconds, base_digest = None, None
         for engine, jobs in configs:
             out = work / f"out-{megabytes:g}-{engine}-{jobs}"
-            seconds, peak = run(corpus, out, "--jobs", str(jobs), "--engine", engine)
+            seconds, peaks = run(corpus, out, "--jobs", str(jobs), "--engine", engine)
             base_seconds = base_seconds or seconds
             base_digest = base_digest or digest(out)
             same = "yes" if digest(out) == base_digest else "NO"
-            work_mb = folder_size(out / ".cleaner") if (out / ".cleaner").exists() else 0.0
-            print(f"{size:>9.1f} {engine:>10} {jobs:>5} {seconds:>9.1f} {size / seconds:>7.2f} {base_seconds / seconds:>8.2f}x "
-                  f"{peak:>12.0f} {work_mb:>8.1f} {same:>11}", flush=True)
+            speed_up = f"{base_seconds / seconds:>8.2f}x" if not args.only_jobs else f"{'-':>9}"
+            print(f"{size:>9.1f} {engine:>7} {jobs:>5} {seconds:>8.1f} {size / seconds:>6.2f} {speed_up} "
+                  f"{peaks.rss / 1024:>12.0f} {peaks.anon / 1024:>13.0f} {peaks.work_mb:>13.1f} {same:>11}", flush=True)
+            shutil.rmtree(out, ignore_errors=True)
+        corpus.unlink()
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
