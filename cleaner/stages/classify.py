@@ -189,6 +189,7 @@ class Classify:
                 grown_part[index] = True
         keep_outside = fact_sheet_lines(doc.blocks) | ingredient_lines(doc.blocks) | samples
         drop = [False] * len(doc.blocks)
+        tail = spans[-1][1] if spans else len(doc.blocks)
         for index, (block, kind) in enumerate(zip(doc.blocks, kinds, strict=True)):
             if grown_part[index] or not block.kept:
                 continue
@@ -198,6 +199,8 @@ class Classify:
                 drop[index] = True
             elif not inside[index] and initial[index] != Kind.GOOD and index not in keep_outside:
                 drop[index] = True
+            elif not inside[index] and index > tail and not is_prose(block.text) and index not in keep_outside:
+                drop[index] = True  # after the article, a long line with no full stop is a teaser's headline
         tail_start = spans[-1][1] + 1 if spans else len(doc.blocks)
         for index in isolated_after(doc.blocks, drop, tail_start):
             drop[index] = True

@@ -135,7 +135,7 @@ def drop_teasers_before_more_links(blocks: list[Block]) -> None:
         if title.kept and word_count(title.text) > HEADING_MAX_WORDS and is_prose(title.text):
             continue  # under a paragraph longer than any headline, the link continues the article (a paywall)
         teaser.drop(Reason(STAGE, "teaser_before_more_link", "related"))
-        if title.kept and HEADING_MIN_WORDS <= word_count(title.text) <= HEADING_MAX_WORDS and not is_prose(title.text):
+        if title.kept and HEADING_MIN_WORDS <= word_count(title.text) <= HEADING_MAX_WORDS and not title.text.rstrip().endswith("."):
             title.drop(Reason(STAGE, "teaser_before_more_link", "related"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner.document import Document
+from cleaner.document import Document, Reason
 from cleaner.pipeline import Pipeline
 from cleaner.stages.classify import Classify, Kind, Settings, initial_kind, revise_by_context, text_length
 from cleaner.stages.segment import Segment
@@ -180,3 +180,16 @@ def test_a_tutorials_code_sample_after_a_colon_stays_but_leaked_script_does_not(
     script = "function(e){if(4===this.readyState){_=n(e)-d;var r=0}}"
     doc = clean(page(MENU, PARAGRAPHS[0], intro, code, after, PARAGRAPHS[1], script, PARAGRAPHS[2], FOOTER))
     assert kept(doc) == [PARAGRAPHS[0], intro, *code, after, PARAGRAPHS[1], PARAGRAPHS[2]]
+
+
+def test_a_long_line_without_a_full_stop_after_the_article_is_a_teasers_headline():
+    headline = ("There is an entire mod for the game dedicated to making you feel bad about killing anybody at all, "
+                "adding over two hundred letters about the inner lives of the people")
+    article = PARAGRAPHS + [p.replace("council", "board") for p in PARAGRAPHS]  # long enough to be the only body
+    doc = Document(page(MENU, *article, "More about the game", headline, FOOTER), "doc")
+    Segment().process(doc)
+    for block in doc.blocks:
+        if block.text == "More about the game":  # as the related rule drops it
+            block.drop(Reason("patterns", "related.more-from", "related"))
+    Classify().process(doc)
+    assert kept(doc) == article

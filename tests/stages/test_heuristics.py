@@ -294,3 +294,10 @@ def test_a_heading_named_in_the_contents_ends_a_region():
 def test_a_repeat_of_a_plain_line_still_keeps_the_first_copy():
     doc = process(paragraphs("Five Things To Know", P1, "* Five Things To Know"))
     assert kept(doc) == ["Five Things To Know", P1]
+
+
+def test_a_cards_title_ending_in_a_quotation_goes_with_its_teaser():
+    title = 'Choir Sings With Two Rock Stars At The Festival: "People Have the Power"'
+    teaser = "The choir is still doing its thing, and now two famous musicians have joined it on stage."
+    doc = process_with_links(paragraphs(P1, P2, P3, title, teaser, "Read the rest"), ("Read the rest",))
+    assert kept(doc) == [P1, P2, P3]
