@@ -48,3 +48,15 @@ def test_phrase_finder_hits_every_phrase_line(lines: list[str]) -> None:
     for number, line in enumerate(lines, start=1):
         if phrase_key(line) in rules._by_phrase:
             assert number in hits, line
+
+
+def test_loosen_drops_upper_bounds_and_still_matches_what_the_pattern_does() -> None:
+    import re
+
+    from cleaner.prefilter import loosen
+
+    assert loosen(r"subscribe.{0,40}newsletter") == "subscribe.*newsletter"
+    assert loosen(r"(?:\s+\S+){1,5}x{,3}[a{]{2,9}") == r"(?:\s+\S+)+x*[a{]{2,}"
+    assert loosen(r"\{0,4\}") == r"\{0,4\}"  # escaped braces are text, not a repetition
+    line = "Subscribe to our weekly newsletter"
+    assert re.search(loosen(r"subscribe\s+to\s+our.{0,10}newsletter"), line, re.IGNORECASE)
