@@ -22,7 +22,7 @@ from itertools import takewhile
 
 from ..document import Block, Document, Reason
 from ..features import HEADING_MAX_WORDS, HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, squash_key, word_count
-from .content_lists import LIST_MARKER
+from .content_lists import LIST_MARKER, is_quantity_line
 
 STAGE = "heuristics"
 RESUME_PROSE_BLOCKS = 2  # one paragraph after a marker is a teaser; two in a row are the article
@@ -283,6 +283,28 @@ def drop_dated_teasers(blocks: list[Block]) -> None:
             kept[position - 1].drop(Reason(STAGE, "dated_teaser", "related"))
 
 
+_STARTS_WITH_DATE = re.compile(
+    r"^(?:[*•-]\s+)?(?:(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./](?:\d{4}|\d{2}))?\.?|\d{4}-\d{2}-\d{2})\s")
+DATED_FEED_RUN = 3  # three entries in a row that open with their date make a news feed, not the article
+
+
+def drop_dated_feeds(blocks: list[Block]) -> None:
+    """A news feed after the article: entries in a row that each open with their date ("9/11 Plan dropped
+    after protests (Press release)"). Quantities ("3/4 cup flour") are a recipe's list, not dates."""
+    kept = [b for b in blocks[article_end(blocks) + 1 :] if b.kept]
+    low, high = DATED_TEASER_WORDS
+    run: list[Block] = []
+    for block in [*kept, None]:
+        if block is not None and low <= word_count(block.text) <= high and _STARTS_WITH_DATE.match(block.text) \
+                and not is_quantity_line(block.text):
+            run.append(block)
+            continue
+        if len(run) >= DATED_FEED_RUN:
+            for entry in run:
+                entry.drop(Reason(STAGE, "dated_feed", "related"))
+        run = []
+
+
 class Heuristics:
     name = STAGE
     contextual = True
@@ -291,6 +313,7 @@ class Heuristics:
         headings = drop_repeated_lines(doc.blocks)
         drop_truncated_teasers(doc.blocks)
         drop_dated_teasers(doc.blocks)
+        drop_dated_feeds(doc.blocks)
         drop_teasers_before_more_links(doc.blocks)
         extend_regions(doc, headings)
         # Both drop only after the article's end, so they leave it where it is.

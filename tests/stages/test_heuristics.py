@@ -301,3 +301,21 @@ def test_a_cards_title_ending_in_a_quotation_goes_with_its_teaser():
     teaser = "The choir is still doing its thing, and now two famous musicians have joined it on stage."
     doc = process_with_links(paragraphs(P1, P2, P3, title, teaser, "Read the rest"), ("Read the rest",))
     assert kept(doc) == [P1, P2, P3]
+
+
+def test_a_news_feed_of_dated_entries_after_the_article_goes_but_a_recipes_quantities_stay():
+    feed = ["10/11 Council plans a new bridge over the river (Press release)",
+            "9/11 Mayor opens the new school in the north of town (City news)",
+            "3/11 More than two hundred groups say no to the new plan (Statement)"]
+    doc = process("\n".join([LONG, *feed]))
+    assert kept(doc) == [LONG]
+    assert reasons(doc)[feed[0]] == "heuristics/dated_feed [related]"
+    quantities = ["3/4 cup flour, sifted twice before use", "1/4 cup sugar, or honey if you like",
+                  "1/2 cup butter, soft at room temperature"]
+    assert kept(process("\n".join([LONG, *quantities]))) == [LONG, *quantities]
+
+
+def test_two_dated_lines_are_no_feed():
+    lines = ["10/11 Council plans a new bridge over the river (Press release)",
+             "9/11 Mayor opens the new school in the north of town (City news)"]
+    assert kept(process("\n".join([LONG, *lines]))) == [LONG, *lines]
