@@ -232,17 +232,27 @@ def lede_before(blocks: list[Block], start: int, vocabulary: frozenset[str]) -> 
 ISOLATION = 2  # dropped lines on each side that make a kept line after the article a lone box
 
 
+ISOLATED_GROUP = 2  # kept lines in a row that still make a box (an "about us" text of two paragraphs)
+
+
 def isolated_after(blocks: list[Block], drop: list[bool], start: int) -> list[int]:
-    """Kept lines after the body standing alone between dropped ones: an "about us" box, a lone teaser."""
+    """Kept lines after the body standing alone between dropped ones, one or two in a row: an "about us"
+    box, a lone teaser."""
     gone = [not b.kept or d for b, d in zip(blocks, drop, strict=True)]
     found = []
-    for index in range(max(start, ISOLATION), len(blocks)):
+    index = max(start, ISOLATION)
+    while index < len(blocks):
         if gone[index]:
+            index += 1
             continue
+        end = index
+        while end + 1 < len(blocks) and not gone[end + 1]:
+            end += 1
         before = gone[index - ISOLATION : index]
-        after = gone[index + 1 : index + 1 + ISOLATION]
-        if all(before) and all(after):
-            found.append(index)
+        after = gone[end + 1 : end + 1 + ISOLATION]
+        if end - index < ISOLATED_GROUP and all(before) and all(after):
+            found.extend(range(index, end + 1))
+        index = end + 1
     return found
 
 

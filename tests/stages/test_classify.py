@@ -193,3 +193,17 @@ def test_a_long_line_without_a_full_stop_after_the_article_is_a_teasers_headline
             block.drop(Reason("patterns", "related.more-from", "related"))
     Classify().process(doc)
     assert kept(doc) == article
+
+
+def test_a_box_of_two_paragraphs_after_the_article_goes_but_three_lines_in_a_row_stay():
+    about = ["Our magazine has written about this town for twenty years and is read in many homes here.",
+             "It was founded in the middle of a crisis, and it exists to help the people of the town to act."]
+    doc = clean(page(PARAGRAPHS, MENU, FOOTER, about, FOOTER))
+    assert kept(doc) == PARAGRAPHS
+    from cleaner.stages.classify import isolated_after
+    from cleaner.stages.segment import segment_text
+
+    blocks = segment_text("\n".join(["A", "B", "x", "y", "z", "C", "D"]))
+    drop = [True, True, False, False, False, True, True]
+    assert isolated_after(blocks, drop, 0) == []
+    assert isolated_after(blocks, [True, True, False, False, True, True, True], 0) == [2, 3]
