@@ -47,6 +47,7 @@ class Settings:
 
 
 _URL = re.compile(r"https?://|www\.\w")
+_LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -180,9 +181,9 @@ class Classify:
         grown_part = [False] * len(doc.blocks)
         for low, high in spans:
             grown = grow_backwards(doc.blocks, low, initial, vocabulary)
-            for index in range(grown, high + 1):
+            for index in range(grown, grow_forwards(doc.blocks, high, vocabulary) + 1):
                 inside[index] = True
-                grown_part[index] = index < low
+                grown_part[index] = index < low or (index > high and initial[index] != Kind.BAD)
         doc.main_body = (spans[0][0], spans[-1][1]) if spans else None
         if spans:
             for index in lede_before(doc.blocks, spans[0][0], vocabulary):
@@ -270,8 +271,27 @@ def is_short_sentence(text: str, vocabulary: frozenset[str]) -> bool:
     stripped = text.strip()
     return (
         HEADING_MIN_WORDS <= word_count(stripped) and stripped[:1].isupper() and stripped.endswith((".", "!", "?", "…"))
+        and ":" not in stripped  # "Next: Seeking Solitude." is a label
         and stopword_density(stripped, vocabulary) >= SHORT_SENTENCE_STOPWORDS
     )
+
+
+def grow_forwards(blocks: list[Block], high: int, vocabulary: frozenset[str]) -> int:
+    """Extend the body's end over the short sentences right after it ("The teams are still feeling each
+    other out."), past lines without a letter between them (a live ticker's minutes, a separator), up to
+    the first line that is neither (a name, a label), or a line a rule dropped: page chrome starts there.
+    """
+    end = high
+    for index in range(high + 1, len(blocks)):
+        block = blocks[index]
+        if not block.kept:
+            break
+        if not _LETTER.search(block.text):
+            continue
+        if not is_short_sentence(block.text, vocabulary):
+            break
+        end = index
+    return end
 
 
 def grow_backwards(

@@ -9,6 +9,7 @@ template. The table is learned from the corpus in a first pass
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,8 +76,17 @@ def short_line_keys(text: str, max_words: int = MAX_WORDS) -> set[str]:
     return keys
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _short(line: str, max_words: int) -> bool:
-    return 0 < line.count(" ") + 1 <= max_words and bool(line.strip())
+    """A short line with a letter in it: numbers alone ("19'", "2", "3:1") recur by chance, as a match's
+    minutes, a score or a page number, and say nothing about a site's template.
+
+    >>> _short("Share this", 12), _short("19'", 12), _short("", 12)
+    (True, False, False)
+    """
+    return 0 < line.count(" ") + 1 <= max_words and bool(_LETTER.search(line))
 
 
 class Templates:

@@ -207,3 +207,10 @@ def test_a_box_of_two_paragraphs_after_the_article_goes_but_three_lines_in_a_row
     drop = [True, True, False, False, False, True, True]
     assert isolated_after(blocks, drop, 0) == []
     assert isolated_after(blocks, [True, True, False, False, True, True, True], 0) == [2, 3]
+
+
+def test_short_sentences_after_the_body_past_lines_without_letters_are_grown_onto_it():
+    ticker = ["7'", "Good chance for the home side, but the keeper saves it!", "3'",
+              "Both teams are still feeling each other out.", "0'", "Anna Smith", "She is a reporter."]
+    doc = clean(page(MENU, PARAGRAPHS, ticker, FOOTER))
+    assert kept(doc) == [*PARAGRAPHS, *ticker[:4]]

@@ -51,3 +51,10 @@ def test_a_recurring_subheading_between_paragraphs_stays():
     doc = apply(table, f"{ARTICLE}\nFazit\n{ARTICLE.replace('Monday', 'Tuesday')}\nFazit")
     assert [b.text for b in doc.kept_blocks()].count("Fazit") == 1
     assert doc.blocks[1].kept and not doc.blocks[3].kept
+
+
+def test_lines_without_a_letter_are_never_template():
+    # A live ticker's minutes, scores and page numbers recur across pages by chance.
+    table = TemplateTable.learn([f"19'\n2:1\nShare this\nStory number {n}" for n in range(3)])
+    doc = apply(table, "19'\n2:1\nShare this\n" + ARTICLE)
+    assert [b.text for b in doc.dropped_blocks()] == ["Share this"]
