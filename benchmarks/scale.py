@@ -4,8 +4,8 @@ usage: python benchmarks/scale.py [--sizes 20,100] [--jobs 2] [--only-jobs] [--r
 
 Builds JSONL corpora of the given sizes (MB) from the dev pages
 (../shared/eval/web-dev/text, else seeds/): each copy of a page gets its
-paragraphs rotated and a copy number, so pages stay realistic and the dedup
-stage has near copies to find. Then runs `cleaner clean CORPUS -o OUT` as a
+lines rotated and most long lines reworded (see `build_corpus`), so pages stay
+realistic, most text is new to the dedup index and some repeats. Then runs `cleaner clean CORPUS -o OUT` as a
 subprocess per configuration and prints a table: seconds, MB/s, speed-up over
 one worker, the peak memory of the whole process tree (resident, and anonymous:
 without the page cache of the memory-mapped index files), the peak size of the
@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -37,12 +38,19 @@ def pages() -> list[str]:
 
 
 def build_corpus(path: Path, megabytes: float, texts: list[str]) -> int:
-    """Write a JSONL corpus of about `megabytes` MB; returns its size in bytes."""
+    """Write a JSONL corpus of about `megabytes` MB; returns its size in bytes.
+
+    Copy 0 of each page is the page. Later copies rotate its lines and shuffle two words in five of
+    each line of eight words or more, except every fourth such line, which stays as it was: so most
+    text is new to the dedup index (as in a real corpus), some repeats it exactly or nearly, and
+    the short lines (menus, buttons) recur across copies as a site's template does.
+    """
     target, size, copy = megabytes * 1e6, 0, 0
     with path.open("w", encoding="utf-8") as out:
         while size < target:
             for number, text in enumerate(texts):
-                lines = text.split("\n")
+                rng = random.Random(copy * 100_003 + number)
+                lines = [line if copy == 0 else reworded(line, rng) for line in text.split("\n")]
                 shift = copy % max(1, len(lines))
                 body = "\n".join(lines[shift:] + lines[:shift]) + f"\nCopy {copy} of page {number}."
                 line = json.dumps({"id": f"{copy}-{number}", "text": body}, ensure_ascii=False) + "\n"
@@ -52,6 +60,19 @@ def build_corpus(path: Path, megabytes: float, texts: list[str]) -> int:
                     break
             copy += 1
     return size
+
+
+def reworded(line: str, rng: random.Random) -> str:
+    """The line with two words in five shuffled among themselves; short lines and one long line in four unchanged."""
+    words = line.split(" ")
+    if len(words) < 8 or rng.random() < 0.25:
+        return line
+    places = sorted(rng.sample(range(len(words)), k=2 * len(words) // 5))
+    moved = [words[i] for i in places]
+    rng.shuffle(moved)
+    for place, word in zip(places, moved, strict=True):
+        words[place] = word
+    return " ".join(words)
 
 
 def digest(folder: Path) -> str:
