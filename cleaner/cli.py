@@ -42,17 +42,28 @@ def fail(message: str) -> None:
 
 
 class RunCleaner(Cleaner):
-    """A Cleaner that remembers the pipeline of its run, so the report can ask its dedup stage for clusters."""
+    """A Cleaner whose pipelines in one run share one dedup stage.
 
-    last: Pipeline | None = None
+    A run may build several pipelines (its record files', its plain files'); with one dedup stage
+    they share one index, so a paragraph repeated between a JSONL file and a text file is found,
+    and the report asks that stage for the clusters of the whole run.
+    """
+
+    shared: Dedup | None = None
 
     def pipeline(self, templates: TemplateTable | None = None) -> Pipeline:
-        self.last = super().pipeline(templates)
-        return self.last
+        pipeline = super().pipeline(templates)
+        for number, stage in enumerate(pipeline.stages):
+            if isinstance(stage, Dedup):
+                if self.shared is None:
+                    self.shared = stage
+                elif stage is not self.shared:
+                    stage.close()
+                    pipeline.stages[number] = self.shared
+        return pipeline
 
     def dedup(self) -> Dedup | None:
-        stages = self.last.stages if self.last is not None else []
-        return next((s for s in stages if isinstance(s, Dedup)), None)
+        return self.shared
 
 
 def index_overrides(index: str | None) -> dict:

@@ -113,6 +113,22 @@ class DuplicateIndex:
 
     def add(self, record: FileRecord) -> tuple[np.ndarray, np.ndarray]:
         """Index a file's record (replacing its older version); returns the entry ids of its lines and paragraphs."""
+        return self.add_all([record])[0]
+
+    def add_all(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`add` for each record in turn, with one insertion into each multimap for all of them."""
+        ids = [self._add_entries(record) for record in records]
+        exact_keys = [r.exact_keys for r in records]
+        if sum(map(len, exact_keys)):
+            self.exact.add(np.concatenate(exact_keys), np.concatenate([exact for exact, _ in ids]))
+        bands = [r.bands.ravel() for r in records if r.bands.size]
+        if bands:
+            near_ids = [np.repeat(near, r.bands.shape[1]) for r, (_, near) in zip(records, ids, strict=True) if r.bands.size]
+            self.near.add(np.concatenate(bands), np.concatenate(near_ids))
+        return ids
+
+    def _add_entries(self, record: FileRecord) -> tuple[np.ndarray, np.ndarray]:
+        """Number the record's lines and paragraphs as entries and store where they are and their sketches."""
         number = self.number.get(record.name)
         if number is None:
             number = self.number[record.name] = len(self.names)
@@ -130,9 +146,6 @@ class DuplicateIndex:
         starts = np.concatenate([np.full(len(exact_ids), base), base + np.cumsum(sizes) - sizes]).astype(np.uint64)
         self.sketch_start.extend(starts)
         self.sketch_size.extend(np.concatenate([np.zeros(len(exact_ids), np.uint8), record.sketch_sizes]))
-        self.exact.add(record.exact_keys, exact_ids)
-        if len(near_ids):
-            self.near.add(record.bands.ravel(), np.repeat(near_ids, record.bands.shape[1]))
         return exact_ids, near_ids
 
     def find_near(self, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

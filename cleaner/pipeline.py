@@ -115,6 +115,12 @@ class Pipeline:
                     stage.reindex(doc)
         return doc
 
+    def prefetch(self, docs: list[Document]) -> None:
+        """Let the corpus stages look up a window of documents at once, before `run_corpus` takes them in order."""
+        for stage in self.stages:
+            if getattr(stage, "corpus_wide", False) and hasattr(stage, "prefetch"):
+                stage.prefetch(docs)
+
     def settle(self, doc: Document) -> bool:
         """Run the contextual stages on the kept lines until they drop nothing more; True if they dropped any."""
         changed = False

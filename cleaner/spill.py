@@ -95,11 +95,7 @@ class Column:
         return self.data.nbytes
 
     def extend(self, values: np.ndarray) -> int:
-        """Append; returns the index of the first appended value.
-
-        Values move to disk only here, before appending: what the last call appended stays in memory
-        until the next, so `set` can still change it.
-        """
+        """Append; returns the index of the first appended value. Values move to disk only here, before appending."""
         if self.spill is not None and self.used >= self.chunk:
             self._flush()
         start, end = self.used, self.used + len(values)
@@ -143,10 +139,13 @@ class Column:
         return self.data[start - self.flushed : stop - self.flushed]
 
     def set(self, index: int, value: int) -> None:
-        """Change a value still in memory (see `extend`)."""
-        if index < self.flushed:
-            raise IndexError(f"value {index} is on disk and cannot change")
-        self.data[index - self.flushed] = value
+        """Change a value, in memory or in the file (the read-only map shares its pages, so it sees the change)."""
+        if index >= self.flushed:
+            self.data[index - self.flushed] = value
+            return
+        writable = np.memmap(self.path, dtype=self.dtype, mode="r+", offset=index * self.dtype.itemsize, shape=(1,))
+        writable[0] = value
+        writable.flush()
 
 
 def sort_by_key(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -45,3 +45,18 @@ def test_a_broken_index_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(main, ["dedup", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "--dedup-index", str(bad)])
     assert result.exit_code == 1
     assert "not a usable dedup index" in result.output
+
+
+def test_one_index_spans_record_files_and_text_files_and_the_report_counts_both(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text(json.dumps({"id": "r1", "text": f"{A}\n\n{OWN}"}) + "\n")
+    (corpus / "b.txt").write_text(f"Words of the second file, nothing like the first.\n\n{A}\n")
+    result = CliRunner().invoke(main, ["dedup", str(corpus), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "b.txt").read_text() == "Words of the second file, nothing like the first.\n"
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["dedup"]["clusters"] >= 1
+    assert all(example["first"].startswith("a.jsonl:r1:") and example["dropped"][0].startswith("b.txt")
+               for example in report["dedup"]["examples"])
+    assert not list((tmp_path / "out" / ".cleaner").glob("dedup-spill-*"))

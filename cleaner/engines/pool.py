@@ -30,6 +30,7 @@ from .records import Failed, run_or_fail
 
 BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
 BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory
+CORPUS_WINDOW = 64  # documents the corpus stages look up at once (see `Pipeline.prefetch`)
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -118,10 +119,17 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
     with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config, templates)) as executor:
-        for outcome in in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead):
+        for outcome in prefetched(corpus, in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead), _doc_of):
             outcome = finish(corpus, outcome)
             advance(bar, outcome.input)
             yield outcome
+
+
+def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], object]) -> Iterator[_T]:
+    """The items in order; before each window of them is yielded, the corpus stages look up its documents at once."""
+    for window in batches(items, CORPUS_WINDOW):
+        corpus.prefetch([doc for doc in map(doc_of, window) if isinstance(doc, Document)])
+        yield from window
 
 
 def finish(corpus: Pipeline, outcome: FileOutcome) -> FileOutcome:
@@ -135,6 +143,14 @@ def finish(corpus: Pipeline, outcome: FileOutcome) -> FileOutcome:
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         return FileOutcome(outcome.input, None, f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
     return outcome
+
+
+def _doc_of(outcome: FileOutcome) -> Document | None:
+    return outcome.doc
+
+
+def _itself(item: _T) -> _T:
+    return item
 
 
 def _keys_of_texts(texts: list[str]) -> list[set[str]]:
@@ -175,5 +191,6 @@ class RecordPool:
 
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
         assert self.executor is not None, "use RecordPool as a context manager"
-        for doc in in_order(self.executor, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs):
+        results = in_order(self.executor, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs)
+        for doc in prefetched(self.corpus, results, _itself):
             yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc

@@ -25,7 +25,7 @@ from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
-from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, corpus_stages, finish, per_document_config
+from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, corpus_stages, finish, per_document_config, prefetched
 from .records import Failed, run_or_fail
 
 
@@ -128,7 +128,7 @@ class RayEngine:
         self._start(templates)
         todo = [item for item in files if item.name not in done]
         with progress_bar(todo, progress, "cleaning (ray)") as bar:
-            for outcome in self._in_order("clean_files", batches(todo, BATCH_FILES)):
+            for outcome in prefetched(self.corpus, self._in_order("clean_files", batches(todo, BATCH_FILES)), lambda o: o.doc):
                 outcome = finish(self.corpus, outcome)
                 advance(bar, outcome.input)
                 yield outcome
@@ -136,5 +136,5 @@ class RayEngine:
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
         if not self.actors:
             self._start(self.templates)
-        for doc in self._in_order("clean_documents", batches(docs, RECORD_BATCH)):
+        for doc in prefetched(self.corpus, self._in_order("clean_documents", batches(docs, RECORD_BATCH)), lambda d: d):
             yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc

@@ -177,8 +177,10 @@ class RecordCleaner:
                 if record.error is not None:
                     yield None
                 else:
-                    record_id = str(record.fields.get(self.id_field, f"{item.name}:{record.line}"))
-                    yield Document(record.fields[self.text_field], record_id)
+                    # Named by file as well: shards often number their records alike, and the dedup index
+                    # takes a name it has seen for a document checked again.
+                    record_id = record.fields.get(self.id_field, record.line)
+                    yield Document(record.fields[self.text_field], f"{item.name}:{record_id}")
 
         for doc in self.run_documents(documents()):
             record = in_flight.popleft()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -81,6 +82,32 @@ def paragraphs(doc: Document) -> list[list[Block]]:
     return list(groups.values())
 
 
+@dataclass
+class _Pending:
+    """A document `prefetch` indexed and looked up, waiting for `process`."""
+
+    record: FileRecord
+    lines: list[Block]
+    groups: list[list[Block]]
+    exact_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    near_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    exact_pairs: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.uint32))
+    near_pairs: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.uint32))
+
+
+def split_pairs(queries: np.ndarray, found: np.ndarray, sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(query, entry) pairs over queries laid end to end, split into each part's pairs with its own query numbers.
+
+    >>> [(q.tolist(), f.tolist()) for q, f in split_pairs(np.array([3, 0, 2]), np.array([7, 8, 9]), [2, 2])]
+    [([0], [8]), ([1, 0], [7, 9])]
+    """
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    part = np.searchsorted(starts, queries, side="right") - 1
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(len(sizes) + 1))
+    return [(queries[order[a:b]] - starts[i], found[order[a:b]]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
+
+
 class Dedup:
     """The dedup stage; one instance holds one run's index (fed from and saved to `store`)."""
 
@@ -100,6 +127,7 @@ class Dedup:
         # Per group of copies with drops in this run (by its first entry): how many went, and the first few.
         self.dropped_in_group: dict[int, int] = {}
         self.examples: dict[int, list[int]] = {}
+        self._pending: dict[int, _Pending] = {}  # id(document) -> what `prefetch` found for it, in window order
 
     def params(self) -> dict:
         """What shapes the persisted records: an index built with other values cannot be reused."""
@@ -125,6 +153,8 @@ class Dedup:
                 block.dropped = reason
         self.index.add(record)
         self.store.save(record)
+        if self._pending:  # the documents after it in the window were looked up without its new entries
+            self._look_up(list(self._pending.values()))
 
     def prepare(self, doc: Document) -> None:
         """Compute the document's record (its signatures) ahead, in whatever process runs the per-document stages,
@@ -134,23 +164,69 @@ class Dedup:
         doc.prepared[self.name] = (self.record(doc.id, lines, groups), [position[id(b)] for b in lines],
                                    [[position[id(b)] for b in group] for group in groups])
 
+    def prefetch(self, docs: list[Document]) -> None:
+        """Index a window of documents and look them all up at once; `process` then takes each one's answers.
+
+        One lookup for many documents costs about what one costs for a single document. The answers
+        are the ones `process` would find document by document: an entry of a later document of the
+        window is never earlier than the document looked up, and whether an entry is still current
+        is decided when the document is processed. The window stops before a document the index
+        already knows (a file checked again replaces its old entries, which earlier documents may match).
+        """
+        window: list[tuple[Document, _Pending]] = []
+        for doc in docs:
+            if doc.id in self.index.number or any(doc.id == seen.id for seen, _ in window):
+                break
+            record, lines, groups = self._units_of(doc)
+            window.append((doc, _Pending(record, lines, groups)))
+        if not window:
+            return
+        try:
+            ids = self.index.add_all([pending.record for _, pending in window])
+            for (doc, pending), (exact_ids, near_ids) in zip(window, ids, strict=True):
+                pending.exact_ids, pending.near_ids = exact_ids, near_ids
+                self._pending[id(doc)] = pending
+            self._look_up([pending for _, pending in window])
+        except Exception:  # noqa: BLE001 - only speed is lost: `process` makes and indexes each record again, replacing it
+            self._pending.clear()
+
+    def _look_up(self, pendings: list[_Pending]) -> None:
+        """The candidate pairs of each pending document: by exact line key and by LSH band, in two lookups."""
+        exact = [p.record.exact_keys for p in pendings]
+        queries, found = self.index.exact.find(np.concatenate(exact))
+        for pending, pairs in zip(pendings, split_pairs(queries, found, [len(k) for k in exact]), strict=True):
+            pending.exact_pairs = pairs
+        near = [p.record.bands for p in pendings]
+        queries, found = self.index.find_near(np.concatenate(near) if near else np.zeros((0, BANDS), np.uint32))
+        for pending, pairs in zip(pendings, split_pairs(queries, found, [len(b) for b in near]), strict=True):
+            pending.near_pairs = pairs
+
     def process(self, doc: Document) -> None:
-        prepared = doc.prepared.pop(self.name, None)
-        if prepared is None:
-            lines, groups = self.units(doc)
-            record = self.record(doc.id, lines, groups)
+        pending = self._pending.pop(id(doc), None)
+        if pending is None:
+            record, lines, groups = self._units_of(doc)
+            exact_ids, near_ids = self.index.add(record)
+            exact_pairs = self.index.exact.find(record.exact_keys)
+            near_pairs = self.index.find_near(record.bands) if len(near_ids) else None
         else:
-            record, line_at, groups_at = prepared
-            lines = [doc.blocks[i] for i in line_at]
-            groups = [[doc.blocks[i] for i in group] for group in groups_at]
-        exact_ids, near_ids = self.index.add(record)
-        for i, origin in self.exact_matches(record, exact_ids).items():
+            record, lines, groups = pending.record, pending.lines, pending.groups
+            exact_ids, near_ids, exact_pairs, near_pairs = pending.exact_ids, pending.near_ids, pending.exact_pairs, pending.near_pairs
+        for i, origin in self.earliest(*self.index.earlier(*exact_pairs, exact_ids)).items():
             lines[i].drop(Reason(self.name, "exact_duplicate", "duplicate", detail=self.remember(int(exact_ids[i]), origin)))
-        for i, origin in self.near_matches(record, near_ids).items():
+        for i, origin in self.near_matches(near_pairs, near_ids).items():
             detail = self.remember(int(near_ids[i]), origin)
             for block in groups[i]:
                 block.drop(Reason(self.name, "near_duplicate", "duplicate", detail=detail))
         self.store.save(record)
+
+    def _units_of(self, doc: Document) -> tuple[FileRecord, list[Block], list[list[Block]]]:
+        """The document's record with its lines and paragraphs: as a worker prepared them, else computed here."""
+        prepared = doc.prepared.pop(self.name, None)
+        if prepared is None:
+            lines, groups = self.units(doc)
+            return self.record(doc.id, lines, groups), lines, groups
+        record, line_at, groups_at = prepared
+        return record, [doc.blocks[i] for i in line_at], [[doc.blocks[i] for i in group] for group in groups_at]
 
     def record(self, name: str, lines: list[Block], groups: list[list[Block]]) -> FileRecord:
         texts = [" ".join(b.text for b in p) for p in groups]
@@ -166,16 +242,11 @@ class Dedup:
             bands, sizes, sketch,
         )
 
-    def exact_matches(self, record: FileRecord, ids: np.ndarray) -> dict[int, int]:
-        """For each line with an earlier exact copy, that copy's entry (the earliest)."""
-        queries, found = self.index.exact.find(record.exact_keys)
-        return self.earliest(*self.index.earlier(queries, found, ids))
-
-    def near_matches(self, record: FileRecord, ids: np.ndarray) -> dict[int, int]:
-        """For each paragraph with a verified earlier near copy, the earliest such copy's entry."""
-        if len(ids) == 0:
+    def near_matches(self, pairs: tuple[np.ndarray, np.ndarray] | None, ids: np.ndarray) -> dict[int, int]:
+        """For each paragraph with a verified earlier near copy among its candidate `pairs`, the earliest such copy's entry."""
+        if len(ids) == 0 or pairs is None:
             return {}
-        queries, found = self.index.earlier(*self.index.find_near(record.bands), ids)
+        queries, found = self.index.earlier(*pairs, ids)
         keep = [self.similar(int(ids[q]), int(e)) for q, e in zip(queries.tolist(), found.tolist(), strict=True)]
         return self.earliest(queries[keep], found[keep]) if keep else {}
 

@@ -70,7 +70,18 @@ def test_duplicates_across_records_name_their_first_copy(tmp_path: Path) -> None
     first, second = lines(out / "d.jsonl")
     assert first["text"] == f"{P1}\n{P2}\n" and "duplicate_of" not in first["cleaner"]
     assert second["text"] == f"{P3}\n" and second["cleaner"]["removed"] == {"duplicate": 1}
-    assert all(origin.startswith("a:") for origin in second["cleaner"]["duplicate_of"])
+    assert all(origin.startswith("d.jsonl:a:") for origin in second["cleaner"]["duplicate_of"])
+
+
+def test_shards_that_number_their_records_alike_are_still_told_apart(tmp_path: Path) -> None:
+    cleaner = Cleaner()
+    engine = RecordCleaner(cleaner.pipeline(), "text", "id", 1 << 30)
+    (tmp_path / "in").mkdir()
+    for name, text in (("s1.jsonl", f"{P1}\n{P2}"), ("s2.jsonl", f"{P3}\n{P1}")):
+        (tmp_path / "in" / name).write_text(json.dumps({"id": 0, "text": text}) + "\n")
+        engine.clean_file(InputFile(tmp_path / "in" / name, Path(name)), tmp_path / "out")
+    second = lines(tmp_path / "out" / "s2.jsonl")[0]
+    assert second["text"] == f"{P3}\n" and all(o.startswith("s1.jsonl:0:") for o in second["cleaner"]["duplicate_of"])
 
 
 def test_parquet_in_parquet_out(tmp_path: Path) -> None:

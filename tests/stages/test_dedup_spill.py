@@ -112,5 +112,30 @@ def test_a_column_reads_the_same_values_across_memory_and_disk(tmp_path):
     picks = np.array([94, 0, 50, 11, 94])
     assert column.take(picks).tolist() == values[picks].tolist()
     assert [column.get(i) for i in (0, 93)] == [0, 279]
-    column.set(94, 7)  # the last appended values are still in memory and can change
-    assert column.get(94) == 7
+    column.set(94, 7)  # in memory
+    column.set(3, 8)  # on disk
+    assert column.get(94) == 7 and column.get(3) == 8 and column.take(np.array([3]))[0] == 8
+
+
+def test_documents_looked_up_a_window_at_a_time_lose_what_they_lose_one_at_a_time(tmp_path):
+    files = corpus(300, seed=5)
+    one_by_one = Dedup()
+    expected = decisions(one_by_one, files)
+    windowed = Dedup(spill=Spill(tmp_path, memory=1))
+    got = []
+    for start in range(0, len(files), 37):
+        docs = [doc(name, text) for name, text in files[start : start + 37]]
+        windowed.prefetch(docs)
+        for d in docs:
+            windowed.process(d)
+            got.extend((d.id, b.line, b.dropped.rule, b.dropped.detail) for b in d.blocks if b.dropped is not None)
+    assert got == expected
+    assert windowed.clusters() == one_by_one.clusters()
+
+
+def test_a_window_stops_before_a_document_the_index_already_has():
+    stage = Dedup()
+    stage.process(doc("a.txt", corpus(1)[0][1]))
+    docs = [doc("b.txt", "x " * 20), doc("a.txt", "y " * 20), doc("c.txt", "z " * 20)]
+    stage.prefetch(docs)
+    assert list(stage.index.number) == ["a.txt", "b.txt"]  # b was indexed ahead; a, checked again, and c after it were not
