@@ -206,7 +206,7 @@ class RuleSet:
     those lines, which keeps "first rule wins" exact.
     """
 
-    __slots__ = ("rules", "_by_phrase", "_phrase_words", "_phrase_finder", "_limited", "_limited_rules",
+    __slots__ = ("rules", "_by_phrase", "_phrase_words", "_phrase_spaces", "_phrase_finder", "_limited", "_limited_rules",
                  "_limited_words", "_unlimited", "_unlimited_rules")
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
@@ -217,6 +217,8 @@ class RuleSet:
                 for phrase in rule.phrases:
                     self._by_phrase.setdefault(phrase, []).append(index)
         self._phrase_words = max((len(p.split()) for p in self._by_phrase), default=0)
+        # Spaces a line may have and still be a phrase: the finder lets decoration and runs of spaces through.
+        self._phrase_spaces = 3 * self._phrase_words
         # A bullet "o" counts only before whitespace; the finder, being loose, takes it anywhere in front.
         decoration = _BULLET_CHARS + "o"
         self._phrase_finder = phrase_finder(self._by_phrase, decoration, _TRAILING) if self._by_phrase else None
@@ -249,11 +251,15 @@ class RuleSet:
         [1, 3]
         """
         lines = text.split("\n")
-        found = self._phrase_lines(text, lines)
-        limit = self._limited_words
+        # One short text for both scans: whole-line phrases and length-limited rules fit no longer line.
+        limit = max(self._limited_words, self._phrase_spaces + 1)
         short_numbers = [number for number, line in enumerate(lines, start=1) if line.count(" ") < limit]
+        found: dict[int, set[int]] = {}
         if short_numbers:
-            short_text = "\n".join([lines[n - 1] for n in short_numbers])
+            short_lines = [lines[n - 1] for n in short_numbers]
+            short_text = "\n".join(short_lines)
+            for line_index, rules in self._phrase_lines(short_text, short_lines).items():
+                found[short_numbers[line_index - 1]] = rules
             for line_index, parts in self._limited.matching_lines(short_text).items():
                 found.setdefault(short_numbers[line_index - 1], set()).update(self._limited_rules[p] for p in parts)
         for number, parts in self._unlimited.matching_lines(text).items():
@@ -270,7 +276,7 @@ class RuleSet:
             return found
         # Case-folding never adds or removes a newline, so the folded text has the same lines.
         folded = text.casefold().encode("utf-8", "surrogatepass")
-        max_spaces = 3 * self._phrase_words
+        max_spaces = self._phrase_spaces
         for number in hit_lines(self._phrase_finder, folded):
             line = lines[number - 1]
             if line.count(" ") <= max_spaces:
