@@ -78,3 +78,17 @@ def test_cleaned_text_resegments_to_the_same_blocks():
     assert [b.text for b in again] == [b.text for b in kept]
     # The first block never has blank_before; the rest keep their blank-line flag.
     assert [b.blank_before for b in again] == [False, True, False, True]
+
+
+def test_kept_follows_dropped_however_it_is_set() -> None:
+    import pickle
+
+    block = Block("Share", 1, 0, 0, False)
+    assert block.kept
+    block.dropped = Reason("dedup", "exact", "duplicate")
+    assert not block.kept
+    block.dropped = None
+    assert block.kept and block.drop(Reason("patterns", "r", "c")) and not block.kept
+    copy = pickle.loads(pickle.dumps(block))
+    assert copy == block and not copy.kept and copy.dropped == Reason("patterns", "r", "c")
+    assert Block("a", 1, 0, 0, False, Reason("s", "r", "c")).kept is False
