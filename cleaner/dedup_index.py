@@ -83,9 +83,9 @@ class DuplicateIndex:
     def __init__(self, bands: int, spill: Spill | None = None) -> None:
         self.bands, self.spill = bands, spill
         # Two runs in memory at most per multimap, each under run_limit keys of 8 to 12 bytes: about half the budget.
-        run_limit = max(1024, spill.memory // 48) if spill else 0
-        self.exact = SortedRuns(np.uint64, spill, run_limit)
-        self.near = SortedRuns(np.uint32, spill, run_limit)  # every band's keys in one multimap: band keys carry their band's number
+        self.run_limit = max(1024, spill.memory // 48) if spill else 0
+        self.exact = SortedRuns(np.uint64, spill, self.run_limit)
+        self.near = SortedRuns(np.uint32, spill, self.run_limit)  # every band's keys in one multimap: band keys carry their band's number
         chunk = max(256, spill.memory // 64) if spill else 0
         self.file_of = Column(np.uint32, spill, chunk)  # per entry
         self.line_of = Column(np.uint32, spill, chunk)

@@ -1,11 +1,18 @@
-"""The Ray engine: the per-document stages on a Ray cluster's actors, dedup on the driver, in input order.
+"""The Ray engine: the per-document stages and the dedup band buckets on a Ray cluster's actors.
 
 The same split as the local pool (`engines.pool`): actors hold one pipeline
 each (rules compiled once) and run every stage that needs only its own
-document; the driver runs the corpus-wide stage (dedup) on the results in
-input order, so the output is byte-identical to the local engine. Stages never
-know which engine runs them. Ray is an optional extra
-(`pip install 'cleaner[ray]'`) and only this module imports it.
+document, signatures included; the driver runs the corpus-wide stage (dedup)
+on the results in input order, so the output is byte-identical to the local
+engine. The dedup index's keys (exact line keys, LSH band keys) are shuffled to
+bucket actors by key (`RemoteRuns`): each holds one partition, sorted and
+spilled to its node's disk past its memory budget, and answers a window's
+lookups in parallel with the others; the driver keeps where each entry is and
+its sketch, verifies the candidates and decides, in input order. No connected
+components are needed: a paragraph goes when it is linked to any earlier one
+(see `stages.dedup`), a test on each pair. Stages never know which engine runs
+them. Ray is an optional extra (`pip install 'cleaner[ray]'`) and only this
+module imports it.
 
 Files are read by the actors from their paths, so on a multi-node cluster the
 inputs must sit on a filesystem every node sees; record files (JSONL, Parquet)
@@ -18,11 +25,15 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
+
 from ..api import Cleaner
 from ..config import Config
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
+from ..spill import DEFAULT_MEMORY, SortedRuns, Spill
+from ..stages.dedup import Dedup
 from ..stages.templates import TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, corpus_stages, finish, per_document_config, prefetched
@@ -67,6 +78,99 @@ class _Worker:
         return [None if text is None else short_line_keys(text) for text in texts]
 
 
+class _Buckets:
+    """One actor: the keys of one partition of a dedup multimap (see `spill.SortedRuns`)."""
+
+    def __init__(self, dtype: type, memory: int) -> None:
+        self.runs = SortedRuns(dtype, Spill(None, memory), max(1024, memory // 24))
+
+    def add(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        self.runs.add(keys, ids)
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.runs.find(keys)
+
+    def size(self) -> int:
+        return len(self.runs)
+
+    def run_count(self) -> int:
+        return len(self.runs.runs)
+
+    def run(self, number: int) -> tuple[np.ndarray, np.ndarray]:
+        keys, ids = self.runs.runs[number]
+        return np.asarray(keys), np.asarray(ids)
+
+
+class RemoteRuns:
+    """`spill.SortedRuns`' interface over bucket actors, each holding the keys equal to its number modulo their count.
+
+    Adding sends each actor its keys without waiting (an actor runs its calls in order, so a later
+    lookup sees them); a lookup asks every actor at once and maps their answers back.
+    """
+
+    def __init__(self, ray: Any, actors: list, dtype: type) -> None:  # noqa: ANN401 - the ray module
+        self.ray, self.actors, self.dtype = ray, actors, np.dtype(dtype)
+
+    def _parts(self, keys: np.ndarray) -> list[np.ndarray]:
+        owner = np.asarray(keys, dtype=self.dtype) % np.array(len(self.actors), dtype=self.dtype)
+        return [np.flatnonzero(owner == number) for number in range(len(self.actors))]
+
+    def add(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        keys = np.asarray(keys, dtype=self.dtype)
+        for actor, part in zip(self.actors, self._parts(keys), strict=True):
+            if len(part):
+                actor.add.remote(keys[part], ids[part])
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keys = np.asarray(keys, dtype=self.dtype)
+        asked = [(actor, part) for actor, part in zip(self.actors, self._parts(keys), strict=True) if len(part)]
+        answers = self.ray.get([actor.find.remote(keys[part]) for actor, part in asked])
+        queries = [part[q] for (_, part), (q, _) in zip(asked, answers, strict=True)]
+        found = [f for _, f in answers]
+        return np.concatenate([np.zeros(0, np.int64), *queries]).astype(np.int64), np.concatenate([np.zeros(0, np.uint32), *found])
+
+    def collect(self, into: SortedRuns) -> SortedRuns:
+        """Every key back from the actors into a local multimap, a run at a time."""
+        for actor in self.actors:
+            for number in range(self.ray.get(actor.run_count.remote())):
+                into.add(*self.ray.get(actor.run.remote(number)))
+        return into
+
+    def __len__(self) -> int:
+        return sum(self.ray.get([actor.size.remote() for actor in self.actors]))
+
+    @property
+    def nbytes(self) -> int:
+        return 0  # held by the actors
+
+
+def distribute(ray: Any, stages: list, count: int, memory: int = DEFAULT_MEMORY) -> list:  # noqa: ANN401
+    """Move the keys of every dedup stage's index to `count` bucket actors per multimap; returns the actors."""
+    actors = []
+    buckets = ray.remote(_Buckets).options(num_cpus=0)  # they wait on lookups: no CPU slot taken from the workers
+    for stage in stages:
+        if isinstance(stage, Dedup):
+            for name in ("exact", "near"):
+                local: SortedRuns = getattr(stage.index, name)
+                group = [buckets.remote(local.dtype, memory) for _ in range(count)]
+                remote = RemoteRuns(ray, group, local.dtype)
+                for keys, ids in local.runs:  # what the index loaded from its store
+                    remote.add(np.asarray(keys), np.asarray(ids))
+                setattr(stage.index, name, remote)
+                actors.extend(group)
+    return actors
+
+
+def gather(stages: list) -> None:
+    """Bring the keys of every distributed index back to the driver (before its bucket actors go)."""
+    for stage in stages:
+        if isinstance(stage, Dedup):
+            for name in ("exact", "near"):
+                remote = getattr(stage.index, name)
+                if isinstance(remote, RemoteRuns):
+                    setattr(stage.index, name, remote.collect(SortedRuns(remote.dtype, stage.index.spill, stage.index.run_limit)))
+
+
 class RayEngine:
     """Actors on a Ray cluster plus the corpus-wide stages on the driver; use as a context manager.
 
@@ -81,19 +185,26 @@ class RayEngine:
         self.corpus = Pipeline(corpus_stages(cleaner))
         self.ray: Any = None
         self.actors: list = []
+        self.buckets: list = []
 
     def __enter__(self) -> RayEngine:
         self.ray = connect(self.address, self.jobs)
         self._actor_class = self.ray.remote(_Worker)
+        self.buckets = distribute(self.ray, self.corpus.stages, self._cpus())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for actor in self.actors:
+        if self.buckets and exc[0] is None:
+            gather(self.corpus.stages)  # the run's dedup stage may serve another engine after this one
+        for actor in self.actors + self.buckets:
             self.ray.kill(actor)
-        self.actors = []
+        self.actors, self.buckets = [], []
+
+    def _cpus(self) -> int:
+        return self.jobs or max(1, int(self.ray.available_resources().get("CPU", 1)))
 
     def _start(self, templates: TemplateTable | None) -> list:
-        count = self.jobs or max(1, int(self.ray.available_resources().get("CPU", 1)))
+        count = self._cpus()
         for actor in self.actors:
             self.ray.kill(actor)
         self.actors = [self._actor_class.remote(self.config, templates) for _ in range(count)]

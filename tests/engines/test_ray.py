@@ -58,3 +58,19 @@ def test_record_files_on_ray_match_the_local_engine(tmp_path: Path) -> None:
         RecordCleaner(engine, "text", "id", 1 << 30).clean_file(item, tmp_path / "ray")
     for name in ("r.jsonl", "r.rejects.jsonl"):
         assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+def test_dedup_keys_live_on_bucket_actors_during_a_run_and_come_back_after(tmp_path: Path) -> None:
+    from cleaner.engines.ray import RayEngine, RemoteRuns
+    from cleaner.spill import SortedRuns
+    from cleaner.stages.dedup import Dedup
+
+    folder = corpus(tmp_path, documents=60)
+    with RayEngine(Cleaner(Config(language_detector="none"))) as engine:
+        outcomes = list(engine.clean_files(list(find_inputs([str(folder)]))))
+        index = next(s for s in engine.corpus.stages if isinstance(s, Dedup)).index
+        assert isinstance(index.near, RemoteRuns) and isinstance(index.exact, RemoteRuns)
+        held = (len(index.near), len(index.exact))
+        assert held[0] > 0 and held[1] > 0
+    assert isinstance(index.near, SortedRuns) and (len(index.near), len(index.exact)) == held
+    assert sum(P1 in (o.doc.cleaned_text() if o.doc else "") for o in outcomes) == 1
