@@ -165,6 +165,35 @@ class DuplicateIndex:
         start = self.sketch_start.get(entry)
         return self.pool.slice(start, start + self.sketch_size.get(entry))
 
+    def jaccards(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """`sketch_jaccard` of the sketches of entries a[i] and b[i], for every i at once.
+
+        Each pair's two sketches are sorted together: a value met twice is in both, and the
+        first `SKETCH` distinct values of the pair are the bottom of the union.
+        """
+        count = len(a)
+        if count == 0:
+            return np.zeros(0)
+        entries = np.concatenate([a, b]).astype(np.int64)
+        sizes = self.sketch_size.take(entries).astype(np.int64)
+        starts = self.sketch_start.take(entries).astype(np.int64)
+        total = int(sizes.sum())
+        offsets = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes) + np.repeat(starts, sizes)
+        pair = np.repeat(np.concatenate([np.arange(count), np.arange(count)]), sizes)
+        merged = np.sort((pair.astype(np.uint64) << np.uint64(32)) | self.pool.take(offsets).astype(np.uint64))
+        first = np.ones(total, dtype=bool)
+        first[1:] = merged[1:] != merged[:-1]
+        twice = np.zeros(total, dtype=bool)  # at the first copy of a value both sketches have
+        twice[:-1] = ~first[1:]
+        owner = (merged[first] >> np.uint64(32)).astype(np.int64)
+        union = np.bincount(owner, minlength=count)
+        rank = np.arange(len(owner)) - np.repeat(np.cumsum(union) - union, union)
+        whole = (sizes[:count] < SKETCH) & (sizes[count:] < SKETCH)
+        counted = whole[owner] | (rank < SKETCH)  # past SKETCH distinct values only whole pairs count on
+        both = np.bincount(owner, weights=(twice[first] & counted), minlength=count)
+        denominator = np.where(whole, union, np.minimum(union, SKETCH))
+        return np.divide(both, denominator, out=np.ones(count), where=denominator > 0)
+
     def group_first(self, entry: int) -> int:
         """The first entry of the group of copies `entry` belongs to (itself unless `join` put it in one)."""
         return self.first_of.get(entry)

@@ -82,8 +82,8 @@ def cleaner_field(doc: Document) -> dict:
     >>> cleaner_field(doc)
     {'language': 'en', 'removed': {'duplicate': 1}, 'duplicate_of': ['a.jsonl:3:2']}
     """
-    removed = Counter(b.dropped.category for b in doc.blocks if b.dropped is not None)
     dropped = [b.dropped for b in doc.blocks if b.dropped is not None]
+    removed = Counter([r.category for r in dropped])
     origins = sorted({r.detail for r in dropped if r.category == "duplicate" and r.detail})
     info: dict = {"language": doc.language, "removed": dict(sorted(removed.items()))}
     if origins:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, sketch_jaccard
+from ..dedup_index import SKETCH, DuplicateIndex, FileRecord
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
 from ..features import squash, word_count
@@ -247,11 +247,8 @@ class Dedup:
         if len(ids) == 0 or pairs is None:
             return {}
         queries, found = self.index.earlier(*pairs, ids)
-        keep = [self.similar(int(ids[q]), int(e)) for q, e in zip(queries.tolist(), found.tolist(), strict=True)]
-        return self.earliest(queries[keep], found[keep]) if keep else {}
-
-    def similar(self, a: int, b: int) -> bool:
-        return sketch_jaccard(self.index.sketch(a), self.index.sketch(b)) >= self.threshold
+        keep = self.index.jaccards(ids[queries], found) >= self.threshold
+        return self.earliest(queries[keep], found[keep])
 
     def earliest(self, queries: np.ndarray, found: np.ndarray) -> dict[int, int]:
         best: dict[int, int] = {}

@@ -139,3 +139,18 @@ def test_a_window_stops_before_a_document_the_index_already_has():
     docs = [doc("b.txt", "x " * 20), doc("a.txt", "y " * 20), doc("c.txt", "z " * 20)]
     stage.prefetch(docs)
     assert list(stage.index.number) == ["a.txt", "b.txt"]  # b was indexed ahead; a, checked again, and c after it were not
+
+
+def test_pairs_verified_at_once_score_what_each_pair_scores_alone(tmp_path):
+    from cleaner.dedup_index import DuplicateIndex, FileRecord, sketch_jaccard
+
+    rng = np.random.default_rng(8)
+    index = DuplicateIndex(12, Spill(tmp_path, memory=1))
+    for number in range(40):  # sketches of every size around SKETCH, from a small alphabet so that they overlap
+        sizes = rng.integers(0, 80, 25).clip(max=64).astype(np.uint8)
+        values = np.concatenate([np.sort(rng.choice(150, size, replace=False)).astype(np.uint32) for size in sizes])
+        bands = rng.integers(0, 1 << 32, (25, 12), dtype=np.uint64).astype(np.uint32)
+        index.add(FileRecord(f"f{number}", near_lines=np.arange(25, dtype=np.uint32), bands=bands, sketch_sizes=sizes, sketches=values))
+    a, b = rng.integers(0, len(index), 3000), rng.integers(0, len(index), 3000)
+    expected = [sketch_jaccard(index.sketch(int(x)), index.sketch(int(y))) for x, y in zip(a, b, strict=True)]
+    assert index.jaccards(a, b).tolist() == expected
