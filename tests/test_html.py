@@ -152,3 +152,17 @@ def test_an_article_only_in_json_ld_is_read_from_there():
     assert page.lines[1].hints.in_content
     # where the markup holds the article, the markup wins
     assert body not in read_page(html.replace("<p>Subscribe", f"<p>{ARTICLE}</p><p>{ARTICLE}!</p><p>Sub")).text()
+
+
+def test_class_words_mark_as_a_css_substring_selector_would_find_them() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from cleaner.html.markup import find_marks
+
+    body = LexborHTMLParser(
+        '<div class="NEWSLETTER">a</div><div id="site-newsletter-box">b</div><div class>c</div>'
+        '<div class="shareholders">d</div><article class="share">e</article><p>text</p>'
+    ).body
+    rules = sorted(mark.rule for mark in find_marks(body).values())
+    # Upper case is no substring of "newsletter"; "shareholders" holds "share" but its word is "shareholders".
+    assert rules == ["html.class-newsletter"]

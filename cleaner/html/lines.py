@@ -109,8 +109,8 @@ class LineWriter:
             if text:
                 # Bullets count as text for length but never as link text.
                 density = min(1.0, self.link_chars / len(text))
-                path = ">".join(f.tag for f in frames[-6:])
-                tag = next((f.tag for f in reversed(frames) if f.block), "body")
+                path = ">".join([f.tag for f in frames[-6:]])  # a list joins faster than a generator
+                tag = innermost_block(frames)
                 self.lines.append(Line(text, self.blank, Hints(tag, path, density, tuple(marks), in_list=bool(self.lists))))
                 self.blank = False
                 prose = prose_length(text, density)
@@ -124,6 +124,18 @@ class LineWriter:
     def paragraph_break(self) -> None:
         if self.lines:
             self.blank = True
+
+
+def innermost_block(frames: list[_Frame]) -> str:
+    """The tag of the innermost open block element, "body" when there is none.
+
+    >>> innermost_block([_Frame(None, "div", True, None, False, ""), _Frame(None, "a", False, None, True, "")])
+    'div'
+    """
+    for frame in reversed(frames):
+        if frame.block:
+            return frame.tag
+    return "body"
 
 
 def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:

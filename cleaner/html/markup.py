@@ -69,7 +69,11 @@ CLASS_WORDS: dict[str, tuple[str, ...]] = {
 if not all(CLASS_WORDS.values()):  # an empty group would silently match nothing
     raise ValueError("every CLASS_WORDS group needs at least one word")
 _CATEGORY_OF = {word: category for category, group in CLASS_WORDS.items() for word in group}
-_CLASS_SELECTOR = ",".join(f"[class*={w}],[id*={w}]" for w in sorted({w for g in CLASS_WORDS.values() for w in g}))
+# Elements worth asking `class_mark` about: a class or id that holds one of the words, as a case-sensitive
+# substring (what CSS's [class*=word] means). One regex over the values of the elements that have either is
+# twice as fast as Lexbor matching a selector list of two attribute tests per word against every element.
+_ANY_CLASS_WORD = re.compile("|".join(re.escape(w) for w in sorted(_CATEGORY_OF)))
+_CLASS_OR_ID = "[class],[id]"
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Words that make "comment" a live ticker's entry ("live-match-comment", "ticker-comment"): the article itself.
 LIVE_WORDS = frozenset({"live", "liveblog", "liveticker", "ticker"})
@@ -97,7 +101,23 @@ def class_mark(node: LexborNode) -> Mark | None:
     >>> class_mark(LexborHTMLParser('<div class="live-match-comment">x</div>').css_first("div")) is None
     True
     """
-    attributes = node.attributes
+    return attributes_mark(node.attributes)
+
+
+def may_be_marked(attributes: dict) -> bool:
+    """Whether the class or id value holds one of the words at all (case-sensitive, as a substring).
+
+    >>> may_be_marked({"class": "post-share"}), may_be_marked({"id": "Newsletter"}), may_be_marked({"class": None})
+    (True, False, False)
+    """
+    for value in (attributes.get("class"), attributes.get("id")):
+        if value and _ANY_CLASS_WORD.search(value):
+            return True
+    return False
+
+
+def attributes_mark(attributes: dict) -> Mark | None:
+    """`class_mark` from an element's attributes."""
     for value in (attributes.get("id"), attributes.get("class")):
         if not value:
             continue
@@ -122,10 +142,11 @@ def find_marks(root: LexborNode) -> dict[int, Mark]:
     for selector, mark in STRUCTURE.items():
         for node in root.css(selector):
             found.setdefault(node.mem_id, (node, mark))
-    for node in root.css(_CLASS_SELECTOR):
+    for node in root.css(_CLASS_OR_ID):
         if node.tag in NEVER_MARKED or node.mem_id in found:
             continue
-        mark = class_mark(node)
+        attributes = node.attributes
+        mark = attributes_mark(attributes) if may_be_marked(attributes) else None
         if mark is not None:
             found[node.mem_id] = (node, mark)
     return {key: mark for key, (_, mark) in found.items()}
