@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,9 @@ class Spill:
             if self.parent is not None:
                 Path(self.parent).mkdir(parents=True, exist_ok=True)
             self.folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=self.parent))
+            # Also removed when the spill is collected or the interpreter exits: `check`, `explain`, a library
+            # caller or a run stopped by an error never call `close`, and their folder may sit in /tmp.
+            self._remove = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
         return self.folder / f"{stem}-{next(self._numbers)}.bin"
 
     @property
@@ -59,7 +63,7 @@ class Spill:
 
     def close(self) -> None:
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            self._remove()
             self.folder = None
 
 

@@ -154,3 +154,25 @@ def test_pairs_verified_at_once_score_what_each_pair_scores_alone(tmp_path):
     a, b = rng.integers(0, len(index), 3000), rng.integers(0, len(index), 3000)
     expected = [sketch_jaccard(index.sketch(int(x)), index.sketch(int(y))) for x, y in zip(a, b, strict=True)]
     assert index.jaccards(a, b).tolist() == expected
+
+
+def test_commands_that_never_close_the_index_leave_no_spill_folder(tmp_path, cleaner_exe):
+    import os
+    import subprocess
+
+    from cleaner.dedup_store import SqliteStore
+
+    stage = Dedup(store=SqliteStore(tmp_path / "index.sqlite"))
+    files = corpus(600, seed=1)
+    for name, text in files:
+        stage.process(doc(name, text))
+    stage.close()
+    (tmp_path / "pyproject.toml").write_text("[tool.cleaner]\ndedup_memory_mb = 1\n")  # loading the index spills
+    (tmp_path / "x.txt").write_text(files[0][1])
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    for command in ("check", "explain"):
+        subprocess.run([cleaner_exe, command, str(tmp_path / "x.txt"), "--config", str(tmp_path / "pyproject.toml"),
+                        "--dedup-index", str(tmp_path / "index.sqlite")], env={**os.environ, "TMPDIR": str(system_tmp)},
+                       capture_output=True, timeout=120, check=False)
+        assert list(system_tmp.iterdir()) == [], command
