@@ -100,6 +100,10 @@ class _Buckets:
         keys, ids = self.runs.runs[number]
         return np.asarray(keys), np.asarray(ids)
 
+    def close(self) -> None:
+        """Remove the spilled runs (`ray.kill` ends the actor without running its exit handlers)."""
+        self.runs.spill.close()
+
 
 class RemoteRuns:
     """`spill.SortedRuns`' interface over bucket actors, each holding the keys equal to its number modulo their count.
@@ -196,6 +200,10 @@ class RayEngine:
     def __exit__(self, *exc: object) -> None:
         if self.buckets and exc[0] is None:
             gather(self.corpus.stages)  # the run's dedup stage may serve another engine after this one
+        try:
+            self.ray.get([bucket.close.remote() for bucket in self.buckets])
+        except Exception:  # noqa: BLE001 - a bucket actor already gone cannot remove its files; the run's outcome stands
+            pass
         for actor in self.actors + self.buckets:
             self.ray.kill(actor)
         self.actors, self.buckets = [], []

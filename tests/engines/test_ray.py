@@ -74,3 +74,13 @@ def test_dedup_keys_live_on_bucket_actors_during_a_run_and_come_back_after(tmp_p
         assert held[0] > 0 and held[1] > 0
     assert isinstance(index.near, SortedRuns) and (len(index.near), len(index.exact)) == held
     assert sum(P1 in (o.doc.cleaned_text() if o.doc else "") for o in outcomes) == 1
+
+
+def test_bucket_actors_remove_their_spill_folders_when_the_engine_closes(tmp_path: Path) -> None:
+    from cleaner.engines.ray import RayEngine
+
+    with RayEngine(Cleaner(Config(language_detector="none"))) as engine:
+        # As spilling a run would: the actor's spill folder made on its node (the driver's here).
+        folders = [Path(ray.get(b.__ray_call__.remote(lambda self: str(self.runs.spill.new_path("run").parent)))) for b in engine.buckets]
+        assert folders and all(folder.is_dir() for folder in folders)
+    assert not any(folder.exists() for folder in folders)
