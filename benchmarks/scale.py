@@ -1,6 +1,6 @@
 """Corpus scale: throughput on 1 and N workers, and peak memory as the input grows.
 
-usage: python benchmarks/scale.py [--sizes 20,100] [--jobs 2] [--only-jobs] [--ray] [--keep DIR]
+usage: python benchmarks/scale.py [--sizes 20,100] [--jobs 2] [--command clean|dedup] [--only-jobs] [--ray] [--keep DIR]
 
 Builds JSONL corpora of the given sizes (MB) from the dev pages
 (../shared/eval/web-dev/text, else seeds/): each copy of a page gets its
@@ -143,11 +143,11 @@ class Peaks:
         self._thread.join()
 
 
-def run(corpus: Path, out: Path, *extra: str) -> tuple[float, Peaks]:
-    """Seconds and the memory and work-folder peaks of one `cleaner clean` run."""
+def run(command: str, corpus: Path, out: Path, *extra: str) -> tuple[float, Peaks]:
+    """Seconds and the memory and work-folder peaks of one `cleaner clean` (or `cleaner dedup`) run."""
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "cleaner"), "clean", str(corpus), "-o", str(out), "--no-progress",
+    process = subprocess.Popen([str(Path(sys.executable).parent / "cleaner"), command, str(corpus), "-o", str(out), "--no-progress",
                                 *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peaks = Peaks(process.pid, out / ".cleaner")
     _, stderr = process.communicate()
@@ -168,6 +168,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="20,100", help="corpus sizes in MB, comma-separated")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--command", choices=["clean", "dedup"], default="clean",
+                        help="what to run: the whole pipeline, or dedup alone (whose index is what grows with the corpus)")
     parser.add_argument("--only-jobs", action="store_true",
                         help="skip the one-worker run (for the memory curve on large sizes; no speed-up then)")
     parser.add_argument("--ray", action="store_true", help="also run --engine ray (pip install '.[ray]')")
@@ -185,7 +187,7 @@ def main() -> None:
         base_seconds, base_digest = None, None
         for engine, jobs in configs:
             out = work / f"out-{megabytes:g}-{engine}-{jobs}"
-            seconds, peaks = run(corpus, out, "--jobs", str(jobs), "--engine", engine)
+            seconds, peaks = run(args.command, corpus, out, "--jobs", str(jobs), "--engine", engine)
             base_seconds = base_seconds or seconds
             base_digest = base_digest or digest(out)
             same = "yes" if digest(out) == base_digest else "NO"
