@@ -136,16 +136,23 @@ class DuplicateIndex:
             self.current_start.extend(np.zeros(1, dtype=np.int64))
         self.current_start.data[number] = len(self)
         lines = np.concatenate([record.exact_lines, record.near_lines]).astype(np.uint32)
-        first = self.file_of.extend(np.full(len(lines), number, dtype=np.uint32))
-        self.line_of.extend(lines)
-        ids = np.arange(first, first + len(lines), dtype=np.uint32)
-        self.first_of.extend(ids)
+        ids = np.arange(len(self), len(self) + len(lines), dtype=np.uint32)
         exact_ids, near_ids = ids[: len(record.exact_lines)], ids[len(record.exact_lines) :]
         sizes = record.sketch_sizes.astype(np.int64)
-        base = self.pool.extend(record.sketches)
+        base = self.pool.size
         starts = np.concatenate([np.full(len(exact_ids), base), base + np.cumsum(sizes) - sizes]).astype(np.uint64)
-        self.sketch_start.extend(starts)
-        self.sketch_size.extend(np.concatenate([np.zeros(len(exact_ids), np.uint8), record.sketch_sizes]))
+        appends = [(self.file_of, np.full(len(lines), number, dtype=np.uint32)), (self.line_of, lines), (self.first_of, ids),
+                   (self.pool, record.sketches), (self.sketch_start, starts),
+                   (self.sketch_size, np.concatenate([np.zeros(len(exact_ids), np.uint8), record.sketch_sizes]))]
+        done: list[tuple[Column, int]] = []
+        try:
+            for column, values in appends:
+                column.extend(values)
+                done.append((column, len(values)))
+        except BaseException:  # moving values to disk failed (a full disk): the columns must stay in step, entry by entry
+            for column, count in done:
+                column.forget_last(count)
+            raise
         return exact_ids, near_ids
 
     def find_near(self, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

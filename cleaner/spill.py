@@ -116,9 +116,10 @@ class Column:
         if self.path is None:
             self.path = self.spill.new_path("column")
         with self.path.open("ab") as out:
-            self.data[: self.used].tofile(out)
+            out.truncate(self.flushed * self.dtype.itemsize)  # what a write that failed midway (a full disk) left goes
+            out.write(self.data[: self.used])  # not `tofile`: it says nothing when the disk is full
+        self.disk = np.memmap(self.path, dtype=self.dtype, mode="r", shape=(self.flushed + self.used,))
         self.flushed += self.used
-        self.disk = np.memmap(self.path, dtype=self.dtype, mode="r", shape=(self.flushed,))
         self.data = np.zeros(min(len(self.data), self.chunk + self.chunk // 16), dtype=self.dtype)
         self.used = 0
 
@@ -132,6 +133,10 @@ class Column:
         out[on_disk] = self.disk[indexes[on_disk]]
         out[~on_disk] = self.data[indexes[~on_disk] - self.flushed]
         return out
+
+    def forget_last(self, count: int) -> None:
+        """Take back the last `count` values appended (`extend` leaves them in memory), undoing an append the caller could not finish."""
+        self.used -= count
 
     def get(self, index: int) -> int:
         return int(self.disk[index]) if index < self.flushed else int(self.data[index - self.flushed])
@@ -203,8 +208,8 @@ def merge_to_disk(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndar
             else:
                 na, nb = len(ka), len(kb)
             keys, ids = merge_sorted((ka[:na], np.asarray(a[1][i : i + na])), (kb[:nb], np.asarray(b[1][j : j + nb])))
-            keys.tofile(key_out)
-            ids.tofile(id_out)
+            key_out.write(keys)  # not `tofile`: it says nothing when the disk is full
+            id_out.write(ids)
             i, j = i + na, j + nb
     total = len(a[0]) + len(b[0])
     return (np.memmap(key_path, dtype=a[0].dtype, mode="r", shape=(total,)),
@@ -241,14 +246,14 @@ class SortedRuns:
         self.runs.append(sort_by_key(np.asarray(keys, dtype=self.dtype), ids.astype(np.uint32)))
         # Merge while the newest run is at least half the size of the one before: log(n) runs at most.
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            newer, older = self.runs.pop(), self.runs.pop()
+            older, newer = self.runs[-2:]  # replaced only once merged: a merge that fails (a full disk) loses no key
             if self.spill is not None and len(older[0]) + len(newer[0]) > self.run_limit:
-                self.runs.append(merge_to_disk(older, newer, self.spill))
+                self.runs[-2:] = [merge_to_disk(older, newer, self.spill)]
                 for array in (*older, *newer):  # the merged files replace theirs
                     if isinstance(array, np.memmap):
                         Path(array.filename).unlink(missing_ok=True)
             else:
-                self.runs.append(merge_sorted(older, newer))
+                self.runs[-2:] = [merge_sorted(older, newer)]
 
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (index into `keys`, entry id) whose keys are equal; a pair may repeat."""

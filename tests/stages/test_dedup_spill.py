@@ -176,3 +176,83 @@ def test_commands_that_never_close_the_index_leave_no_spill_folder(tmp_path, cle
                         "--dedup-index", str(tmp_path / "index.sqlite")], env={**os.environ, "TMPDIR": str(system_tmp)},
                        capture_output=True, timeout=120, check=False)
         assert list(system_tmp.iterdir()) == [], command
+
+
+class full_disk:  # noqa: N801 - used as a `with` block
+    """Files may not grow past `size` bytes while inside (RLIMIT_FSIZE): a write past it fails halfway, as on a full disk."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __enter__(self) -> None:
+        import resource
+        import signal
+
+        self.signal = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write instead of a killed process
+        self.limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.size, self.limits[1]))
+
+    def __exit__(self, *exc: object) -> None:
+        import resource
+        import signal
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, self.limits)
+        signal.signal(signal.SIGXFSZ, self.signal)
+
+
+def test_a_merge_that_fails_on_a_full_disk_loses_no_key(tmp_path):
+    import pytest
+
+    rng = np.random.default_rng(6)
+    memory, disk = SortedRuns(np.uint32), SortedRuns(np.uint32, Spill(tmp_path), run_limit=100)
+    batches = [(rng.integers(0, 2000, 150).astype(np.uint32), np.arange(n * 150, n * 150 + 150, dtype=np.uint32)) for n in range(20)]
+    for number, (keys, ids) in enumerate(batches):
+        memory.add(keys, ids)
+        if number == 9:
+            with full_disk(1000), pytest.raises(OSError):
+                disk.add(keys, ids)
+        else:
+            disk.add(keys, ids)
+    query = rng.integers(0, 2000, 500).astype(np.uint32)
+
+    def pairs(runs: SortedRuns) -> list[tuple[int, int]]:
+        return sorted(zip(*[a.tolist() for a in runs.find(query)], strict=True))
+
+    assert pairs(disk) == pairs(memory)
+
+
+def test_a_column_flush_that_fails_halfway_leaves_no_stray_values(tmp_path):
+    import pytest
+
+    column = Column(np.uint32, Spill(tmp_path), chunk=100)
+    values = np.arange(1000, dtype=np.uint32)
+    column.extend(values[:150])
+    column.extend(values[150:300])  # the first 150 on disk: 600 bytes
+    with full_disk(1000), pytest.raises(OSError):
+        column.extend(values[300:400])  # 150 more do not fit: 400 bytes written of 600
+    for start in range(300, 1000, 100):
+        column.extend(values[start : start + 100])
+    assert column.take(np.arange(1000)).tolist() == values.tolist()
+
+
+def test_an_entry_that_fails_to_spill_leaves_the_columns_in_step(tmp_path):
+    import pytest
+
+    from cleaner.dedup_index import DuplicateIndex, FileRecord
+
+    index = DuplicateIndex(12, Spill(tmp_path, memory=1))  # columns flush every 256 values
+
+    def record(number: int) -> FileRecord:
+        lines = np.arange(number, number + 100, dtype=np.uint32)
+        return FileRecord(f"f{number}", near_lines=lines, bands=np.full((100, 12), number, np.uint32),
+                          sketch_sizes=np.full(100, 64, np.uint8), sketches=np.full(6400, number, np.uint32))
+
+    index.add(record(0))
+    index.add(record(1))
+    index.add(record(2))  # 300 entries in memory: the next add flushes each column; the pool's 19,200 values do not fit
+    with full_disk(60_000), pytest.raises(OSError):
+        index.add(record(3))
+    for number in range(3, 8):
+        index.add(record(number))
+    assert [index.where(entry) for entry in (0, 299, 300, 799)] == ["f0:0", "f2:101", "f3:3", "f7:106"]
+    assert index.sketch(799).tolist() == [7] * 64
