@@ -188,6 +188,8 @@ def address_count(text: str) -> int:
     return sum(1 for w in lower_words(text) if w in vocabulary)
 
 
+# Memoised: templates, heuristics (in every settle round) and dedup all ask for the same lines in turn.
+@_memo
 def squash(text: str) -> str:
     """A line as repeat checks compare it: case-folded, each run of non-word characters one space.
 
@@ -197,5 +199,4 @@ def squash(text: str) -> str:
     return _SQUASH.sub(" ", text.casefold()).strip()
 
 
-# Memoised for the contextual stages, which ask again in every settle round.
-squash_key = _memo(squash)
+squash_key = squash  # the name the contextual stages know it by
