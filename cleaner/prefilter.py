@@ -152,13 +152,8 @@ class LooseScanner:
         accepted: list[tuple[int, str]] = []
         self._slow: list[tuple[int, re.Pattern[str]]] = []
         for number, (pattern, ignore_case) in enumerate(parts):
-            loose = f"(?{'i' if ignore_case else ''}:{loosen(pattern)})"
-            try:
-                # Loosened to nothing (a pattern of look-aheads) it would pass every line: no use as a filter.
-                useful = re2.compile(loose, options).search("") is None
-            except re2.error:
-                useful = False
-            if useful:
+            loose = loose_pattern(pattern, ignore_case)
+            if loose is not None:
                 accepted.append((number, loose))
             else:
                 self._slow.append((number, re.compile(pattern, re.IGNORECASE if ignore_case else 0)))
@@ -183,6 +178,30 @@ class LooseScanner:
             for line_number in range(1, text.count("\n") + 2):
                 found.setdefault(line_number, set()).update(slow)
         return found
+
+
+def loose_pattern(pattern: str, ignore_case: bool) -> str | None:
+    """`pattern` loosened for RE2 with its case flag, or None where RE2 rejects it or it would pass every line.
+
+    >>> loose_pattern(r"(?<!\\w)more", True), loose_pattern(r"(?=x)", False), loose_pattern(r"(?P<a>x)(?P=a)", False)
+    ('(?i:more)', None, None)
+    """
+    loose = f"(?{'i' if ignore_case else ''}:{loosen(pattern)})"
+    try:
+        # Loosened to nothing (a pattern of look-aheads) it would pass every line: no use as a filter.
+        return loose if re2.compile(loose, scan_options()).search("") is None else None
+    except re2.error:
+        return None
+
+
+def loose_line_filter(pattern: str, ignore_case: bool) -> Linear | None:
+    """The loosened pattern as a test of one line (no newline in it): False only where `pattern` cannot match.
+
+    >>> loose_line_filter(r"^(?:read)\\s+more(?!\\w)$", True).search("Read  more"), loose_line_filter("(?=x)", False)
+    (True, None)
+    """
+    loose = loose_pattern(pattern, ignore_case)
+    return None if loose is None else Linear(re2.compile(loose, scan_options()))
 
 
 def hit_lines(automaton: re2._Regexp, data: bytes) -> Iterator[int]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .prefilter import Linear, LooseScanner, exact_re2, hit_lines, phrase_finder
+from .prefilter import Linear, LooseScanner, exact_re2, hit_lines, loose_line_filter, phrase_finder
 
 SCOPES = ("line", "paragraph", "region")
 # Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
@@ -207,7 +207,7 @@ class RuleSet:
     """
 
     __slots__ = ("rules", "_by_phrase", "_phrase_words", "_phrase_spaces", "_phrase_finder", "_limited", "_limited_rules",
-                 "_limited_words", "_unlimited", "_unlimited_rules")
+                 "_limited_words", "_unlimited", "_unlimited_rules", "_prechecks")
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
@@ -228,6 +228,10 @@ class RuleSet:
         self._limited = LooseScanner([_scan_part(rules[i]) for i in self._limited_rules])
         self._limited_words = max((rules[i].max_words for i in self._limited_rules), default=0)
         self._unlimited = LooseScanner([_scan_part(rules[i]) for i in self._unlimited_rules])
+        # A scanner's hit names all the rules of its automaton. The rules that run on `re` on a budget (a timer
+        # set and cleared per call) are first asked, through their own loose pattern, whether they can match.
+        budgeted = (i for i in scanned if rules[i].linear is None and not rules[i].phrases)
+        self._prechecks = {i: check for i in budgeted if (check := loose_line_filter(*_scan_part(rules[i]))) is not None}
 
     def first_match(self, line: str, candidates: Iterable[int] | None = None) -> Rule | None:
         """The first rule that matches the line, or None; only `candidates` (rule indexes) are tried if given.
@@ -237,7 +241,11 @@ class RuleSet:
         'navigation.skip-link'
         """
         order = range(len(self.rules)) if candidates is None else sorted(candidates)
+        prechecks = self._prechecks if "\n" not in line else {}
         for index in order:
+            precheck = prechecks.get(index)
+            if precheck is not None and not precheck.search(line):
+                continue  # its loose pattern misses the line, so the rule does too
             if self.rules[index].matches(line):
                 return self.rules[index]
         return None

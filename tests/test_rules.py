@@ -196,3 +196,13 @@ def test_cli_patterns_test_lists_a_rule_whose_example_fails(run_cli, tmp_path):
     assert f"{path}: rule 'test.wrong': should match but does not: 'Tap here'" in result.stdout
     assert "1 failing example(s)" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_first_match_with_prechecks_agrees_with_every_rule_tried_in_order() -> None:
+    """The loose pre-check skips only rules that do not match: first_match equals the plain first rule that matches."""
+    rules = load_rules()
+    assert rules._prechecks  # the shipped rules have budgeted ones
+    lines = [example for rule in rules.rules for example in (*rule.must_match, *rule.must_not_match)]
+    for line in lines:
+        expected = next((rule for rule in rules.rules if rule.matches(line)), None)
+        assert rules.first_match(line) == expected, line
