@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..document import Block, Document, Reason
-from ..features import is_prose, squash
+from ..features import is_prose, squash_key
 from .normalize import normalize_text
 
 MIN_DOCUMENTS = 3  # two pages may quote the same line; three sharing it is a template
@@ -28,7 +28,7 @@ def template_key(line: str) -> str:
     >>> template_key("  Share this: ") == template_key("share THIS")
     True
     """
-    return squash(line)
+    return squash_key(line)  # memoised: heuristics keys the same lines for its repeat check right after
 
 
 @dataclass
@@ -55,7 +55,8 @@ class TemplateTable:
         self.document_counts.update(keys)
 
     def is_template(self, line: str) -> bool:
-        return _short(line, self.max_words) and self.document_counts[template_key(line)] >= self.min_documents
+        # .get: a Counter's own lookup calls a Python __missing__ for every line not in the table.
+        return _short(line, self.max_words) and self.document_counts.get(template_key(line), 0) >= self.min_documents
 
     @classmethod
     def learn(cls, texts: Iterable[str], **settings: int) -> TemplateTable:
@@ -108,6 +109,19 @@ class Templates:
 def between_prose(blocks: list[Block], index: int) -> bool:
     """Whether the nearest kept lines on both sides are sentences: then a recurring line ("Fazit",
     "Conclusion") is the article's own subheading, not the site's template."""
-    before = next((b for b in reversed(blocks[max(0, index - 2) : index]) if b.kept), None)
-    after = next((b for b in blocks[index + 1 : index + 3] if b.kept), None)
+    before = first_kept(reversed(blocks[max(0, index - 2) : index]))
+    after = first_kept(blocks[index + 1 : index + 3])
     return before is not None and after is not None and is_prose(before.text) and is_prose(after.text)
+
+
+def first_kept(blocks: Iterable[Block]) -> Block | None:
+    """The first kept block of `blocks`, or None.
+
+    >>> from cleaner.document import Reason
+    >>> first_kept([Block("a", 1, 0, 0, False, Reason("s", "r", "c")), Block("b", 2, 2, 0, False)]).text
+    'b'
+    """
+    for block in blocks:
+        if block.kept:
+            return block
+    return None
