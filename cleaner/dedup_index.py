@@ -155,6 +155,10 @@ class DuplicateIndex:
             raise
         return exact_ids, near_ids
 
+    def forget(self, name: str) -> None:
+        """Ignore every entry of a file from now on, as if it had never been added (until it is added again)."""
+        self.current_start.data[self.number[name]] = np.iinfo(np.int64).max
+
     def find_near(self, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row of `bands`, entry) for every indexed paragraph sharing a band key with the row."""
         queries, found = self.near.find(bands.ravel())

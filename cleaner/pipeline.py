@@ -121,6 +121,12 @@ class Pipeline:
             if getattr(stage, "corpus_wide", False) and hasattr(stage, "prefetch"):
                 stage.prefetch(docs)
 
+    def forget_prefetched(self) -> None:
+        """Let the corpus stages take back what they looked up ahead for documents `run_corpus` will never take."""
+        for stage in self.stages:
+            if getattr(stage, "corpus_wide", False) and hasattr(stage, "forget_prefetched"):
+                stage.forget_prefetched()
+
     def settle(self, doc: Document) -> bool:
         """Run the contextual stages on the kept lines until they drop nothing more; True if they dropped any."""
         changed = False

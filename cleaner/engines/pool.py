@@ -129,7 +129,10 @@ def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], obj
     """The items in order; before each window of them is yielded, the corpus stages look up its documents at once."""
     for window in batches(items, CORPUS_WINDOW):
         corpus.prefetch([doc for doc in map(doc_of, window) if isinstance(doc, Document)])
-        yield from window
+        try:
+            yield from window
+        finally:  # the caller stopped midway (an output it could not write): what was looked up ahead was never cleaned
+            corpus.forget_prefetched()
 
 
 def finish(corpus: Pipeline, outcome: FileOutcome) -> FileOutcome:

@@ -86,6 +86,7 @@ def paragraphs(doc: Document) -> list[list[Block]]:
 class _Pending:
     """A document `prefetch` indexed and looked up, waiting for `process`."""
 
+    doc: Document  # held, so that no other document takes its id() while it waits
     record: FileRecord
     lines: list[Block]
     groups: list[list[Block]]
@@ -178,7 +179,7 @@ class Dedup:
             if doc.id in self.index.number or any(doc.id == seen.id for seen, _ in window):
                 break
             record, lines, groups = self._units_of(doc)
-            window.append((doc, _Pending(record, lines, groups)))
+            window.append((doc, _Pending(doc, record, lines, groups)))
         if not window:
             return
         try:
@@ -189,6 +190,12 @@ class Dedup:
             self._look_up([pending for _, pending in window])
         except Exception:  # noqa: BLE001 - only speed is lost: `process` makes and indexes each record again, replacing it
             self._pending.clear()
+
+    def forget_prefetched(self) -> None:
+        """Take back what `prefetch` indexed for documents that will never be processed: as if never seen."""
+        for pending in self._pending.values():
+            self.index.forget(pending.record.name)
+        self._pending.clear()
 
     def _look_up(self, pendings: list[_Pending]) -> None:
         """The candidate pairs of each pending document: by exact line key and by LSH band, in two lookups."""

@@ -256,3 +256,18 @@ def test_an_entry_that_fails_to_spill_leaves_the_columns_in_step(tmp_path):
         index.add(record(number))
     assert [index.where(entry) for entry in (0, 299, 300, 799)] == ["f0:0", "f2:101", "f3:3", "f7:106"]
     assert index.sketch(799).tolist() == [7] * 64
+
+
+def test_documents_of_a_window_left_unprocessed_are_not_first_copies():
+    from cleaner.engines.pool import prefetched
+    from cleaner.pipeline import Pipeline
+
+    files = corpus(4, seed=2)
+    stage = Dedup()
+    pipeline = Pipeline([stage])
+    window = prefetched(pipeline, [doc(name, text) for name, text in files[:3]], lambda d: d)
+    pipeline.run_corpus(next(window))
+    window.close()  # the caller stopped after the first (it could not write its output): the other two were never cleaned
+    later = pipeline.run_corpus(doc("later.txt", files[2][1]))  # the third one's text again
+    assert [b.dropped for b in later.blocks if b.dropped is not None] == []
+    assert stage._pending == {}
