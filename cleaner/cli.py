@@ -155,7 +155,7 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     """
     out_dir = output_folder(paths, output, in_place)
     index = run_index(index, out_dir, resume, config_path)
-    cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir))
+    cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir, config_path))
     run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address, Audit(report_sample) if report_html else None,
         max_bytes=max_bytes)
 
@@ -180,17 +180,23 @@ def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float 
     """
     out_dir = output_folder(paths, output, in_place)
     index = run_index(index, out_dir, resume, config_path)
-    cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir),
+    cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir, config_path),
                            stages=("normalize", "segment", "dedup"),
                            dedup_threshold=threshold, dedup_near=False if exact_only else None)
     run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address)
 
 
-def spill_dir(out_dir: Path | None) -> Path | None:
-    """Where the dedup index spills what outgrows memory: the output's work folder, on the disk the output goes to."""
+def spill_dir(out_dir: Path | None, config_path: Path | None) -> Path | None:
+    """Where the dedup index spills what outgrows memory: the output's work folder, on the disk the output goes to,
+    unless [tool.cleaner] names a folder (None: the configured one, else the system's temporary folder)."""
     if out_dir is None:
         return None
     remove_stale(out_dir / WORK_DIR)
+    try:
+        if Config.from_pyproject(config_path or Path("pyproject.toml")).dedup_spill_dir is not None:
+            return None
+    except ConfigError:
+        return None  # make_cleaner reports it
     return out_dir / WORK_DIR
 
 

@@ -60,3 +60,29 @@ def test_one_index_spans_record_files_and_text_files_and_the_report_counts_both(
     assert all(example["first"].startswith("a.jsonl:r1:") and example["dropped"][0].startswith("b.txt")
                for example in report["dedup"]["examples"])
     assert not list((tmp_path / "out" / ".cleaner").glob("dedup-spill-*"))
+
+
+def test_a_spill_folder_named_in_pyproject_is_the_one_used(tmp_path, monkeypatch):
+    from cleaner import spill
+
+    made = []
+    new_path = spill.Spill.new_path
+
+    def recording(self, stem):  # noqa: ANN001, ANN202
+        path = new_path(self, stem)
+        made.append(path.parent.parent)
+        return path
+
+    monkeypatch.setattr(spill.Spill, "new_path", recording)
+    scratch = tmp_path / "scratch"
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.cleaner]\ndedup_memory_mb = 1\ndedup_spill_dir = "scratch"\n')
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = "river council budget school road winter harvest bridge market library station museum".split()
+    for number in range(300):  # enough paragraphs for a 1 MB index to spill
+        paragraphs = [" ".join(words[(number * 7 + k * 3 + i) % 12] + str(number * 10 + k) for i in range(20)) for k in range(10)]
+        (corpus / f"{number:03d}.txt").write_text("\n\n".join(paragraphs) + "\n")
+    result = CliRunner().invoke(main, ["dedup", str(corpus), "-o", str(tmp_path / "out"), "--config", str(config), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert made and set(made) == {scratch}
