@@ -5,178 +5,25 @@ punctuation, list markers, links), then by its neighbours: a short line
 between two good ones is good, a short line among bad ones is bad. Finally the
 main body, the densest run of good text, is found, and lines far outside it
 must be good on their own to stay.
+
+The first two steps, per line and by neighbours, are in `line_kind`; this module
+finds the body and decides.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import IntEnum
 
 from ..document import Block, Document, Reason
-from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, lower_words, memo, word_count
+from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, word_count
 from ..stopwords import ALL_LANGUAGES, stopwords
-from .content_lists import LIST_MARKER, code_sample_lines, fact_sheet_lines, ingredient_lines
+from .content_lists import code_sample_lines, fact_sheet_lines, ingredient_lines
+from .line_kind import BAD, GOOD, NEAR_GOOD, SHORT, Kind, Settings, initial_kind, revise_by_context, stopword_density, text_length
 
 STAGE = "classify"
 
 
-class Kind(IntEnum):
-    BAD = 0
-    SHORT = 1
-    NEAR_GOOD = 2
-    GOOD = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    # Lengths are in characters, CJK counted triple: as jusText, shorter than a sentence is "short".
-    length_low: int = 70
-    length_high: int = 150  # w3m splits paragraphs at the markup, so lines run shorter than jusText's 200
-    # Share of words that are stopwords: running text has many, menus and lists few.
-    stopwords_low: float = 0.30
-    stopwords_high: float = 0.32
-    # A short line with this share of stopwords reads as a list item or heading of the text.
-    short_stopwords: float = 0.15
-    # Weights of the main-body search: near-good text counts half, a label or menu entry costs 20
-    # characters' worth, a bad block at least 50 (jusText's short-line length).
-    near_good_weight: float = 0.5
-    short_penalty: float = 20
-    bad_penalty: float = 50
-    second_body_share: float = 0.15  # a second run of text a sixth as rich as the main one is part of the article
-
-
-_URL = re.compile(r"https?://|www\.\w")
 _LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-
-@memo  # pure, and asked for every line in every settle round
-def text_length(text: str) -> int:
-    """Length in characters, each CJK character counted as three (it carries a word's worth).
-
-    >>> text_length("abc"), text_length("中文")
-    (3, 6)
-    """
-    return len(text) + 2 * len(_CJK.findall(text))
-
-
-@memo  # pure, and asked for every line in every settle round
-def stopword_density(text: str, vocabulary: frozenset[str]) -> float:
-    """Share of the words of `text` in `vocabulary`.
-
-    >>> stopword_density("the cat and the dog", frozenset({"the", "and"}))
-    0.6
-    """
-    found = lower_words(text)
-    if not found:
-        return 0.0
-    # map over the set's membership test counts in C; a generator costs a Python frame per word.
-    return sum(map(vocabulary.__contains__, found)) / len(found)
-
-
-def initial_kind(block: Block, vocabulary: frozenset[str], settings: Settings) -> Kind:
-    """A line's class on its own, before its neighbours have a say: a dropped line is BAD.
-
-    >>> vocabulary = stopwords(ALL_LANGUAGES)
-    >>> from cleaner.stages.segment import segment_text
-    >>> [initial_kind(b, vocabulary, Settings()).name for b in segment_text("* Home\\nSee www.example.com")]
-    ['SHORT', 'BAD']
-    """
-    if not block.kept:
-        return Kind.BAD
-    text = without_list_marker(block.text)
-    if has_link(text) and len(_URL.sub("", text).split()) < 4:
-        return Kind.BAD
-    length = text_length(text)
-    if looks_like_code(text):
-        return Kind.BAD
-    if length < settings.length_low:
-        return Kind.SHORT  # decided by length alone: the stopword count below is not needed
-    if length != len(text):  # CJK characters counted triple: no spaces, so no stopword test
-        density = 0.5
-    else:
-        density = stopword_density(text, vocabulary)
-    if density >= settings.stopwords_high:
-        return Kind.GOOD if length >= settings.length_high else Kind.NEAR_GOOD
-    if density >= settings.stopwords_low or is_prose(text):
-        # Sentences dense in names (a news lede) have few stopwords but are still sentences.
-        return Kind.NEAR_GOOD
-    return Kind.BAD
-
-
-def without_list_marker(text: str) -> str:
-    """The line without its bullet or list number.
-
-    >>> without_list_marker("* Home"), without_list_marker("2) Politics"), without_list_marker("2021 was a year")
-    ('Home', 'Politics', '2021 was a year')
-    """
-    marker = LIST_MARKER.match(text)
-    return text[marker.end() :] if marker else text  # the marker is anchored: at most one, at the start
-
-
-def has_link(text: str) -> bool:
-    """Whether the line holds a web address.
-
-    >>> has_link("see https://example.com"), has_link("www.example.com"), has_link("the www. prefix")
-    (True, True, False)
-    """
-    # Two substring scans in C rule out almost every line faster than one regex scan would.
-    return ("http" in text or "www." in text) and _URL.search(text) is not None
-
-
-def _nearest(kinds: list[Kind], skip: Kind) -> tuple[list[Kind], list[Kind]]:
-    """For each position, the nearest kind before and after it that is not `skip` (BAD past the edges).
-
-    One pass each way, so long runs of short lines cost no more than short ones.
-
-    >>> g, s, b = Kind.GOOD, Kind.SHORT, Kind.BAD
-    >>> _nearest([g, s, s, b], s) == ([b, g, g, g], [b, b, b, b])
-    True
-    """
-    before: list[Kind] = []
-    last = Kind.BAD
-    for kind in kinds:
-        before.append(last)
-        if kind != skip:
-            last = kind
-    after: list[Kind] = []
-    last = Kind.BAD
-    for kind in reversed(kinds):
-        after.append(last)
-        if kind != skip:
-            last = kind
-    after.reverse()
-    return before, after
-
-
-def revise_by_context(kinds: list[Kind]) -> list[Kind]:
-    """jusText's context pass: short and near-good lines take their class from their neighbours."""
-    revised = list(kinds)
-    before_all, after_all = _nearest(kinds, Kind.SHORT)
-    for index, kind in enumerate(kinds):
-        if kind != Kind.SHORT:
-            continue
-        pair = {before_all[index], after_all[index]}
-        if pair == {Kind.GOOD}:
-            revised[index] = Kind.GOOD
-        elif pair == {Kind.BAD} or pair == {Kind.BAD, Kind.NEAR_GOOD}:
-            revised[index] = Kind.BAD
-        elif Kind.GOOD in pair and Kind.BAD in pair:
-            revised[index] = Kind.NEAR_GOOD if _close_to_good(kinds, index) else Kind.BAD
-        else:
-            revised[index] = Kind.NEAR_GOOD
-    final = list(revised)
-    before_all, after_all = _nearest(revised, Kind.NEAR_GOOD)
-    for index, kind in enumerate(revised):
-        if kind == Kind.NEAR_GOOD:
-            final[index] = Kind.BAD if before_all[index] == after_all[index] == Kind.BAD else Kind.GOOD
-    return final
-
-
-def _close_to_good(kinds: list[Kind], index: int) -> bool:
-    """Whether the nearest non-short neighbour on the good side is directly adjacent."""
-    return (index > 0 and kinds[index - 1] == Kind.GOOD) or (index + 1 < len(kinds) and kinds[index + 1] == Kind.GOOD)
 
 
 class Classify:
@@ -196,14 +43,14 @@ class Classify:
         initial = [initial_kind(b, vocabulary, settings) for b in doc.blocks]
         samples = code_sample_lines(doc.blocks)
         for index in samples:  # a tutorial's code reads as text of the article, not as a leaked script
-            initial[index] = Kind.NEAR_GOOD
-        kinds = revise_by_context(initial)
-        if Kind.GOOD not in initial:
+            initial[index] = NEAR_GOOD
+        if GOOD not in initial:
             # No paragraph of running text at all: too little evidence to judge by context.
             for block, kind in zip(doc.blocks, initial, strict=True):
-                if kind == Kind.BAD:
+                if kind == BAD:
                     block.drop(Reason(STAGE, "boilerplate_block", "boilerplate"))
             return
+        kinds = revise_by_context(initial)
         spans = body_spans(block_scores(doc.blocks, initial, vocabulary, settings), settings)
         inside = [False] * len(doc.blocks)
         grown_part = [False] * len(doc.blocks)
@@ -211,7 +58,7 @@ class Classify:
             grown = grow_backwards(doc.blocks, low, initial, vocabulary)
             for index in range(grown, grow_forwards(doc.blocks, high, vocabulary) + 1):
                 inside[index] = True
-                grown_part[index] = index < low or (index > high and initial[index] != Kind.BAD)
+                grown_part[index] = index < low or (index > high and initial[index] != BAD)
         doc.main_body = (spans[0][0], spans[-1][1]) if spans else None
         if spans:
             for index in lede_before(doc.blocks, spans[0][0], vocabulary):
@@ -219,16 +66,17 @@ class Classify:
         keep_outside = fact_sheet_lines(doc.blocks) | ingredient_lines(doc.blocks) | samples
         drop = [False] * len(doc.blocks)
         tail = spans[-1][1] if spans else len(doc.blocks)
-        for index, (block, kind) in enumerate(zip(doc.blocks, kinds, strict=True)):
+        for index, (block, kind, alone) in enumerate(zip(doc.blocks, kinds, initial, strict=True)):
             if grown_part[index] or not block.kept:
                 continue
-            if inside[index] and initial[index] != Kind.BAD:
+            within = inside[index]
+            if within and alone != BAD:
                 continue
-            if kind == Kind.BAD and not (index in keep_outside and initial[index] != Kind.BAD):
+            if kind == BAD and not (index in keep_outside and alone != BAD):
                 drop[index] = True
-            elif not inside[index] and initial[index] != Kind.GOOD and index not in keep_outside:
+            elif not within and alone != GOOD and index not in keep_outside:
                 drop[index] = True
-            elif not inside[index] and index > tail and not is_prose(block.text) and index not in keep_outside:
+            elif not within and index > tail and not is_prose(block.text) and index not in keep_outside:
                 drop[index] = True  # after the article, a long line with no full stop is a teaser's headline
         tail_start = spans[-1][1] + 1 if spans else len(doc.blocks)
         for index in isolated_after(doc.blocks, drop, tail_start):
@@ -338,11 +186,11 @@ def grow_backwards(
     while index >= 0:
         block = blocks[index]
         if block.kept and word_count(block.text) >= HEADING_MIN_WORDS:  # shorter: a photo credit, passed over
-            if is_heading(block.text) and not (kinds is not None and kinds[index] == Kind.GOOD):
+            if is_heading(block.text) and not (kinds is not None and kinds[index] == GOOD):
                 return index
             if looks_like_code(block.text):
                 break
-            if not (is_prose(block.text) or (kinds is not None and kinds[index] == Kind.GOOD)):
+            if not (is_prose(block.text) or (kinds is not None and kinds[index] == GOOD)):
                 # A short sentence right above the text, nothing passed over between, is its first line.
                 return index if index + 1 == low and is_short_sentence(block.text, vocabulary) else low
             low = index
@@ -359,16 +207,15 @@ FURNITURE_PENALTY = 1e9
 def block_scores(blocks: list[Block], kinds: list[Kind], vocabulary: frozenset[str], settings: Settings) -> list[float]:
     """Each block's weight for the main body: good text counts for, boilerplate against."""
     scores = []
-    good, near_good, short = Kind.GOOD, Kind.NEAR_GOOD, Kind.SHORT
     for block, kind in zip(blocks, kinds, strict=True):
         # `kept` first: reading the `dropped` property of every block costs a call each.
         if not block.kept and block.dropped.category in FURNITURE:
             score = -FURNITURE_PENALTY
-        elif kind == good:
+        elif kind == GOOD:
             score = float(text_length(block.text))
-        elif kind == near_good:
+        elif kind == NEAR_GOOD:
             score = text_length(block.text) * settings.near_good_weight
-        elif kind == short:
+        elif kind == SHORT:
             # A short line with function words ("Habe Zeit für Träume") is a list item or a heading
             # of the text; one without (a menu entry, a label) counts against the span.
             wordy = word_count(block.text) >= 3 and stopword_density(block.text, vocabulary) >= settings.short_stopwords
