@@ -170,14 +170,14 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                     out.flush(frames, marks)
                     if tag in PARAGRAPH_TAGS:
                         out.paragraph_break()
-                mark = marks_by_node.get(node.mem_id) if marks_by_node else None
-                frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "")
                 if tag == "li" and lists:
                     owner = lists[-1]
                     owner.counter += 1
                     out.prefix = f"{owner.counter}. " if owner.list_kind == "ol" else BULLETS[min(len(lists), 3) - 1]
                 child = node.child
-                if child is not None:
+                if child is not None:  # an empty element opens nothing: no frame (a third of the elements)
+                    mark = marks_by_node.get(node.mem_id) if marks_by_node else None
+                    frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "")
                     frame.first_line = len(out.lines)
                     frames.append(frame)
                     if mark is not None:
@@ -188,7 +188,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                     node = child
                     continue
                 if block:
-                    _close(out, frames, marks, frame)
+                    _close(out, frames, marks, tag)
         # Next node: the sibling, or the sibling of the nearest open ancestor that has one.
         while True:
             following = node.next
@@ -285,8 +285,8 @@ def resolve_marks(lines: list[Line], page_prose: int) -> list[Line]:
     return lines
 
 
-def _close(out: LineWriter, frames: list[_Frame], marks: list[_Frame], frame: _Frame) -> None:
+def _close(out: LineWriter, frames: list[_Frame], marks: list[_Frame], tag: str) -> None:
     """An empty block element: ends the line before it, and a paragraph leaves a blank after it."""
     out.flush(frames, marks)
-    if frame.tag in PARAGRAPH_TAGS:
+    if tag in PARAGRAPH_TAGS:
         out.paragraph_break()
