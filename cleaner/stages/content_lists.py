@@ -35,8 +35,8 @@ def fact_sheet_lines(blocks: list[Block]) -> set[int]:
     set()
     """
     facts = [
-        index for index, block in enumerate(blocks)
-        if block.kept and word_count(block.text) <= FACT_LINE_WORDS and _KEY_VALUE.match(block.text)
+        index for index, block in enumerate(blocks)  # a colon first: a substring test rules out most lines
+        if block.kept and ":" in block.text and word_count(block.text) <= FACT_LINE_WORDS and _KEY_VALUE.match(block.text)
     ]
     found: set[int] = set()
     group: list[int] = []
@@ -155,13 +155,12 @@ def code_sample_lines(blocks: list[Block]) -> set[int]:
     set()
     """
     found: set[int] = set()
-    index = 0
-    while index < len(blocks):
-        intro = blocks[index]
-        index += 1
-        if not (intro.kept and intro.text.rstrip().endswith(":") and word_count(intro.text) >= CODE_INTRO_MIN_WORDS):
+    for index, intro in enumerate(blocks, start=1):  # `index`: the line after the intro
+        # The substring test first: it rules out most lines without copying them as rstrip does.
+        text = intro.text
+        if not (intro.kept and ":" in text and text.rstrip().endswith(":") and word_count(text) >= CODE_INTRO_MIN_WORDS):
             continue
-        if looks_like_code(intro.text):
+        if looks_like_code(text):
             continue  # a script's own "...:" is no sentence
         run: list[int] = []
         end = min(len(blocks), index + CODE_SAMPLE_LINES)

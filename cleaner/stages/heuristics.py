@@ -80,13 +80,16 @@ def drop_repeated_lines(blocks: list[Block]) -> set[int]:
     seen: dict[str, Block] = {}
     headings: set[int] = set()
     for index, block in enumerate(blocks):
-        if not block.kept or word_count(block.text) < REPEAT_MIN_WORDS:
+        if not block.kept:
             continue
-        key = squash_key(block.text)
+        text = block.text
+        if word_count(text) < REPEAT_MIN_WORDS:
+            continue
+        key = squash_key(text)
         first = seen.get(key)
         if first is None:
             seen[key] = block
-        elif first.kept and LIST_MARKER.match(first.text) and not LIST_MARKER.match(block.text):
+        elif first.kept and LIST_MARKER.match(first.text) and not LIST_MARKER.match(text):
             first.drop(Reason(STAGE, "contents_entry", "navigation"))
             seen[key] = block
             headings.add(index)
@@ -111,7 +114,9 @@ def is_cut_off(text: str) -> bool:
 def drop_truncated_teasers(blocks: list[Block]) -> None:
     previous: Block | None = None
     for block in blocks:
-        if block.kept and is_cut_off(block.text) and word_count(block.text) >= 5 and previous is not None:
+        # ends_truncated first: memoised and false for nearly every line, it spares is_cut_off's call.
+        if block.kept and ends_truncated(block.text) and is_cut_off(block.text) and word_count(block.text) >= 5 \
+                and previous is not None:
             if not previous.kept or is_heading(previous.text):
                 block.drop(Reason(STAGE, "truncated_teaser", "related"))
         previous = block
@@ -247,7 +252,7 @@ def drop_author_bios(blocks: list[Block], end: int) -> None:
             patterns["opener"].match(block.text) or patterns["role"].search(block.text)
         ):
             block.drop(Reason(STAGE, "author_bio", "byline"))
-        if is_name_line(block.text):
+        if _NAME_LINE.match(block.text) and is_name_line(block.text):  # the regex first: it rules out most lines
             last_name = index
 
 
