@@ -22,9 +22,44 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .spill import Column, SortedRuns, Spill
+from .spill import Column, Names, SortedRuns, Spill
 
+MAX_ENTRIES = 0xFFFFFFFF  # entry ids are 32-bit: the index's multimaps pack them beside their keys
 SKETCH = 64  # shingle hashes kept per paragraph: the exact set for paragraphs up to ~65 words
+
+
+class IndexFull(RuntimeError):
+    """The index cannot take more entries; the message says what to do."""
+
+
+class Groups:
+    """The group of copies each dropped entry joined, named by the group's first entry; only joined entries are kept.
+
+    >>> groups = Groups(None, 0); groups.join(5, 2), groups.join(9, 5), groups.first(9), groups.first(7)
+    (2, 2, 2, 7)
+    """
+
+    def __init__(self, spill: Spill | None, run_limit: int) -> None:
+        self.runs = SortedRuns(np.uint32, spill, run_limit)
+        self.recent: dict[int, int] = {}  # joined since `runs` last took them: one insertion for many
+
+    @property
+    def nbytes(self) -> int:
+        return self.runs.nbytes + 100 * len(self.recent)
+
+    def first(self, entry: int) -> int:
+        if entry in self.recent:
+            return self.recent[entry]
+        _, found = self.runs.find(np.array([entry], dtype=np.uint32))
+        return int(found[0]) if len(found) else entry
+
+    def join(self, entry: int, origin: int) -> int:
+        first = self.recent[entry] = self.first(origin)
+        if len(self.recent) >= 4096:
+            self.runs.add(np.fromiter(self.recent, dtype=np.uint32, count=len(self.recent)),
+                          np.fromiter(self.recent.values(), dtype=np.uint32, count=len(self.recent)))
+            self.recent.clear()
+        return first
 
 
 @dataclass
@@ -86,16 +121,18 @@ class DuplicateIndex:
         self.run_limit = max(1024, spill.memory // 48) if spill else 0
         self.exact = SortedRuns(np.uint64, spill, self.run_limit)
         self.near = SortedRuns(np.uint32, spill, self.run_limit)  # every band's keys in one multimap: band keys carry their band's number
+        # Each column's chunk in memory: a sixty-fourth of the budget, so the ten columns take a sixth of it.
         chunk = max(256, spill.memory // 64) if spill else 0
         self.file_of = Column(np.uint32, spill, chunk)  # per entry
         self.line_of = Column(np.uint32, spill, chunk)
-        self.first_of = Column(np.uint32, spill, chunk)  # per entry: the first entry of its group of copies (itself if none)
-        self.sketch_start = Column(np.uint64, spill, chunk)  # per entry; exact entries have an empty sketch
-        self.sketch_size = Column(np.uint8, spill, chunk)
-        self.pool = Column(np.uint32, spill, chunk)
-        self.names: list[str] = []
-        self.number: dict[str, int] = {}
-        self.current_start = Column(np.int64)  # per file: its entries below this id belong to an older version
+        self.sketch_offset = Column(np.uint32, spill, chunk)  # per entry: where its sketch starts, from its record's base
+        self.sketch_size = Column(np.uint8, spill, chunk)  # per entry; exact entries have an empty sketch
+        self.pool = Column(np.uint32, spill, chunk)  # the sketches, end to end
+        self.record_first = Column(np.uint32, spill, chunk)  # per record added: its first entry
+        self.record_base = Column(np.uint64, spill, chunk)  # per record added: where its sketches start in the pool
+        self.names = Names(spill, chunk, self.run_limit)  # files by number
+        self.current_start = Column(np.int64, spill, chunk)  # per file: its entries below this id belong to an older version
+        self.groups = Groups(spill, self.run_limit)
 
     def __len__(self) -> int:
         return self.file_of.size
@@ -103,13 +140,18 @@ class DuplicateIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held in memory (what a `Spill` has on disk not included)."""
-        columns = (self.file_of, self.line_of, self.first_of, self.sketch_start, self.sketch_size, self.pool, self.current_start)
-        return self.exact.nbytes + self.near.nbytes + sum(c.nbytes for c in columns)
+        columns = (self.file_of, self.line_of, self.sketch_offset, self.sketch_size, self.pool, self.record_first,
+                   self.record_base, self.current_start)
+        return self.exact.nbytes + self.near.nbytes + sum(c.nbytes for c in columns) + self.names.nbytes + self.groups.nbytes
 
     def close(self) -> None:
         """Remove the spilled files (the index is unusable after)."""
         if self.spill is not None:
             self.spill.close()
+
+    def known(self, name: str) -> bool:
+        """Whether a file of this name was added."""
+        return self.names.find(name) is not None
 
     def add(self, record: FileRecord) -> tuple[np.ndarray, np.ndarray]:
         """Index a file's record (replacing its older version); returns the entry ids of its lines and paragraphs."""
@@ -129,20 +171,24 @@ class DuplicateIndex:
 
     def _add_entries(self, record: FileRecord) -> tuple[np.ndarray, np.ndarray]:
         """Number the record's lines and paragraphs as entries and store where they are and their sketches."""
-        number = self.number.get(record.name)
-        if number is None:
-            number = self.number[record.name] = len(self.names)
-            self.names.append(record.name)
-            self.current_start.extend(np.zeros(1, dtype=np.int64))
-        self.current_start.data[number] = len(self)
         lines = np.concatenate([record.exact_lines, record.near_lines]).astype(np.uint32)
-        ids = np.arange(len(self), len(self) + len(lines), dtype=np.uint32)
+        first = len(self)
+        if first + len(lines) > MAX_ENTRIES:
+            raise IndexFull(f"the dedup index holds {MAX_ENTRIES:,} lines and paragraphs at most; "
+                            "split the corpus, or raise dedup_min_words so that fewer lines are indexed")
+        number = self.names.find(record.name)
+        if number is None:
+            number = self.names.add(record.name)
+            self.current_start.extend(np.array([first], dtype=np.int64))
+        else:
+            self.current_start.set(number, first)
+        ids = np.arange(first, first + len(lines), dtype=np.uint32)
         exact_ids, near_ids = ids[: len(record.exact_lines)], ids[len(record.exact_lines) :]
         sizes = record.sketch_sizes.astype(np.int64)
-        base = self.pool.size
-        starts = np.concatenate([np.full(len(exact_ids), base), base + np.cumsum(sizes) - sizes]).astype(np.uint64)
-        appends = [(self.file_of, np.full(len(lines), number, dtype=np.uint32)), (self.line_of, lines), (self.first_of, ids),
-                   (self.pool, record.sketches), (self.sketch_start, starts),
+        offsets = np.concatenate([np.zeros(len(exact_ids), np.int64), np.cumsum(sizes) - sizes]).astype(np.uint32)
+        appends = [(self.file_of, np.full(len(lines), number, dtype=np.uint32)), (self.line_of, lines),
+                   (self.record_first, np.array([first], np.uint32)), (self.record_base, np.array([self.pool.size], np.uint64)),
+                   (self.pool, record.sketches), (self.sketch_offset, offsets),
                    (self.sketch_size, np.concatenate([np.zeros(len(exact_ids), np.uint8), record.sketch_sizes]))]
         done: list[tuple[Column, int]] = []
         try:
@@ -157,7 +203,7 @@ class DuplicateIndex:
 
     def forget(self, name: str) -> None:
         """Ignore every entry of a file from now on, as if it had never been added (until it is added again)."""
-        self.current_start.data[self.number[name]] = np.iinfo(np.int64).max
+        self.current_start.set(self.names.find(name), np.iinfo(np.int64).max)
 
     def find_near(self, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row of `bands`, entry) for every indexed paragraph sharing a band key with the row."""
@@ -172,8 +218,13 @@ class DuplicateIndex:
         file, line = self.position(entry)
         return f"{self.names[file]}:{line}"
 
+    def sketch_starts(self, entries: np.ndarray) -> np.ndarray:
+        """Where each entry's sketch starts in the pool: its record's base plus its own offset."""
+        records = self.record_first.searchsorted(entries, side="right") - 1
+        return self.record_base.take(records).astype(np.int64) + self.sketch_offset.take(entries).astype(np.int64)
+
     def sketch(self, entry: int) -> np.ndarray:
-        start = self.sketch_start.get(entry)
+        start = int(self.sketch_starts(np.array([entry]))[0])
         return self.pool.slice(start, start + self.sketch_size.get(entry))
 
     def jaccards(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -187,7 +238,7 @@ class DuplicateIndex:
             return np.zeros(0)
         entries = np.concatenate([a, b]).astype(np.int64)
         sizes = self.sketch_size.take(entries).astype(np.int64)
-        starts = self.sketch_start.take(entries).astype(np.int64)
+        starts = self.sketch_starts(entries)
         total = int(sizes.sum())
         offsets = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes) + np.repeat(starts, sizes)
         pair = np.repeat(np.concatenate([np.arange(count), np.arange(count)]), sizes)
@@ -205,15 +256,9 @@ class DuplicateIndex:
         denominator = np.where(whole, union, np.minimum(union, SKETCH))
         return np.divide(both, denominator, out=np.ones(count), where=denominator > 0)
 
-    def group_first(self, entry: int) -> int:
-        """The first entry of the group of copies `entry` belongs to (itself unless `join` put it in one)."""
-        return self.first_of.get(entry)
-
     def join(self, entry: int, origin: int) -> int:
-        """Put `entry`, just added, in the group of its earlier copy `origin`; returns the group's first entry."""
-        first = self.first_of.get(origin)
-        self.first_of.set(entry, first)
-        return first
+        """Put `entry` in the group of its earlier copy `origin`; returns the group's first entry."""
+        return self.groups.join(entry, origin)
 
     def earlier(self, queries: np.ndarray, found: np.ndarray, query_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keep the (query, entry) pairs whose entry is current and comes before the query's own entry."""

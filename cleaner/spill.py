@@ -18,6 +18,7 @@ Without a `Spill`, everything stays in memory (small corpora, tests).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import shutil
 import tempfile
@@ -147,6 +148,19 @@ class Column:
             return np.asarray(self.disk[start:stop])
         return self.data[start - self.flushed : stop - self.flushed]
 
+    def searchsorted(self, values: np.ndarray, side: str = "right") -> np.ndarray:
+        """`np.searchsorted` over the whole column, whose values must be in order.
+
+        >>> column = Column(np.uint32); _ = column.extend(np.array([1, 3, 3, 7], np.uint32))
+        >>> column.searchsorted(np.array([0, 3, 9])).tolist()
+        [0, 3, 4]
+        """
+        in_memory = self.flushed + np.searchsorted(self.data[: self.used], values, side=side)
+        if self.flushed == 0:
+            return in_memory
+        on_disk = np.searchsorted(self.disk, values, side=side)
+        return np.where(on_disk < self.flushed, on_disk, in_memory)
+
     def set(self, index: int, value: int) -> None:
         """Change a value, in memory or in the file (the read-only map shares its pages, so it sees the change)."""
         if index >= self.flushed:
@@ -155,6 +169,59 @@ class Column:
         writable = np.memmap(self.path, dtype=self.dtype, mode="r+", offset=index * self.dtype.itemsize, shape=(1,))
         writable[0] = value
         writable.flush()
+
+
+class Names:
+    """Names numbered in the order first added, found again by a 64-bit hash of their text; with a `Spill`, on disk.
+
+    >>> names = Names(); names.add("a.txt"), names.add("b.txt"), names.find("a.txt"), names.find("c.txt"), names[1]
+    (0, 1, 0, None, 'b.txt')
+    """
+
+    def __init__(self, spill: Spill | None = None, chunk: int = 1 << 20, run_limit: int = 1 << 22) -> None:
+        self.text = Column(np.uint8, spill, chunk)  # every name's UTF-8, end to end
+        self.ends = Column(np.uint64, spill, chunk)  # per number: where its name ends in `text`
+        self.by_hash = SortedRuns(np.uint64, spill, run_limit)
+        self.recent: dict[str, int] = {}  # added since `by_hash` last took them: one insertion for many
+
+    def __len__(self) -> int:
+        return self.ends.size
+
+    @property
+    def nbytes(self) -> int:
+        return self.text.nbytes + self.ends.nbytes + self.by_hash.nbytes + 100 * len(self.recent)
+
+    def __getitem__(self, number: int) -> str:
+        start = self.ends.get(number - 1) if number else 0
+        return bytes(self.text.slice(start, self.ends.get(number))).decode("utf-8", "surrogatepass")
+
+    def find(self, name: str) -> int | None:
+        """The number of `name`, or None if it was never added."""
+        if name in self.recent:
+            return self.recent[name]
+        _, found = self.by_hash.find(np.array([name_hash(name)], dtype=np.uint64))
+        return next((int(number) for number in found if self[int(number)] == name), None)
+
+    def add(self, name: str) -> int:
+        """Number a name not added before."""
+        number = len(self)
+        self.text.extend(np.frombuffer(name.encode("utf-8", "surrogatepass"), dtype=np.uint8))
+        self.ends.extend(np.array([self.text.size], dtype=np.uint64))
+        self.recent[name] = number
+        if len(self.recent) >= 4096:
+            hashes = np.array([name_hash(n) for n in self.recent], dtype=np.uint64)
+            self.by_hash.add(hashes, np.fromiter(self.recent.values(), dtype=np.uint32, count=len(self.recent)))
+            self.recent.clear()
+        return number
+
+
+def name_hash(name: str) -> int:
+    """A 64-bit hash of a name's text, the same in every process.
+
+    >>> name_hash("a.txt") == name_hash("a.txt") != name_hash("b.txt")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def sort_by_key(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..dedup_index import SKETCH, DuplicateIndex, FileRecord
+from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, IndexFull
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
 from ..features import squash, word_count
 from ..minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
-from ..spill import Spill
+from ..spill import Column, Spill
 
 DEDUP_MIN_WORDS = 6  # shorter lines repeat by nature ("Read more", a city name); rules judge those
 NEAR_MIN_WORDS = 12  # below this a paragraph has too few shingles for "nearly the same" to mean much
@@ -125,9 +125,9 @@ class Dedup:
         self.store = store or MemoryStore()
         for record in self.store.load(self.params()):
             self.index.add(record)
-        # Per group of copies with drops in this run (by its first entry): how many went, and the first few.
-        self.dropped_in_group: dict[int, int] = {}
-        self.examples: dict[int, list[int]] = {}
+        # Each drop of this run, in order: the group of copies it joined (by its first entry) and its entry.
+        self.drop_groups = Column(np.uint32, self.index.spill, 1 << 16)
+        self.drop_entries = Column(np.uint32, self.index.spill, 1 << 16)
         self._pending: dict[int, _Pending] = {}  # id(document) -> what `prefetch` found for it, in window order
 
     def params(self) -> dict:
@@ -175,19 +175,21 @@ class Dedup:
         already knows (a file checked again replaces its old entries, which earlier documents may match).
         """
         window: list[tuple[Document, _Pending]] = []
-        for doc in docs:
-            if doc.id in self.index.number or any(doc.id == seen.id for seen, _ in window):
-                break
-            record, lines, groups = self._units_of(doc)
-            window.append((doc, _Pending(doc, record, lines, groups)))
-        if not window:
-            return
         try:
+            for doc in docs:
+                if self.index.known(doc.id) or any(doc.id == seen.id for seen, _ in window):
+                    break
+                record, lines, groups = self._units_of(doc)
+                window.append((doc, _Pending(doc, record, lines, groups)))
+            if not window:
+                return
             ids = self.index.add_all([pending.record for _, pending in window])
             for (doc, pending), (exact_ids, near_ids) in zip(window, ids, strict=True):
                 pending.exact_ids, pending.near_ids = exact_ids, near_ids
                 self._pending[id(doc)] = pending
             self._look_up([pending for _, pending in window])
+        except IndexFull:
+            raise
         except Exception:  # noqa: BLE001 - only speed is lost: `process` makes and indexes each record again, replacing it
             self._pending.clear()
 
@@ -266,22 +268,23 @@ class Dedup:
 
     def remember(self, entry: int, origin: int) -> str:
         """Record the drop in its group (for the report); returns where the paragraph it repeats is."""
-        first = self.index.join(entry, origin)
-        self.dropped_in_group[first] = self.dropped_in_group.get(first, 0) + 1
-        examples = self.examples.setdefault(first, [])
-        if len(examples) < EXAMPLES_PER_GROUP:
-            examples.append(entry)
+        self.drop_groups.extend(np.array([self.index.join(entry, origin)], dtype=np.uint32))
+        self.drop_entries.extend(np.array([entry], dtype=np.uint32))
         return self.index.where(origin)
 
     def clusters(self, examples: int = 5) -> dict:
         """Groups with drops in this run: how many, how many drops, and the largest few (first copy, copies)."""
-        largest = sorted(self.dropped_in_group.items(), key=lambda item: (-item[1], self.index.position(item[0])))
-        return {
-            "clusters": len(self.dropped_in_group),
-            "dropped": sum(self.dropped_in_group.values()),
-            "examples": [{"first": self.index.where(first), "copies": copies,
-                          "dropped": [self.index.where(e) for e in self.examples[first]]} for first, copies in largest[:examples]],
-        }
+        groups = self.drop_groups.take(np.arange(self.drop_groups.size))
+        firsts, copies = np.unique(groups, return_counts=True)
+        # The largest groups first, ties in input order; only groups as large as the last example shown can be one.
+        enough = np.sort(copies)[-examples] if len(copies) >= examples else 0
+        largest = sorted((int(-n), self.index.position(int(f)), int(f)) for f, n in zip(firsts, copies, strict=True) if n >= enough)
+        shown = []
+        for minus_copies, _, first in largest[:examples]:
+            dropped = self.drop_entries.take(np.flatnonzero(groups == first)[:EXAMPLES_PER_GROUP])
+            shown.append({"first": self.index.where(first), "copies": -minus_copies,
+                          "dropped": [self.index.where(int(e)) for e in dropped]})
+        return {"clusters": len(firsts), "dropped": int(copies.sum()), "examples": shown}
 
     def close(self) -> None:
         """Close the store (SQLite checkpoints its write-ahead log into the index file) and remove spilled files."""

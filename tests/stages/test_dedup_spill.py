@@ -138,7 +138,8 @@ def test_a_window_stops_before_a_document_the_index_already_has():
     stage.process(doc("a.txt", corpus(1)[0][1]))
     docs = [doc("b.txt", "x " * 20), doc("a.txt", "y " * 20), doc("c.txt", "z " * 20)]
     stage.prefetch(docs)
-    assert list(stage.index.number) == ["a.txt", "b.txt"]  # b was indexed ahead; a, checked again, and c after it were not
+    # b was indexed ahead; a, checked again, and c after it were not
+    assert [stage.index.names[n] for n in range(len(stage.index.names))] == ["a.txt", "b.txt"]
 
 
 def test_pairs_verified_at_once_score_what_each_pair_scores_alone(tmp_path):
@@ -271,3 +272,14 @@ def test_documents_of_a_window_left_unprocessed_are_not_first_copies():
     later = pipeline.run_corpus(doc("later.txt", files[2][1]))  # the third one's text again
     assert [b.dropped for b in later.blocks if b.dropped is not None] == []
     assert stage._pending == {}
+
+
+def test_the_spilled_index_keeps_names_groups_and_sketch_places_on_disk_too(tmp_path):
+    files = corpus(500, seed=9)
+    in_memory, spilled = Dedup(), Dedup(spill=Spill(tmp_path, memory=1))
+    assert decisions(spilled, files) == decisions(in_memory, files)
+    index = spilled.index
+    assert index.names.ends.flushed > 0 and index.record_first.flushed > 0 and index.current_start.flushed > 0
+    assert [index.names[n] for n in (0, 250, 499)] == ["f0000.txt", "f0250.txt", "f0499.txt"]
+    assert index.known("f0123.txt") and not index.known("f9999.txt")
+    assert spilled.clusters() == in_memory.clusters()
