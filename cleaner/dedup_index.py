@@ -28,7 +28,11 @@ MAX_ENTRIES = 0xFFFFFFFF  # entry ids are 32-bit: the index's multimaps pack the
 SKETCH = 64  # shingle hashes kept per paragraph: the exact set for paragraphs up to ~65 words
 
 
-class IndexFull(RuntimeError):
+class StoreError(RuntimeError):
+    """A dedup index that cannot be used; the message says which and why (the run stops on it)."""
+
+
+class IndexFull(StoreError):
     """The index cannot take more entries; the message says what to do."""
 
 

@@ -19,11 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from .dedup_index import FileRecord
+from .dedup_index import FileRecord, StoreError
 
-
-class StoreError(RuntimeError):
-    """A persisted index that cannot be used; the message says which and why."""
+__all__ = ["MemoryStore", "RedisStore", "SqliteStore", "Store", "StoreError"]
 
 
 class Store(Protocol):

@@ -283,3 +283,16 @@ def test_the_spilled_index_keeps_names_groups_and_sketch_places_on_disk_too(tmp_
     assert [index.names[n] for n in (0, 250, 499)] == ["f0000.txt", "f0250.txt", "f0499.txt"]
     assert index.known("f0123.txt") and not index.known("f9999.txt")
     assert spilled.clusters() == in_memory.clusters()
+
+
+def test_an_index_out_of_entry_ids_stops_with_a_clear_error(monkeypatch):
+    import pytest
+
+    from cleaner import dedup_index
+    from cleaner.dedup_store import StoreError
+
+    monkeypatch.setattr(dedup_index, "MAX_ENTRIES", 10)
+    stage = Dedup()
+    with pytest.raises(StoreError, match="holds 10 lines and paragraphs at most"):
+        for name, text in corpus(20):
+            stage.process(doc(name, text))
