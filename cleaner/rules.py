@@ -259,20 +259,32 @@ class RuleSet:
         [1, 3]
         """
         lines = text.split("\n")
-        # One short text for both scans: whole-line phrases and length-limited rules fit no longer line.
-        limit = max(self._limited_words, self._phrase_spaces + 1)
-        short_numbers = [number for number, line in enumerate(lines, start=1) if line.count(" ") < limit]
         found: dict[int, set[int]] = {}
-        if short_numbers:
-            short_lines = [lines[n - 1] for n in short_numbers]
-            short_text = "\n".join(short_lines)
-            for line_index, rules in self._phrase_lines(short_text, short_lines).items():
-                found[short_numbers[line_index - 1]] = rules
-            for line_index, parts in self._limited.matching_lines(short_text).items():
-                found.setdefault(short_numbers[line_index - 1], set()).update(self._limited_rules[p] for p in parts)
+        rules_of = self._short_line_rules(lines)
+        if rules_of:
+            for number in [number for number, line in enumerate(lines, start=1) if line in rules_of]:
+                found[number] = set(rules_of[lines[number - 1]])  # a set of its own for each line
         for number, parts in self._unlimited.matching_lines(text).items():
             found.setdefault(number, set()).update(self._unlimited_rules[p] for p in parts)
         return found
+
+    def _short_line_rules(self, lines: list[str]) -> dict[str, set[int]]:
+        """For each distinct short line some phrase or length-limited rule may match, the indexes of those rules.
+
+        One short text serves both scans (no longer line fits either), and holds each line once:
+        blank lines, menus and share bars repeat within a page, a fifth of its short lines' bytes.
+        """
+        limit = max(self._limited_words, self._phrase_spaces + 1)
+        short_lines = list(dict.fromkeys([line for line in lines if line.count(" ") < limit]))
+        by_line: dict[str, set[int]] = {}
+        if not short_lines:
+            return by_line
+        short_text = "\n".join(short_lines)
+        for line_index, rules in self._phrase_lines(short_text, short_lines).items():
+            by_line[short_lines[line_index - 1]] = rules
+        for line_index, parts in self._limited.matching_lines(short_text).items():
+            by_line.setdefault(short_lines[line_index - 1], set()).update(self._limited_rules[p] for p in parts)
+        return by_line
 
     def _phrase_lines(self, text: str, lines: list[str]) -> dict[int, set[int]]:
         """The lines that are a whole-line phrase, with the rules that have it.

@@ -206,3 +206,10 @@ def test_first_match_with_prechecks_agrees_with_every_rule_tried_in_order() -> N
     for line in lines:
         expected = next((rule for rule in rules.rules if rule.matches(line)), None)
         assert rules.first_match(line) == expected, line
+
+
+def test_candidate_lines_name_every_copy_of_a_repeated_line() -> None:
+    rules = load_rules()
+    found = rules.candidate_lines("Skip to content\nxyzzy\n\nSkip to content\nRead more\nxyzzy")
+    assert sorted(found) == [1, 4, 5]
+    assert found[1] == found[4] and found[1] is not found[4]
