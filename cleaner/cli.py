@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -24,11 +25,11 @@ from .engines.records import clean_records
 from .formats import DEFAULT_MAX_BYTES
 from .io import STDIN, InputFile, find_inputs, printable, write_atomic
 from .manifest import WORK_DIR, Manifest
-from .pipeline import Pipeline, Stats
+from .pipeline import Pipeline, Stats, build_stages
 from .rules import RuleError, load_rules
 from .spill import remove_stale
 from .stages.dedup import Dedup
-from .stages.html import METADATA_FIELDS
+from .stages.html import METADATA_FIELDS, with_html
 from .stages.templates import TemplateTable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
@@ -52,15 +53,17 @@ class RunCleaner(Cleaner):
     shared: Dedup | None = None
 
     def pipeline(self, templates: TemplateTable | None = None) -> Pipeline:
-        pipeline = super().pipeline(templates)
-        for number, stage in enumerate(pipeline.stages):
-            if isinstance(stage, Dedup):
-                if self.shared is None:
-                    self.shared = stage
-                elif stage is not self.shared:
-                    stage.close()
-                    pipeline.stages[number] = self.shared
-        return pipeline
+        if self.shared is None or "dedup" not in self.config.stages:
+            pipeline = super().pipeline(templates)
+            self.shared = next((s for s in pipeline.stages if isinstance(s, Dedup)), None)
+            return pipeline
+        # Built without a dedup stage of its own (which would load the persisted index again), then given the run's.
+        names = self.config.stages
+        position = names.index("dedup")
+        others = replace(self.config, stages=names[:position] + names[position + 1 :])
+        stages = build_stages(others, self.rules, self.detector, templates)
+        stages.insert(position, self.shared)
+        return Pipeline(with_html(stages))
 
     def dedup(self) -> Dedup | None:
         return self.shared

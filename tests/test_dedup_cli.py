@@ -86,3 +86,21 @@ def test_a_spill_folder_named_in_pyproject_is_the_one_used(tmp_path, monkeypatch
     result = CliRunner().invoke(main, ["dedup", str(corpus), "-o", str(tmp_path / "out"), "--config", str(config), "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert made and set(made) == {scratch}
+
+
+def test_a_run_with_record_files_and_text_files_loads_its_index_once(tmp_path, monkeypatch):
+    from cleaner.dedup_store import SqliteStore
+
+    loads = []
+    original = SqliteStore.load
+    monkeypatch.setattr(SqliteStore, "load", lambda self, params: loads.append(self.path) or original(self, params))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text(json.dumps({"id": None, "text": f"{A}\n\n{OWN}"}) + "\n")
+    (corpus / "b.txt").write_text(f"{A}\n")
+    result = CliRunner().invoke(main, ["clean", str(corpus), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(loads) == 1
+    assert (tmp_path / "out" / "b.txt").read_text() == ""
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["dedup"]["examples"][0]["first"].startswith("a.jsonl:1:")  # a null id: named by its line, not "None"

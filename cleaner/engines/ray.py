@@ -114,6 +114,7 @@ class RemoteRuns:
 
     def __init__(self, ray: Any, actors: list, dtype: type) -> None:  # noqa: ANN401 - the ray module
         self.ray, self.actors, self.dtype = ray, actors, np.dtype(dtype)
+        self._adding: list = []  # adds not yet known to have succeeded
 
     def _parts(self, keys: np.ndarray) -> list[np.ndarray]:
         owner = np.asarray(keys, dtype=self.dtype) % np.array(len(self.actors), dtype=self.dtype)
@@ -123,9 +124,13 @@ class RemoteRuns:
         keys = np.asarray(keys, dtype=self.dtype)
         for actor, part in zip(self.actors, self._parts(keys), strict=True):
             if len(part):
-                actor.add.remote(keys[part], ids[part])
+                self._adding.append(actor.add.remote(keys[part], ids[part]))
 
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # An add that failed on its actor (its node's disk full) must stop the run, not lose keys unseen;
+        # the adds are done by now (an actor runs its calls in order), so waiting for them costs nothing.
+        self.ray.get(self._adding)
+        self._adding = []
         keys = np.asarray(keys, dtype=self.dtype)
         asked = [(actor, part) for actor, part in zip(self.actors, self._parts(keys), strict=True) if len(part)]
         answers = self.ray.get([actor.find.remote(keys[part]) for actor, part in asked])
@@ -148,15 +153,19 @@ class RemoteRuns:
         return 0  # held by the actors
 
 
-def distribute(ray: Any, stages: list, count: int, memory: int = DEFAULT_MEMORY) -> list:  # noqa: ANN401
-    """Move the keys of every dedup stage's index to `count` bucket actors per multimap; returns the actors."""
+def distribute(ray: Any, stages: list, count: int) -> list:  # noqa: ANN401
+    """Move the keys of every dedup stage's index to `count` bucket actors per multimap; returns the actors.
+
+    The index's memory budget is shared out: the two multimaps' actors hold about what its runs would.
+    """
     actors = []
     buckets = ray.remote(_Buckets).options(num_cpus=0)  # they wait on lookups: no CPU slot taken from the workers
     for stage in stages:
         if isinstance(stage, Dedup):
+            budget = stage.index.spill.memory if stage.index.spill else DEFAULT_MEMORY
             for name in ("exact", "near"):
                 local: SortedRuns = getattr(stage.index, name)
-                group = [buckets.remote(local.dtype, memory) for _ in range(count)]
+                group = [buckets.remote(local.dtype, max(1, budget // (4 * count))) for _ in range(count)]
                 remote = RemoteRuns(ray, group, local.dtype)
                 for keys, ids in local.runs:  # what the index loaded from its store
                     remote.add(np.asarray(keys), np.asarray(ids))

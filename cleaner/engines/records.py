@@ -179,8 +179,8 @@ class RecordCleaner:
                 else:
                     # Named by file as well: shards often number their records alike, and the dedup index
                     # takes a name it has seen for a document checked again.
-                    record_id = record.fields.get(self.id_field, record.line)
-                    yield Document(record.fields[self.text_field], f"{item.name}:{record_id}")
+                    record_id = record.fields.get(self.id_field)
+                    yield Document(record.fields[self.text_field], f"{item.name}:{record.line if record_id is None else record_id}")
 
         for doc in self.run_documents(documents()):
             record = in_flight.popleft()

@@ -132,7 +132,8 @@ class Dedup:
 
     def params(self) -> dict:
         """What shapes the persisted records: an index built with other values cannot be reused."""
-        return {"version": 1, "shingle_size": self.shingle_size, "num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS,
+        # Version 2: record files' documents are named FILE:ID (an index naming them ID would take every record for new).
+        return {"version": 2, "shingle_size": self.shingle_size, "num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS,
                 "sketch": SKETCH, "near": self.near}
 
     def units(self, doc: Document) -> tuple[list[Block], list[list[Block]]]:
