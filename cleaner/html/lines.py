@@ -88,6 +88,9 @@ class LineWriter:
     def __init__(self) -> None:
         self.lines: list[Line] = []
         self.pieces: list[str] = []
+        # Whether a piece holds more than whitespace: most text nodes are the indentation between tags,
+        # and a line of them alone comes to nothing, so it need not be joined and split to find that out.
+        self.has_text = False
         self.link_chars = 0
         self.blank = False
         self.prefix = ""
@@ -99,13 +102,15 @@ class LineWriter:
             self.pieces.append(self.prefix)
             self.prefix = ""
         self.pieces.append(text)
+        if not self.has_text and text and not text.isspace():
+            self.has_text = True
         if in_link:
             self.link_chars += len(text.strip())
 
     def flush(self, frames: list[_Frame], marks: list[_Frame]) -> None:
         """End the current line (if it holds any text) with the context of the open elements."""
         if self.pieces:
-            text = " ".join("".join(self.pieces).split())
+            text = " ".join("".join(self.pieces).split()) if self.has_text else ""
             if text:
                 # Bullets count as text for length but never as link text.
                 density = min(1.0, self.link_chars / len(text))
@@ -119,6 +124,7 @@ class LineWriter:
                     if frames:  # ancestors get it when the innermost closes: O(1) per line at any depth
                         frames[-1].prose += prose
             self.pieces = []
+            self.has_text = False
         self.link_chars = 0
 
     def paragraph_break(self) -> None:
