@@ -98,7 +98,7 @@ def test_a_run_with_record_files_and_text_files_loads_its_index_once(tmp_path, m
     corpus.mkdir()
     (corpus / "a.jsonl").write_text(json.dumps({"id": None, "text": f"{A}\n\n{OWN}"}) + "\n")
     (corpus / "b.txt").write_text(f"{A}\n")
-    result = CliRunner().invoke(main, ["clean", str(corpus), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    result = CliRunner().invoke(main, ["dedup", str(corpus), "-o", str(tmp_path / "out"), "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert len(loads) == 1
     assert (tmp_path / "out" / "b.txt").read_text() == ""
