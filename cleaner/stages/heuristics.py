@@ -22,6 +22,7 @@ from itertools import takewhile
 
 from ..document import Block, Document, Reason
 from ..features import HEADING_MAX_WORDS, HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, squash_key, word_count
+from .alternation import word_alternation
 from .content_lists import LIST_MARKER, is_quantity_line
 
 STAGE = "heuristics"
@@ -199,19 +200,25 @@ COMMENT_META_DISTANCE = 15  # a comment heading is followed by its first comment
 DATED_TEASER_WORDS = (6, 60)  # a line this long that ends in a date is a teaser with its timestamp
 
 
+_WORD_START = re.compile(r"[^\W\d_]")
+
+
 @lru_cache(maxsize=1)
 def _structure() -> dict[str, re.Pattern[str]]:
     raw = resources.files("cleaner.wordlists").joinpath("structure.toml").read_text(encoding="utf-8")
     table = tomllib.loads(raw)
-
-    def any_of(words: list[str], suffix: str = r"\w*") -> str:
-        return "|".join(re.escape(w) + suffix for w in sorted(words, key=len, reverse=True))
-
+    headings = table["comment_headings"]
+    if not all(_WORD_START.match(heading) for heading in headings):
+        # The atomic group below never gives back the non-word characters it took, which is only
+        # the same as backtracking into them when no heading can start at one.
+        raise ValueError("structure.toml: each comment heading must start with a letter")
+    roles = word_alternation(table["roles"], r"\w*")  # "redakteur" stands for "Redakteurin" too
     return {
-        "role": re.compile(rf"(?<!\w)(?:{any_of(table['roles'])})", re.IGNORECASE),
-        "opener": re.compile(rf"^(?:{any_of(table['bio_openers'], '')})(?!\w)", re.IGNORECASE),
-        "comments": re.compile(rf"^\W*(?:\d+\s+)?(?:{any_of(table['comment_headings'], '')})(?!\w)", re.IGNORECASE),
-        "meta": re.compile(rf"(?:{any_of(table['comment_meta'], '')})|\bum \d{{1,2}}:\d{{2}}|\bat \d{{1,2}}:\d{{2}}", re.IGNORECASE),
+        "role": re.compile(rf"(?<!\w){roles}", re.IGNORECASE),
+        "opener": re.compile(rf"^{word_alternation(table['bio_openers'])}(?!\w)", re.IGNORECASE),
+        # Atomic (?>...): the same matches, five times faster over the dev pages' short lines than plain \W*.
+        "comments": re.compile(rf"^(?>\W*)(?:\d+\s+)?{word_alternation(headings)}(?!\w)", re.IGNORECASE),
+        "meta": re.compile(rf"{word_alternation(table['comment_meta'])}|\bum \d{{1,2}}:\d{{2}}|\bat \d{{1,2}}:\d{{2}}", re.IGNORECASE),
     }
 
 
