@@ -14,6 +14,7 @@ from importlib import resources
 
 from ..document import Block
 from ..features import PROSE_MIN_WORDS, looks_like_code, memo, word_count
+from .alternation import word_alternation
 
 # A bullet or a list number in front of a line, as text dumps write them.
 LIST_MARKER = re.compile(r"^(?:[*+•·o–-]|\d{1,3}[.)])\s")
@@ -61,12 +62,12 @@ def _quantities() -> tuple[re.Pattern[str], re.Pattern[str]]:
     that starts with a unit and goes on (its number stands alone on the line above: "1/4" / "cup butter")."""
     raw = resources.files("cleaner.wordlists").joinpath("structure.toml").read_text(encoding="utf-8")
     table = tomllib.loads(raw)
-    unit = "|".join(re.escape(u) for u in sorted(table["quantity_units"], key=len, reverse=True))
-    prefix = "|".join(re.escape(p) for p in sorted(table["quantity_prefixes"], key=len, reverse=True))
+    unit = word_alternation(table["quantity_units"])  # trie-shaped: each line is tested against all of them
+    prefix = word_alternation(table["quantity_prefixes"])
     number = r"(?:\d+(?:[.,/]\d+)?(?:\s*[-–]\s*\d+(?:[.,/]\d+)?)?|[½¼¾⅓⅔⅛])"
     return (
-        re.compile(rf"^(?:[*+•·o–-]\s+)?(?:(?:{prefix})\s*)?{number}\s*(?:{unit})(?!\w)", re.IGNORECASE),
-        re.compile(rf"^(?:{unit})\s+\S", re.IGNORECASE),
+        re.compile(rf"^(?:[*+•·o–-]\s+)?(?:{prefix}\s*)?{number}\s*{unit}(?!\w)", re.IGNORECASE),
+        re.compile(rf"^{unit}\s+\S", re.IGNORECASE),
     )
 
 
