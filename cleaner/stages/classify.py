@@ -21,6 +21,9 @@ from .content_lists import code_sample_lines, fact_sheet_lines, ingredient_lines
 from .line_kind import BAD, GOOD, NEAR_GOOD, SHORT, Kind, Settings, initial_kind, revise_by_context, stopword_density, text_length
 
 STAGE = "classify"
+# Reasons are immutable, so one of each serves every block (classify drops some 30,000 lines of the dev pages).
+BOILERPLATE_BLOCK = Reason(STAGE, "boilerplate_block", "boilerplate")
+OUTSIDE_MAIN_BODY = Reason(STAGE, "outside_main_body", "boilerplate")
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -48,7 +51,7 @@ class Classify:
             # No paragraph of running text at all: too little evidence to judge by context.
             for block, kind in zip(doc.blocks, initial, strict=True):
                 if kind == BAD:
-                    block.drop(Reason(STAGE, "boilerplate_block", "boilerplate"))
+                    block.drop(BOILERPLATE_BLOCK)
             return
         kinds = revise_by_context(initial)
         spans = body_spans(block_scores(doc.blocks, initial, vocabulary, settings), settings)
@@ -83,7 +86,7 @@ class Classify:
             drop[index] = True
         for index, block in enumerate(doc.blocks):
             if drop[index]:
-                block.drop(Reason(STAGE, "boilerplate_block" if inside[index] else "outside_main_body", "boilerplate"))
+                block.drop(BOILERPLATE_BLOCK if inside[index] else OUTSIDE_MAIN_BODY)
 
 
 LEDE_LOOKBACK = 12  # blocks above the body searched for its first paragraph, past bylines, dates and captions

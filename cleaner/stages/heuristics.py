@@ -132,8 +132,9 @@ def drop_teasers_before_more_links(blocks: list[Block]) -> None:
     above that paragraph is its title: a card of a related list, whether or not the dump cut it short.
     Where the line above is a paragraph longer than a headline, the link continues the article itself."""
     for index in range(2, len(blocks)):
-        dropped = blocks[index].dropped
-        if dropped is None or dropped.rule != MORE_LINK_RULE or blocks[index].text.rstrip().endswith(":"):
+        link = blocks[index]
+        # `kept` first: the `dropped` property costs a call, and most lines are kept.
+        if link.kept or link.dropped.rule != MORE_LINK_RULE or link.text.rstrip().endswith(":"):
             continue  # "Read more:" introduces a list of links instead
         teaser, title = blocks[index - 1], blocks[index - 2]
         if not teaser.kept or word_count(teaser.text) < TEASER_MIN_WORDS:
@@ -273,8 +274,9 @@ def drop_comment_section(blocks: list[Block], end: int) -> None:
             continue
         following = blocks[index : index + COMMENT_META_DISTANCE]
         if any(patterns["meta"].search(b.text) for b in following):
+            reason = Reason(STAGE, "comment_section", "comments")
             for block in blocks[index:]:
-                block.drop(Reason(STAGE, "comment_section", "comments"))
+                block.drop(reason)
             return
 
 

@@ -58,6 +58,8 @@ def text_length(text: str) -> int:
     >>> text_length("abc"), text_length("中文")
     (3, 6)
     """
+    if text.isascii():  # a flag of the string, read without a scan: no CJK in it
+        return len(text)
     return len(text) + 2 * len(_CJK.findall(text))
 
 
