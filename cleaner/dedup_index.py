@@ -39,8 +39,8 @@ class IndexFull(StoreError):
 class Groups:
     """The group of copies each dropped entry joined, named by the group's first entry; only joined entries are kept.
 
-    >>> groups = Groups(None, 0); groups.join(5, 2), groups.join(9, 5), groups.first(9), groups.first(7)
-    (2, 2, 2, 7)
+    >>> groups = Groups(None, 0); groups.join_all([5, 9], [2, 5]).tolist(), groups.first(9), groups.first(7)
+    ([2, 2], 2, 7)
     """
 
     def __init__(self, spill: Spill | None, run_limit: int) -> None:
@@ -57,13 +57,20 @@ class Groups:
         _, found = self.runs.find(np.array([entry], dtype=np.uint32))
         return int(found[0]) if len(found) else entry
 
-    def join(self, entry: int, origin: int) -> int:
-        first = self.recent[entry] = self.first(origin)
+    def join_all(self, entries: list[int], origins: list[int]) -> np.ndarray:
+        """`join` each entry to its origin in turn (an origin may be an entry joined just before); returns the groups."""
+        older = sorted({o for o in origins if o not in self.recent})
+        queries, found = self.runs.find(np.array(older, dtype=np.uint32))
+        stored = dict(zip((older[q] for q in queries.tolist()), found.tolist(), strict=True))
+        firsts = []
+        for entry, origin in zip(entries, origins, strict=True):
+            first = self.recent[entry] = self.recent.get(origin, stored.get(origin, origin))
+            firsts.append(first)
         if len(self.recent) >= 4096:
             self.runs.add(np.fromiter(self.recent, dtype=np.uint32, count=len(self.recent)),
                           np.fromiter(self.recent.values(), dtype=np.uint32, count=len(self.recent)))
             self.recent.clear()
-        return first
+        return np.array(firsts, dtype=np.uint32)
 
 
 @dataclass
@@ -137,6 +144,7 @@ class DuplicateIndex:
         self.names = Names(spill, chunk, self.run_limit)  # files by number
         self.current_start = Column(np.int64, spill, chunk)  # per file: its entries below this id belong to an older version
         self.groups = Groups(spill, self.run_limit)
+        self._recent_names: dict[int, str] = {}
 
     def __len__(self) -> int:
         return self.file_of.size
@@ -219,8 +227,35 @@ class DuplicateIndex:
 
     def where(self, entry: int) -> str:
         """'name:line' of an entry, as explain and the report print it."""
-        file, line = self.position(entry)
-        return f"{self.names[file]}:{line}"
+        return self.where_all(np.array([entry]))[0]
+
+    def where_all(self, entries: np.ndarray) -> list[str]:
+        """`where` for each entry; the names of files met lately are kept at hand (copies cluster in a few files)."""
+        files, lines = self.file_of.take(entries).tolist(), self.line_of.take(entries).tolist()
+        out = []
+        for file, line in zip(files, lines, strict=True):
+            name = self._recent_names.get(file)
+            if name is None:
+                if len(self._recent_names) >= 4096:
+                    self._recent_names.clear()
+                name = self._recent_names[file] = self.names[file]
+            out.append(f"{name}:{line}")
+        return out
+
+    def earliest(self, queries: np.ndarray, found: np.ndarray) -> dict[int, int]:
+        """For each query, the first entry in input order (file, then line) among its pairs; queries in order.
+
+        >>> index = DuplicateIndex(1); ids = index.add(FileRecord("a", np.array([4, 2], np.uint32), np.array([1, 2], np.uint64)))[0]
+        >>> index.earliest(np.array([0, 0, 1]), ids[[0, 1, 0]])
+        {0: 1, 1: 0}
+        """
+        if len(found) == 0:
+            return {}
+        order = np.lexsort((self.line_of.take(found), self.file_of.take(found), queries))  # stable: ties keep pair order
+        ordered = queries[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = ordered[1:] != ordered[:-1]
+        return dict(zip(ordered[first].tolist(), np.asarray(found)[order][first].tolist(), strict=True))
 
     def sketch_starts(self, entries: np.ndarray) -> np.ndarray:
         """Where each entry's sketch starts in the pool: its record's base plus its own offset."""
@@ -259,10 +294,6 @@ class DuplicateIndex:
         both = np.bincount(owner, weights=(twice[first] & counted), minlength=count)
         denominator = np.where(whole, union, np.minimum(union, SKETCH))
         return np.divide(both, denominator, out=np.ones(count), where=denominator > 0)
-
-    def join(self, entry: int, origin: int) -> int:
-        """Put `entry` in the group of its earlier copy `origin`; returns the group's first entry."""
-        return self.groups.join(entry, origin)
 
     def earlier(self, queries: np.ndarray, found: np.ndarray, query_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keep the (query, entry) pairs whose entry is current and comes before the query's own entry."""

@@ -221,12 +221,14 @@ class Dedup:
         else:
             record, lines, groups = pending.record, pending.lines, pending.groups
             exact_ids, near_ids, exact_pairs, near_pairs = pending.exact_ids, pending.near_ids, pending.exact_pairs, pending.near_pairs
-        for i, origin in self.earliest(*self.index.earlier(*exact_pairs, exact_ids)).items():
-            lines[i].drop(Reason(self.name, "exact_duplicate", "duplicate", detail=self.remember(int(exact_ids[i]), origin)))
-        for i, origin in self.near_matches(near_pairs, near_ids).items():
-            detail = self.remember(int(near_ids[i]), origin)
-            for block in groups[i]:
-                block.drop(Reason(self.name, "near_duplicate", "duplicate", detail=detail))
+        exact = self.index.earliest(*self.index.earlier(*exact_pairs, exact_ids))
+        near = self.near_matches(near_pairs, near_ids)
+        drops = [([lines[i]], int(exact_ids[i]), origin, "exact_duplicate") for i, origin in exact.items()]
+        drops += [(groups[i], int(near_ids[i]), origin, "near_duplicate") for i, origin in near.items()]
+        details = self.remember([entry for _, entry, _, _ in drops], [origin for _, _, origin, _ in drops])
+        for (blocks, _, _, rule), detail in zip(drops, details, strict=True):
+            for block in blocks:
+                block.drop(Reason(self.name, rule, "duplicate", detail=detail))
         self.store.save(record)
 
     def _units_of(self, doc: Document) -> tuple[FileRecord, list[Block], list[list[Block]]]:
@@ -258,20 +260,15 @@ class Dedup:
             return {}
         queries, found = self.index.earlier(*pairs, ids)
         keep = self.index.jaccards(ids[queries], found) >= self.threshold
-        return self.earliest(queries[keep], found[keep])
+        return self.index.earliest(queries[keep], found[keep])
 
-    def earliest(self, queries: np.ndarray, found: np.ndarray) -> dict[int, int]:
-        best: dict[int, int] = {}
-        for q, e in zip(queries.tolist(), found.tolist(), strict=True):
-            if q not in best or self.index.position(e) < self.index.position(best[q]):
-                best[q] = e
-        return best
-
-    def remember(self, entry: int, origin: int) -> str:
-        """Record the drop in its group (for the report); returns where the paragraph it repeats is."""
-        self.drop_groups.extend(np.array([self.index.join(entry, origin)], dtype=np.uint32))
-        self.drop_entries.extend(np.array([entry], dtype=np.uint32))
-        return self.index.where(origin)
+    def remember(self, entries: list[int], origins: list[int]) -> list[str]:
+        """Record drops in their groups (for the report), in order; returns where the paragraph each repeats is."""
+        if not entries:
+            return []
+        self.drop_groups.extend(self.index.groups.join_all(entries, origins))
+        self.drop_entries.extend(np.array(entries, dtype=np.uint32))
+        return self.index.where_all(np.array(origins, dtype=np.int64))
 
     def clusters(self, examples: int = 5) -> dict:
         """Groups with drops in this run: how many, how many drops, and the largest few (first copy, copies)."""
