@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, IndexFull
+from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, StoreError
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
 from ..features import squash, word_count
@@ -156,7 +156,12 @@ class Dedup:
         self.index.add(record)
         self.store.save(record)
         if self._pending:  # the documents after it in the window were looked up without its new entries
-            self._look_up(list(self._pending.values()))
+            try:
+                self._look_up(list(self._pending.values()))
+            except StoreError:
+                raise
+            except Exception:  # noqa: BLE001 - as in `prefetch`: `process` indexes each of them again, replacing it
+                self._pending.clear()
 
     def prepare(self, doc: Document) -> None:
         """Compute the document's record (its signatures) ahead, in whatever process runs the per-document stages,
@@ -189,7 +194,7 @@ class Dedup:
                 pending.exact_ids, pending.near_ids = exact_ids, near_ids
                 self._pending[id(doc)] = pending
             self._look_up([pending for _, pending in window])
-        except IndexFull:
+        except StoreError:
             raise
         except Exception:  # noqa: BLE001 - only speed is lost: `process` makes and indexes each record again, replacing it
             self._pending.clear()
