@@ -166,3 +166,19 @@ def test_class_words_mark_as_a_css_substring_selector_would_find_them() -> None:
     rules = sorted(mark.rule for mark in find_marks(body).values())
     # Upper case is no substring of "newsletter"; "shareholders" holds "share" but its word is "shareholders".
     assert rules == ["html.class-newsletter"]
+
+
+def test_the_templates_pass_reads_a_page_to_the_same_text_as_the_clean_pass():
+    from cleaner.html import page_text, read_page
+
+    body = "The committee met on Tuesday and agreed on the plan for the new bridge. " * 4
+    pages = [
+        "<html><head><title>T</title></head><body><nav class='menu'><a href='/'>Home</a></nav><h1>Plan</h1>"
+        "<p>First <b>para</b>.</p><aside class='related'><ul><li>One</li><li>Two</li></ul></aside>"
+        "<footer id='footer'>(c) 2024</footer></body></html>",
+        f'<script type="application/ld+json">{{"articleBody": "{body}"}}</script><h1>Plan</h1><p>Read more</p>',
+        "<p>a</p><div hidden>b</div><table><tr><td>c</td><td>d</td></tr></table>",
+        "",
+    ]
+    for page in pages:
+        assert page_text(page) == read_page(page).text()

@@ -16,7 +16,7 @@ from tqdm import tqdm
 from ..api import Cleaner
 from ..dedup_store import StoreError
 from ..document import Document
-from ..html import read_page
+from ..html import page_text
 from ..io import STDIN, InputError, InputFile, decode_html, read_bytes, read_text
 from ..pipeline import Pipeline
 from ..rules import RuleTimeout
@@ -49,7 +49,7 @@ def text_for_templates(item: InputFile) -> str | None:
     except Exception:  # noqa: BLE001 - a page the parser chokes on is reported by the second pass
         return None
     # A page's lines as the text stages will see them: templates are lines that recur across documents.
-    return read_page(document.text).text() if document.format == "html" else document.text
+    return page_text(document.text) if document.format == "html" else document.text
 
 
 def read_document(item: InputFile) -> Document:
