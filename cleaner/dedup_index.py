@@ -242,6 +242,33 @@ class DuplicateIndex:
             out.append(f"{name}:{line}")
         return out
 
+    def earliest_similar(self, queries: np.ndarray, found: np.ndarray, query_ids: np.ndarray, threshold: float) -> dict[int, int]:
+        """`earliest` among the pairs whose sketches are at least `threshold` alike, verifying as few as it can.
+
+        A paragraph repeated a thousand times has a thousand candidates; verified in input order, the
+        first that passes is the answer, so each round verifies the next few candidates of the queries
+        still open (4, then 16, ...) instead of all of them at once.
+        """
+        if len(found) == 0:
+            return {}
+        order = np.lexsort((self.line_of.take(found), self.file_of.take(found), queries))
+        queries, found = queries[order], np.asarray(found)[order]
+        starts = np.flatnonzero(np.concatenate([[True], queries[1:] != queries[:-1]]))
+        rank = np.arange(len(queries)) - np.repeat(starts, np.diff(np.append(starts, len(queries))))
+        best: dict[int, int] = {}
+        low, width = 0, 4
+        open_query = np.ones(int(queries.max()) + 1, dtype=bool)
+        while True:
+            batch = np.flatnonzero((rank >= low) & (rank < low + width) & open_query[queries])
+            if len(batch) == 0:
+                break
+            passed = batch[self.jaccards(query_ids[queries[batch]], found[batch]) >= threshold]
+            for q, entry in zip(queries[passed].tolist(), found[passed].tolist(), strict=True):
+                best.setdefault(q, entry)  # in input order within a query: the first that passes is the earliest
+            open_query[queries[passed]] = False
+            low, width = low + width, width * 4
+        return dict(sorted(best.items()))
+
     def earliest(self, queries: np.ndarray, found: np.ndarray) -> dict[int, int]:
         """For each query, the first entry in input order (file, then line) among its pairs; queries in order.
 

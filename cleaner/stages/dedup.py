@@ -264,8 +264,7 @@ class Dedup:
         if len(ids) == 0 or pairs is None:
             return {}
         queries, found = self.index.earlier(*pairs, ids)
-        keep = self.index.jaccards(ids[queries], found) >= self.threshold
-        return self.index.earliest(queries[keep], found[keep])
+        return self.index.earliest_similar(queries, found, ids, self.threshold)
 
     def remember(self, entries: list[int], origins: list[int]) -> list[str]:
         """Record drops in their groups (for the report), in order; returns where the paragraph each repeats is."""

@@ -296,3 +296,19 @@ def test_an_index_out_of_entry_ids_stops_with_a_clear_error(monkeypatch):
     with pytest.raises(StoreError, match="holds 10 lines and paragraphs at most"):
         for name, text in corpus(20):
             stage.process(doc(name, text))
+
+
+def test_a_paragraph_repeated_many_times_verifies_a_few_candidates_per_copy():
+    from dedup_texts import A
+
+    stage = Dedup()
+    verified = []
+    jaccards = stage.index.jaccards
+    stage.index.jaccards = lambda a, b: verified.append(len(a)) or jaccards(a, b)
+    own = corpus(200, seed=13)  # each file's own paragraphs, unlike one another
+    for number in range(200):
+        d = doc(f"f{number:03d}.txt", f"{A}\n\n{own[number][1]}")
+        stage.process(d)
+        if number:
+            assert d.blocks[0].dropped.detail == "f000.txt:1"  # the first copy, always
+    assert sum(verified) < 2000  # checking every earlier copy of A alone would be 19,900 pairs
