@@ -115,6 +115,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
             for keys in in_order(executor, _keys_batch, batches(files, BATCH_FILES), ahead):
                 if keys is not None:
                     templates.add_keys(keys)
+        templates.compact()
     corpus = Pipeline(corpus_stages(cleaner))
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
@@ -166,7 +167,7 @@ def learn_templates_in_pool(texts: Iterable[str], jobs: int) -> TemplateTable:
     with ProcessPoolExecutor(jobs) as executor:
         for keys in in_order(executor, _keys_of_texts, batches(texts, RECORD_BATCH), BATCHES_AHEAD * jobs):
             table.add_keys(keys)
-    return table
+    return table.compact()
 
 
 RECORD_BATCH = 64  # records per task: JSONL records are small pages, so a batch is a few hundred kilobytes

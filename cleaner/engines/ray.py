@@ -249,7 +249,7 @@ class RayEngine:
         for keys in self._in_order("template_keys", batches(files, BATCH_FILES)):
             if keys is not None:
                 table.add_keys(keys)
-        return table
+        return table.compact()
 
     def clean_files(self, files: list[InputFile], *, progress: bool = False, done: frozenset[str] = frozenset()) -> Iterator[FileOutcome]:
         templates = self.learn_templates(files) if "templates" in self.config.stages else None

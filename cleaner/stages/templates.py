@@ -58,12 +58,25 @@ class TemplateTable:
         # .get: a Counter's own lookup calls a Python __missing__ for every line not in the table.
         return _short(line, self.max_words) and self.document_counts.get(template_key(line), 0) >= self.min_documents
 
+    def compact(self) -> TemplateTable:
+        """Forget the lines too rare to be template (most of them, and unique to one page each); returns the table.
+
+        Called when learning is over: only counts of at least `min_documents` ever decide, so the table
+        sent to every worker holds the template lines alone, not one entry per page of the corpus.
+
+        >>> table = TemplateTable.learn(["Home\\nA story.", "Home\\nAnother story.", "Home\\nA third one."])
+        >>> sorted(table.document_counts)
+        ['home']
+        """
+        self.document_counts = Counter({k: n for k, n in self.document_counts.items() if n >= self.min_documents})
+        return self
+
     @classmethod
     def learn(cls, texts: Iterable[str], **settings: int) -> TemplateTable:
         table = cls(**settings)
         for text in texts:
             table.add(text)
-        return table
+        return table.compact()
 
 
 def short_line_keys(text: str, max_words: int = MAX_WORDS) -> set[str]:
