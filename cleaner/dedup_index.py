@@ -39,8 +39,8 @@ class IndexFull(StoreError):
 class Groups:
     """The group of copies each dropped entry joined, named by the group's first entry; only joined entries are kept.
 
-    >>> groups = Groups(None, 0); groups.join_all([5, 9], [2, 5]).tolist(), groups.first(9), groups.first(7)
-    ([2, 2], 2, 7)
+    >>> groups = Groups(None, 0); groups.join_all([5, 9], [2, 5]).tolist(), groups.join_all([11], [7]).tolist()
+    ([2, 2], [7])
     """
 
     def __init__(self, spill: Spill | None, run_limit: int) -> None:
@@ -50,12 +50,6 @@ class Groups:
     @property
     def nbytes(self) -> int:
         return self.runs.nbytes + 100 * len(self.recent)
-
-    def first(self, entry: int) -> int:
-        if entry in self.recent:
-            return self.recent[entry]
-        _, found = self.runs.find(np.array([entry], dtype=np.uint32))
-        return int(found[0]) if len(found) else entry
 
     def join_all(self, entries: list[int], origins: list[int]) -> np.ndarray:
         """`join` each entry to its origin in turn (an origin may be an entry joined just before); returns the groups."""

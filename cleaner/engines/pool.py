@@ -120,16 +120,20 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
     with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config, templates)) as executor:
-        for outcome in prefetched(corpus, in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead), _doc_of):
+        for outcome in prefetched(corpus, in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead), doc_of):
             outcome = finish(corpus, outcome)
             advance(bar, outcome.input)
             yield outcome
 
 
-def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], object]) -> Iterator[_T]:
-    """The items in order; before each window of them is yielded, the corpus stages look up its documents at once."""
+def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], object] | None = None) -> Iterator[_T]:
+    """The items in order; before each window of them is yielded, the corpus stages look up its documents at once.
+
+    `doc_of` finds an item's document (by default the items are the documents, or None for a failed one).
+    """
     for window in batches(items, CORPUS_WINDOW):
-        corpus.prefetch([doc for doc in map(doc_of, window) if isinstance(doc, Document)])
+        docs = window if doc_of is None else map(doc_of, window)
+        corpus.prefetch([doc for doc in docs if isinstance(doc, Document)])
         try:
             yield from window
         finally:  # the caller stopped midway (an output it could not write): what was looked up ahead was never cleaned
@@ -149,12 +153,8 @@ def finish(corpus: Pipeline, outcome: FileOutcome) -> FileOutcome:
     return outcome
 
 
-def _doc_of(outcome: FileOutcome) -> Document | None:
+def doc_of(outcome: FileOutcome) -> Document | None:
     return outcome.doc
-
-
-def _itself(item: _T) -> _T:
-    return item
 
 
 def _keys_of_texts(texts: list[str]) -> list[set[str]]:
@@ -196,5 +196,5 @@ class RecordPool:
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
         assert self.executor is not None, "use RecordPool as a context manager"
         results = in_order(self.executor, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs)
-        for doc in prefetched(self.corpus, results, _itself):
+        for doc in prefetched(self.corpus, results):
             yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc

@@ -36,7 +36,18 @@ from ..spill import DEFAULT_MEMORY, SortedRuns, Spill
 from ..stages.dedup import Dedup
 from ..stages.templates import TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
-from .pool import BATCH_FILES, BATCHES_AHEAD, RECORD_BATCH, WorkerDied, batches, corpus_stages, finish, per_document_config, prefetched
+from .pool import (
+    BATCH_FILES,
+    BATCHES_AHEAD,
+    RECORD_BATCH,
+    WorkerDied,
+    batches,
+    corpus_stages,
+    doc_of,
+    finish,
+    per_document_config,
+    prefetched,
+)
 from .records import Failed, run_or_fail
 
 
@@ -256,7 +267,7 @@ class RayEngine:
         self._start(templates)
         todo = [item for item in files if item.name not in done]
         with progress_bar(todo, progress, "cleaning (ray)") as bar:
-            for outcome in prefetched(self.corpus, self._in_order("clean_files", batches(todo, BATCH_FILES)), lambda o: o.doc):
+            for outcome in prefetched(self.corpus, self._in_order("clean_files", batches(todo, BATCH_FILES)), doc_of):
                 outcome = finish(self.corpus, outcome)
                 advance(bar, outcome.input)
                 yield outcome
@@ -264,5 +275,5 @@ class RayEngine:
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
         if not self.actors:
             self._start(self.templates)
-        for doc in prefetched(self.corpus, self._in_order("clean_documents", batches(docs, RECORD_BATCH)), lambda d: d):
+        for doc in prefetched(self.corpus, self._in_order("clean_documents", batches(docs, RECORD_BATCH))):
             yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc

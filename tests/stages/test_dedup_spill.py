@@ -266,7 +266,7 @@ def test_documents_of_a_window_left_unprocessed_are_not_first_copies():
     files = corpus(4, seed=2)
     stage = Dedup()
     pipeline = Pipeline([stage])
-    window = prefetched(pipeline, [doc(name, text) for name, text in files[:3]], lambda d: d)
+    window = prefetched(pipeline, [doc(name, text) for name, text in files[:3]])
     pipeline.run_corpus(next(window))
     window.close()  # the caller stopped after the first (it could not write its output): the other two were never cleaned
     later = pipeline.run_corpus(doc("later.txt", files[2][1]))  # the third one's text again
