@@ -74,7 +74,7 @@ class Cleaner:
 
     def learn_templates(self, texts: Iterable[str]) -> TemplateTable:
         """Count the lines that recur across documents: a first pass over the corpus for `clean_many`."""
-        return TemplateTable.learn(texts)
+        return TemplateTable.learn(texts, self.config.dedup_spill_dir)
 
     def clean(self, text: str, id: str = "") -> Result:
         """Clean one document on its own (duplicates are looked for within it only)."""

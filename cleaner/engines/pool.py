@@ -16,7 +16,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from itertools import islice
+from pathlib import Path
 from typing import TypeVar
+
+import numpy as np
 
 from ..api import Cleaner
 from ..config import Config
@@ -24,7 +27,7 @@ from ..dedup_store import StoreError
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
-from ..stages.templates import TemplateTable, short_line_keys
+from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .records import Failed, run_or_fail
 
@@ -57,7 +60,7 @@ def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | No
     return [None if doc is None else run_or_fail(pipeline.run_document, doc) for doc in docs]
 
 
-def _keys_batch(items: list[InputFile]) -> list[set[str] | None]:
+def _keys_batch(items: list[InputFile]) -> list[np.ndarray | None]:
     texts = (text_for_templates(item) for item in items)
     return [None if text is None else short_line_keys(text) for text in texts]
 
@@ -110,12 +113,12 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     ahead = BATCHES_AHEAD * jobs
     templates = None
     if "templates" in config.stages:
-        templates = TemplateTable()
+        learner = TemplateLearner(config.dedup_spill_dir)
         with ProcessPoolExecutor(jobs) as executor:
             for keys in in_order(executor, _keys_batch, batches(files, BATCH_FILES), ahead):
                 if keys is not None:
-                    templates.add_keys(keys)
-        templates.compact()
+                    learner.add_keys(keys)
+        templates = learner.table()
     corpus = Pipeline(corpus_stages(cleaner))
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
@@ -157,17 +160,17 @@ def doc_of(outcome: FileOutcome) -> Document | None:
     return outcome.doc
 
 
-def _keys_of_texts(texts: list[str]) -> list[set[str]]:
+def _keys_of_texts(texts: list[str]) -> list[np.ndarray]:
     return [short_line_keys(text) for text in texts]
 
 
-def learn_templates_in_pool(texts: Iterable[str], jobs: int) -> TemplateTable:
+def learn_templates_in_pool(texts: Iterable[str], jobs: int, work_dir: Path | None = None) -> TemplateTable:
     """`Cleaner.learn_templates` on `jobs` processes: the same table (counts do not depend on order)."""
-    table = TemplateTable()
+    learner = TemplateLearner(work_dir)
     with ProcessPoolExecutor(jobs) as executor:
         for keys in in_order(executor, _keys_of_texts, batches(texts, RECORD_BATCH), BATCHES_AHEAD * jobs):
-            table.add_keys(keys)
-    return table.compact()
+            learner.add_keys(keys)
+    return learner.table()
 
 
 RECORD_BATCH = 64  # records per task: JSONL records are small pages, so a batch is a few hundred kilobytes

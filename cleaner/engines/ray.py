@@ -34,7 +34,7 @@ from ..io import InputFile
 from ..pipeline import Pipeline
 from ..spill import DEFAULT_MEMORY, SortedRuns, Spill
 from ..stages.dedup import Dedup
-from ..stages.templates import TemplateTable, short_line_keys
+from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .pool import (
     BATCH_FILES,
@@ -84,7 +84,7 @@ class _Worker:
     def clean_documents(self, docs: list[Document | None]) -> list[Document | Failed | None]:
         return [None if doc is None else run_or_fail(self.pipeline.run_document, doc) for doc in docs]
 
-    def template_keys(self, items: list[InputFile]) -> list[set[str] | None]:
+    def template_keys(self, items: list[InputFile]) -> list[np.ndarray | None]:
         texts = (text_for_templates(item) for item in items)
         return [None if text is None else short_line_keys(text) for text in texts]
 
@@ -256,11 +256,11 @@ class RayEngine:
 
     def learn_templates(self, files: list[InputFile]) -> TemplateTable:
         self._start(None)
-        table = TemplateTable()
+        learner = TemplateLearner(self.config.dedup_spill_dir)
         for keys in self._in_order("template_keys", batches(files, BATCH_FILES)):
             if keys is not None:
-                table.add_keys(keys)
-        return table.compact()
+                learner.add_keys(keys)
+        return learner.table()
 
     def clean_files(self, files: list[InputFile], *, progress: bool = False, done: frozenset[str] = frozenset()) -> Iterator[FileOutcome]:
         templates = self.learn_templates(files) if "templates" in self.config.stages else None

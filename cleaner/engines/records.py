@@ -263,7 +263,10 @@ def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jo
     templates = None
     if "templates" in config.stages:
         texts = record_texts(files, config.text_field, max_bytes)
-        templates = learn_templates_in_pool(texts, jobs) if jobs > 1 and engine == "local" else cleaner.learn_templates(texts)
+        if jobs > 1 and engine == "local":
+            templates = learn_templates_in_pool(texts, jobs, config.dedup_spill_dir)
+        else:
+            templates = cleaner.learn_templates(texts)
     with ExitStack() as stack:
         if engine == "ray":
             from .ray import RayEngine

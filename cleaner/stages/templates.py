@@ -10,12 +10,16 @@ template. The table is learned from the corpus in a first pass
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
 
 from ..document import Block, Document, Reason
-from ..features import is_prose, squash_key
+from ..features import is_prose, memo, squash_key
+from ..key_counts import DEFAULT_MEMORY, KeyCounts, key_hash
+from ..spill import Spill
 from .normalize import normalize_text
 
 MIN_DOCUMENTS = 3  # two pages may quote the same line; three sharing it is a template
@@ -31,63 +35,88 @@ def template_key(line: str) -> str:
     return squash_key(line)  # memoised: heuristics keys the same lines for its repeat check right after
 
 
+@memo
+def template_hash(line: str) -> int:
+    """The 64-bit key of a line's `template_key`: what the table holds (eight bytes a line, not a string).
+
+    >>> template_hash("  Share this: ") == template_hash("share THIS")
+    True
+    """
+    return key_hash(template_key(line))
+
+
 @dataclass
 class TemplateTable:
-    """In how many documents each short line occurs.
+    """The short lines that occur in at least `min_documents` documents, by `template_hash`, with their counts.
 
     >>> table = TemplateTable.learn(["Home\\nA story.", "Home\\nAnother story.", "Home\\nA third one."])
-    >>> table.is_template("home"), table.is_template("A story.")
-    (True, False)
+    >>> table.is_template("home"), table.is_template("A story."), table.documents
+    (True, False, 3)
     """
 
-    document_counts: Counter = field(default_factory=Counter)
+    document_counts: dict[int, int] = field(default_factory=dict)
     documents: int = 0
     min_documents: int = MIN_DOCUMENTS
     max_words: int = MAX_WORDS
+
+    def is_template(self, line: str) -> bool:
+        return _short(line, self.max_words) and self.document_counts.get(template_hash(line), 0) >= self.min_documents
+
+    @classmethod
+    def learn(cls, texts: Iterable[str], work_dir: Path | None = None) -> TemplateTable:
+        learner = TemplateLearner(work_dir)
+        for text in texts:
+            learner.add(text)
+        return learner.table()
+
+
+class TemplateLearner:
+    """Counts in how many documents each short line occurs, in bounded memory (see `KeyCounts`): what
+    outgrows it goes to a folder made under `work_dir` (default: the system's temporary folder).
+
+    Only counts of at least `min_documents` ever decide, so `table` keeps the template lines alone: the
+    table sent to every worker is not one entry per page of the corpus.
+
+    >>> learner = TemplateLearner()
+    >>> for text in ["Home\\nA story.", "Home\\nAnother story.", "Home\\nA third one."]: learner.add(text)
+    >>> list(learner.table().document_counts.values())
+    [3]
+    """
+
+    def __init__(self, work_dir: Path | None = None, *, memory: int = DEFAULT_MEMORY,
+                 min_documents: int = MIN_DOCUMENTS, max_words: int = MAX_WORDS) -> None:
+        self.min_documents, self.max_words = min_documents, max_words
+        self.documents = 0
+        self._spill = Spill(work_dir)
+        self._counts = KeyCounts(self._spill, memory)
 
     def add(self, text: str) -> None:
         """Count the short lines of one (raw) document."""
         self.add_keys(short_line_keys(text, self.max_words))
 
-    def add_keys(self, keys: set[str]) -> None:
+    def add_keys(self, keys: np.ndarray) -> None:
         """Count one document given its `short_line_keys` (which a worker process can compute)."""
         self.documents += 1
-        self.document_counts.update(keys)
+        self._counts.add(keys)
 
-    def is_template(self, line: str) -> bool:
-        # .get: a Counter's own lookup calls a Python __missing__ for every line not in the table.
-        return _short(line, self.max_words) and self.document_counts.get(template_key(line), 0) >= self.min_documents
-
-    def compact(self) -> TemplateTable:
-        """Forget the lines too rare to be template (most of them, and unique to one page each); returns the table.
-
-        Called when learning is over: only counts of at least `min_documents` ever decide, so the table
-        sent to every worker holds the template lines alone, not one entry per page of the corpus.
-
-        >>> table = TemplateTable.learn(["Home\\nA story.", "Home\\nAnother story.", "Home\\nA third one."])
-        >>> sorted(table.document_counts)
-        ['home']
-        """
-        self.document_counts = Counter({k: n for k, n in self.document_counts.items() if n >= self.min_documents})
-        return self
-
-    @classmethod
-    def learn(cls, texts: Iterable[str], **settings: int) -> TemplateTable:
-        table = cls(**settings)
-        for text in texts:
-            table.add(text)
-        return table.compact()
+    def table(self) -> TemplateTable:
+        """The learned table; the learner's counts are spent."""
+        try:
+            keys, counts = self._counts.finish(self.min_documents)
+        finally:
+            self._spill.close()
+        return TemplateTable(dict(zip(keys.tolist(), counts.tolist(), strict=True)), self.documents,
+                             self.min_documents, self.max_words)
 
 
-def short_line_keys(text: str, max_words: int = MAX_WORDS) -> set[str]:
-    """The distinct keys of a (raw) document's short lines: what the table counts of it.
+def short_line_keys(text: str, max_words: int = MAX_WORDS) -> np.ndarray:
+    """The distinct `template_hash`es of a (raw) document's short lines, sorted: what the table counts of it.
 
-    >>> sorted(short_line_keys("Home\\nShare this!\\nHome"))
-    ['home', 'share this']
+    >>> short_line_keys("Home\\nShare this!\\nHome").tolist() == sorted({template_hash("home"), template_hash("share this")})
+    True
     """
-    keys = {template_key(line) for line in normalize_text(text).split("\n") if _short(line, max_words)}
-    keys.discard("")
-    return keys
+    keys = {template_hash(line) for line in normalize_text(text).split("\n") if _short(line, max_words)}
+    return np.array(sorted(keys), dtype=np.uint64)
 
 
 _LETTER = re.compile(r"[^\W\d_]")

@@ -1,0 +1,120 @@
+"""Counting 64-bit keys over a whole corpus in bounded memory.
+
+The templates pass counts, for every short line of the corpus, in how many
+documents it occurs. Most such lines occur on one page only, so the count of
+distinct lines grows with the corpus: as Python strings in a Counter, about 150
+bytes each, several hundred MB for a few GB of text. Here a line is its 64-bit
+hash and a count, 16 bytes, summed in sorted numpy arrays; past a memory budget
+the sums go to partition files by the keys' top bits, and each partition is
+summed on its own at the end, so that no step holds more than one partition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from .spill import Spill
+
+DEFAULT_MEMORY = 64 << 20  # bytes of sums kept in memory: four million distinct lines before the first spill
+PARTITION_BITS = 6  # 64 partition files: a 1 TB corpus's lines, summed one partition at a time, fit in memory
+RECORD = np.dtype([("key", "<u8"), ("count", "<u8")])
+
+
+def key_hash(key: str) -> int:
+    """A string's 64-bit key: the same in every process and run (unlike `hash`, salted per process).
+
+    >>> key_hash("share this") == key_hash("share this") != key_hash("share that")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def sum_by_key(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys, sorted, each with the sum of its counts.
+
+    >>> keys, sums = sum_by_key(np.array([9, 2, 9], np.uint64), np.array([1, 5, 2], np.uint64))
+    >>> keys.tolist(), sums.tolist()
+    ([2, 9], [5, 3])
+    """
+    if len(keys) == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.uint64)
+    order = np.argsort(keys, kind="stable")
+    keys, counts = keys[order], counts[order]
+    starts = np.concatenate(([0], np.flatnonzero(keys[1:] != keys[:-1]) + 1))
+    return keys[starts], np.add.reduceat(counts, starts)
+
+
+class KeyCounts:
+    """How many times each 64-bit key was added, in about `memory` bytes (past that, in `spill`'s folder).
+
+    >>> counts = KeyCounts()
+    >>> counts.add(np.array([5, 7], np.uint64)); counts.add(np.array([7], np.uint64))
+    >>> keys, n = counts.finish(minimum=2); keys.tolist(), n.tolist()
+    ([7], [2])
+    """
+
+    def __init__(self, spill: Spill | None = None, memory: int = DEFAULT_MEMORY) -> None:
+        self.spill, self.memory = spill, memory
+        # Keys added are folded into the sums in chunks: an eighth of the budget, at most a million keys.
+        self.chunk = max(1, min(1 << 20, memory // 64))
+        self._pending: list[np.ndarray] = []
+        self._pending_size = 0
+        self._keys, self._counts = np.zeros(0, np.uint64), np.zeros(0, np.uint64)  # sorted, distinct
+        self._partitions: list[Path] = []
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held in memory."""
+        return self._keys.nbytes + self._counts.nbytes + 8 * self._pending_size
+
+    def add(self, keys: np.ndarray) -> None:
+        """Count each of `keys` once more."""
+        self._pending.append(np.asarray(keys, dtype=np.uint64))
+        self._pending_size += len(keys)
+        if self._pending_size >= self.chunk:
+            self._fold()
+
+    def _fold(self) -> None:
+        """Sum what was added since the last fold into the sorted sums; write them out past the budget."""
+        if not self._pending:
+            return
+        keys = np.concatenate([self._keys, *self._pending])
+        counts = np.concatenate([self._counts, np.ones(self._pending_size, np.uint64)])
+        self._pending, self._pending_size = [], 0
+        self._keys, self._counts = sum_by_key(keys, counts)
+        if self.spill is not None and self._keys.nbytes + self._counts.nbytes > self.memory:
+            self._write_partitions()
+
+    def _write_partitions(self) -> None:
+        if not self._partitions:
+            self._partitions = [self.spill.new_path(f"counts-{part}") for part in range(1 << PARTITION_BITS)]
+        records = np.empty(len(self._keys), dtype=RECORD)
+        records["key"], records["count"] = self._keys, self._counts
+        # The keys are sorted, so each partition (their top bits) is one slice.
+        parts = np.arange((1 << PARTITION_BITS) + 1, dtype=np.uint64)
+        bounds = np.searchsorted(self._keys >> np.uint64(64 - PARTITION_BITS), parts)
+        for part, path in enumerate(self._partitions):
+            with path.open("ab") as out:
+                out.write(records[bounds[part] : bounds[part + 1]].tobytes())
+        self._keys, self._counts = np.zeros(0, np.uint64), np.zeros(0, np.uint64)
+
+    def finish(self, minimum: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """The keys added at least `minimum` times, sorted, and their counts; the counts are spent after this."""
+        self._fold()
+        if not self._partitions:
+            keep = self._counts >= minimum
+            return self._keys[keep], self._counts[keep]
+        self._write_partitions()
+        kept_keys, kept_counts = [], []
+        for path in self._partitions:
+            records = np.fromfile(path, dtype=RECORD)
+            path.unlink()
+            keys, counts = sum_by_key(records["key"], records["count"])
+            keep = counts >= minimum
+            kept_keys.append(keys[keep])
+            kept_counts.append(counts[keep])
+        self._partitions = []
+        return np.concatenate(kept_keys), np.concatenate(kept_counts)
