@@ -8,6 +8,7 @@ kept blocks.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -125,12 +126,57 @@ class Document:
     # What a corpus-wide stage prepared from this document alone (dedup: its signatures), by stage name:
     # worker processes compute it, so that the one process running the stage only looks it up.
     prepared: dict = field(default_factory=dict)
+    # Blocks `fold_dropped` took out of `blocks`: how many went for each reason.
+    folded: Counter = field(default_factory=Counter)
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]
 
     def dropped_blocks(self) -> list[Block]:
         return [b for b in self.blocks if not b.kept]
+
+    def drop_reasons(self) -> Counter:
+        """How many lines were dropped for each reason, folded ones included.
+
+        >>> doc = Document("", blocks=[Block("a", 1, 0, 0, False), Block("b", 2, 2, 0, False, Reason("s", "r", "c"))])
+        >>> doc.drop_reasons()
+        Counter({Reason(stage='s', rule='r', category='c', detail=''): 1})
+        """
+        reasons = Counter([b.dropped for b in self.blocks if not b.kept])
+        reasons.update(self.folded)
+        return reasons
+
+    @property
+    def line_count(self) -> int:
+        """The number of lines the document was segmented into, folded ones included."""
+        return len(self.blocks) + sum(self.folded.values())
+
+    def fold_dropped(self) -> None:
+        """Keep only the kept blocks, counting the others in `folded`: for a process that needs no dropped line.
+
+        The output, `kept_view` and so every later stage see the same document: a dropped line's
+        blank line passes to the next kept block. The input `text` goes too (the kept blocks hold
+        what is written). A worker folds before sending a document to the process that runs the
+        corpus-wide stages, which then unpickles a fraction of it.
+
+        >>> doc = Document("", blocks=[Block("a", 1, 0, 0, False), Block("x", 3, 2, 1, True, Reason("s", "r", "c")),
+        ...     Block("b", 4, 4, 1, False)])
+        >>> before = doc.cleaned_text(); doc.fold_dropped()
+        >>> [b.text for b in doc.blocks], doc.cleaned_text() == before, doc.line_count
+        (['a', 'b'], True, 3)
+        """
+        kept: list[Block] = []
+        blank_in_gap = False
+        for block in self.blocks:
+            if not block.kept:
+                blank_in_gap = blank_in_gap or block.blank_before
+                self.folded[block.dropped] += 1
+                continue
+            block.blank_before = block.blank_before or blank_in_gap
+            blank_in_gap = False
+            kept.append(block)
+        self.blocks = kept
+        self.text = ""
 
     def kept_view(self) -> tuple[Document, list[Block]]:
         """The document as re-segmenting its cleaned text would give it, and the original of each block.

@@ -82,8 +82,12 @@ class Pipeline:
     def run(self, doc: Document) -> Document:
         return self.run_corpus(self.run_document(doc))
 
-    def run_document(self, doc: Document) -> Document:
-        """Every stage that needs only this document, in order, settling in between: what a worker can do."""
+    def run_document(self, doc: Document, *, fold: bool = False) -> Document:
+        """Every stage that needs only this document, in order, settling in between: what a worker can do.
+
+        With `fold`, the dropped lines are only counted from then on (`Document.fold_dropped`): for a
+        caller that writes the output and its counts, not the dropped lines themselves.
+        """
         for stage in self.stages:
             if not getattr(stage, "runs_last", False):
                 stage.process(doc)
@@ -91,6 +95,8 @@ class Pipeline:
         for stage in self.stages:
             if getattr(stage, "runs_last", False) and not getattr(stage, "corpus_wide", False):
                 stage.process(doc)
+        if fold:
+            doc.fold_dropped()
         for stage in self.stages:
             if getattr(stage, "corpus_wide", False) and hasattr(stage, "prepare"):
                 stage.prepare(doc)  # the part of a corpus-wide stage that needs this document alone
@@ -161,13 +167,12 @@ class Stats:
         self.documents += 1
         self.bytes_in += bytes_in
         self.bytes_out += bytes_out
-        self.blocks_in += len(doc.blocks)
-        reasons = [block.dropped for block in doc.blocks if block.dropped is not None]
-        self.blocks_dropped += len(reasons)
-        # Counter.update over a list counts in C: this runs for every document of the corpus.
-        self.by_stage.update([reason.stage for reason in reasons])
-        self.by_category.update([reason.category for reason in reasons])
-        self.by_rule.update([reason.rule for reason in reasons])
+        self.blocks_in += doc.line_count
+        for reason, count in doc.drop_reasons().items():
+            self.blocks_dropped += count
+            self.by_stage[reason.stage] += count
+            self.by_category[reason.category] += count
+            self.by_rule[reason.rule] += count
 
     def merge(self, other: Stats) -> None:
         for name in ("documents", "failed", "bytes_in", "bytes_out", "blocks_in", "blocks_dropped"):

@@ -92,3 +92,25 @@ def test_kept_follows_dropped_however_it_is_set() -> None:
     copy = pickle.loads(pickle.dumps(block))
     assert copy == block and not copy.kept and copy.dropped == Reason("patterns", "r", "c")
     assert Block("a", 1, 0, 0, False, Reason("s", "r", "c")).kept is False
+
+
+def test_a_folded_document_writes_and_counts_as_the_whole_one():
+    from cleaner.engines.records import cleaner_field
+    from cleaner.pipeline import Stats
+
+    text = "Menu\n\nFirst kept line\nShare\n\nAds\nSecond kept line\n\nFooter"
+    whole, folded = doc_of(text), doc_of(text)
+    for doc in (whole, folded):
+        for number in (0, 2, 3, 5):  # Menu, Share, Ads, Footer
+            doc.blocks[number].drop(NAV if number != 2 else Reason("patterns", "social.share", "social"))
+    folded.fold_dropped()
+    assert [b.text for b in folded.blocks] == ["First kept line", "Second kept line"]
+    assert folded.cleaned_text() == whole.cleaned_text() == "First kept line\n\nSecond kept line\n"
+    view, _ = folded.kept_view()
+    assert [(b.paragraph, b.blank_before) for b in view.blocks] == [(b.paragraph, b.blank_before) for b in whole.kept_view()[0].blocks]
+    assert folded.drop_reasons() == whole.drop_reasons() and folded.line_count == whole.line_count == 6
+    stats = [Stats(), Stats()]
+    stats[0].add_document(whole, 10, 5)
+    stats[1].add_document(folded, 10, 5)
+    assert stats[0] == stats[1]
+    assert cleaner_field(folded) == cleaner_field(whole)

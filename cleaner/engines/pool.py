@@ -29,7 +29,7 @@ from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
-from .records import Failed, run_or_fail
+from .records import Failed, documents_in_worker
 
 BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
 BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory
@@ -56,8 +56,7 @@ def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
 
 
 def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | None]:
-    pipeline = _worker["pipeline"]
-    return [None if doc is None else run_or_fail(pipeline.run_document, doc) for doc in docs]
+    return documents_in_worker(_worker["pipeline"], docs)
 
 
 def _keys_batch(items: list[InputFile]) -> list[np.ndarray | None]:

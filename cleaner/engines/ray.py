@@ -48,7 +48,7 @@ from .pool import (
     per_document_config,
     prefetched,
 )
-from .records import Failed, run_or_fail
+from .records import Failed, documents_in_worker
 
 
 class RayUnavailable(RuntimeError):
@@ -82,7 +82,7 @@ class _Worker:
         return [clean_file(self.pipeline, item) for item in items]
 
     def clean_documents(self, docs: list[Document | None]) -> list[Document | Failed | None]:
-        return [None if doc is None else run_or_fail(self.pipeline.run_document, doc) for doc in docs]
+        return documents_in_worker(self.pipeline, docs)
 
     def template_keys(self, items: list[InputFile]) -> list[np.ndarray | None]:
         texts = (text_for_templates(item) for item in items)

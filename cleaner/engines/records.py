@@ -15,6 +15,7 @@ import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -82,9 +83,11 @@ def cleaner_field(doc: Document) -> dict:
     >>> cleaner_field(doc)
     {'language': 'en', 'removed': {'duplicate': 1}, 'duplicate_of': ['a.jsonl:3:2']}
     """
-    dropped = [b.dropped for b in doc.blocks if b.dropped is not None]
-    removed = Counter([r.category for r in dropped])
-    origins = sorted({r.detail for r in dropped if r.category == "duplicate" and r.detail})
+    reasons = doc.drop_reasons()
+    removed: Counter = Counter()
+    for reason, count in reasons.items():
+        removed[reason.category] += count
+    origins = sorted({r.detail for r in reasons if r.category == "duplicate" and r.detail})
     info: dict = {"language": doc.language, "removed": dict(sorted(removed.items()))}
     if origins:
         info["duplicate_of"] = origins
@@ -114,6 +117,13 @@ class Failed:
     """A record the stages failed on: it goes to the rejects file with this reason, and the file goes on."""
 
     reason: str
+
+
+def documents_in_worker(pipeline: Pipeline, docs: list[Document | None]) -> list[Document | Failed | None]:
+    """A batch of records' documents through the per-document stages, as a worker sends them back: folded,
+    since the process that writes records needs their counts, never their dropped lines (a fraction to unpickle)."""
+    run = partial(pipeline.run_document, fold=True)
+    return [None if doc is None else run_or_fail(run, doc) for doc in docs]
 
 
 def run_or_fail(run: Callable[[Document], Document], doc: Document) -> Document | Failed:
@@ -244,8 +254,12 @@ def _summary(doc: Document) -> str:
     >>> _summary(Document("", blocks=[Block("x", 1, 0, 0, False, Reason("patterns", "r", "navigation"))]))
     'navigation 1'
     """
-    counts = Counter(b.dropped.category for b in doc.blocks if b.dropped is not None)
-    return ", ".join(f"{category} {n}" for category, n in counts.most_common()) or "no text"
+    counts: Counter = Counter()
+    for reason, count in doc.drop_reasons().items():
+        counts[reason.category] += count
+    # Ties by name: folded and unfolded documents count their reasons in different orders.
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{category} {n}" for category, n in ranked) or "no text"
 
 
 def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jobs: int = 1, engine: str = "local",
