@@ -32,7 +32,7 @@ from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
 from ..features import squash, word_count
 from ..minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
-from ..spill import Column, Spill
+from ..spill import Column, SortedRuns, Spill
 
 DEDUP_MIN_WORDS = 6  # shorter lines repeat by nature ("Read more", a city name); rules judge those
 NEAR_MIN_WORDS = 12  # below this a paragraph has too few shingles for "nearly the same" to mean much
@@ -153,11 +153,11 @@ class Dedup:
         finally:
             for block, reason in mine:
                 block.dropped = reason
-        self.index.add(record)
+        exact_ids, near_ids = self.index.add(record)
         self.store.save(record)
         if self._pending:  # the documents after it in the window were looked up without its new entries
             try:
-                self._look_up(list(self._pending.values()))
+                self._look_up_in(list(self._pending.values()), record, exact_ids, near_ids)
             except StoreError:
                 raise
             except Exception:  # noqa: BLE001 - as in `prefetch`: `process` indexes each of them again, replacing it
@@ -207,14 +207,36 @@ class Dedup:
 
     def _look_up(self, pendings: list[_Pending]) -> None:
         """The candidate pairs of each pending document: by exact line key and by LSH band, in two lookups."""
+        exact, near = self._pairs(pendings, self.index.exact, self.index.near)
+        for pending, exact_pairs, near_pairs in zip(pendings, exact, near, strict=True):
+            pending.exact_pairs, pending.near_pairs = exact_pairs, near_pairs
+
+    def _look_up_in(self, pendings: list[_Pending], record: FileRecord, exact_ids: np.ndarray, near_ids: np.ndarray) -> None:
+        """Add to each pending document's candidate pairs those with one record indexed since it was looked up.
+
+        Its older pairs stay right: pairs with entries a reindex replaced are no longer current, and
+        `process` skips them. So looking up the new entries alone gives what a whole lookup would.
+        """
+        exact_runs, near_runs = SortedRuns(np.uint64), SortedRuns(np.uint32)
+        exact_runs.add(record.exact_keys, exact_ids)
+        if record.bands.size:
+            near_runs.add(record.bands.ravel(), np.repeat(near_ids, record.bands.shape[1]))
+        exact, near = self._pairs(pendings, exact_runs, near_runs)
+        for pending, exact_pairs, near_pairs in zip(pendings, exact, near, strict=True):
+            pending.exact_pairs = tuple(map(np.concatenate, zip(pending.exact_pairs, exact_pairs, strict=True)))
+            pending.near_pairs = tuple(map(np.concatenate, zip(pending.near_pairs, near_pairs, strict=True)))
+
+    @staticmethod
+    def _pairs(pendings: list[_Pending], exact_runs: SortedRuns, near_runs: SortedRuns) -> tuple[list, list]:
+        """Each pending document's (query, entry) pairs in two multimaps: lines by exact key, paragraphs by band key."""
         exact = [p.record.exact_keys for p in pendings]
-        queries, found = self.index.exact.find(np.concatenate(exact))
-        for pending, pairs in zip(pendings, split_pairs(queries, found, [len(k) for k in exact]), strict=True):
-            pending.exact_pairs = pairs
+        queries, found = exact_runs.find(np.concatenate(exact))
+        exact_pairs = split_pairs(queries, found, [len(k) for k in exact])
         near = [p.record.bands for p in pendings]
-        queries, found = self.index.find_near(np.concatenate(near) if near else np.zeros((0, BANDS), np.uint32))
-        for pending, pairs in zip(pendings, split_pairs(queries, found, [len(b) for b in near]), strict=True):
-            pending.near_pairs = pairs
+        bands = np.concatenate(near) if near else np.zeros((0, BANDS), np.uint32)
+        queries, found = near_runs.find(bands.ravel())
+        near_pairs = split_pairs(queries // max(1, bands.shape[1]), found, [len(b) for b in near])
+        return exact_pairs, near_pairs
 
     def process(self, doc: Document) -> None:
         pending = self._pending.pop(id(doc), None)

@@ -8,6 +8,7 @@ import numpy as np
 from dedup_texts import WORDS, doc
 
 from cleaner.dedup_store import SqliteStore
+from cleaner.document import Reason
 from cleaner.spill import Column, SortedRuns, Spill, merge_to_disk
 from cleaner.stages.dedup import Dedup
 
@@ -312,3 +313,28 @@ def test_a_paragraph_repeated_many_times_verifies_a_few_candidates_per_copy():
         if number:
             assert d.blocks[0].dropped.detail == "f000.txt:1"  # the first copy, always
     assert sum(verified) < 2000  # checking every earlier copy of A alone would be 19,900 pairs
+
+
+def test_a_window_finds_what_a_document_reindexed_before_it_now_holds():
+    # X's paragraph loses its second line after dedup (as settling may drop it); Y repeats what X then holds.
+    # Y is like X's old paragraph at J < 0.8 and like its new one at 1: only the reindexed entries match.
+    rng = np.random.default_rng(4)
+    words = [f"w{n}" for n in rng.permutation(1000)]
+    lines = [" ".join(words[5 * i : 5 * i + 5]) for i in range(4)]  # under DEDUP_MIN_WORDS: for the near pass alone
+    texts = {"x.txt": "\n".join(lines), "y.txt": "\n".join([lines[0], *lines[2:]]), "z.txt": " ".join(words[500:520])}
+
+    def run(windowed: bool) -> list[tuple]:
+        stage = Dedup()
+        docs = [doc(name, text) for name, text in texts.items()]
+        if windowed:
+            stage.prefetch(docs)
+        for d in docs:
+            stage.process(d)
+            if d.id == "x.txt":
+                d.blocks[1].drop(Reason("heuristics", "r", "c"))
+                stage.reindex(d)
+        return [(d.id, b.line, b.dropped.rule, b.dropped.detail) for d in docs for b in d.blocks if b.dropped is not None]
+
+    expected = run(windowed=False)
+    assert ("y.txt", 1, "near_duplicate", "x.txt:1") in expected
+    assert run(windowed=True) == expected
