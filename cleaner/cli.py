@@ -2,71 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import time
-from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .api import Cleaner
 from .audit import DEFAULT_SAMPLE, Audit, render
+from .cli_run import RunCleaner, fail, guarded, output_folder, run, run_index, spill_dir
 from .config import Config, ConfigError
-from .dedup_store import StoreError
-from .document import Document
-from .engines.local import FileOutcome, clean_files
-from .engines.pool import WorkerDied
-from .engines.ray import RayUnavailable
-from .engines.records import clean_records
+from .engines.local import clean_files
 from .formats import DEFAULT_MAX_BYTES
-from .io import STDIN, InputFile, find_inputs, printable, write_atomic
-from .manifest import WORK_DIR, Manifest
-from .pipeline import Pipeline, Stats, build_stages
+from .io import find_inputs, printable, write_atomic
+from .pipeline import Stats
 from .rules import RuleError, load_rules
-from .spill import remove_stale
-from .stages.dedup import Dedup
-from .stages.html import METADATA_FIELDS, with_html
-from .stages.templates import TemplateTable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
 CATEGORY_COLOURS = {"duplicate": "magenta", "donation": "yellow", "newsletter": "cyan", "byline": "blue"}
-
-
-def fail(message: str) -> None:
-    """Stop with a one-line error and exit code 1."""
-    click.echo(f"cleaner: {printable(message)}", err=True)
-    sys.exit(1)
-
-
-class RunCleaner(Cleaner):
-    """A Cleaner whose pipelines in one run share one dedup stage.
-
-    A run may build several pipelines (its record files', its plain files'); with one dedup stage
-    they share one index, so a paragraph repeated between a JSONL file and a text file is found,
-    and the report asks that stage for the clusters of the whole run.
-    """
-
-    shared: Dedup | None = None
-
-    def pipeline(self, templates: TemplateTable | None = None) -> Pipeline:
-        if self.shared is None or "dedup" not in self.config.stages:
-            pipeline = super().pipeline(templates)
-            self.shared = next((s for s in pipeline.stages if isinstance(s, Dedup)), None)
-            return pipeline
-        # Built without a dedup stage of its own (which would load the persisted index again), then given the run's.
-        names = self.config.stages
-        position = names.index("dedup")
-        others = replace(self.config, stages=names[:position] + names[position + 1 :])
-        stages = build_stages(others, self.rules, self.detector, templates)
-        stages.insert(position, self.shared)
-        return Pipeline(with_html(stages))
-
-    def dedup(self) -> Dedup | None:
-        return self.shared
 
 
 def index_overrides(index: str | None) -> dict:
@@ -187,191 +139,6 @@ def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float 
                            stages=("normalize", "segment", "dedup"),
                            dedup_threshold=threshold, dedup_near=False if exact_only else None)
     run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address)
-
-
-def spill_dir(out_dir: Path | None, config_path: Path | None) -> Path | None:
-    """Where the dedup index spills what outgrows memory: the output's work folder, on the disk the output goes to,
-    unless [tool.cleaner] names a folder (None: the configured one, else the system's temporary folder)."""
-    if out_dir is None:
-        return None
-    remove_stale(out_dir / WORK_DIR)
-    try:
-        if Config.from_pyproject(config_path or Path("pyproject.toml")).dedup_spill_dir is not None:
-            return None
-    except ConfigError:
-        return None  # make_cleaner reports it
-    return out_dir / WORK_DIR
-
-
-def output_folder(paths: tuple[str, ...], output: str, in_place: bool) -> Path | None:
-    """The folder a run writes into, or None when it writes to stdout or in place."""
-    to_stdout = output == STDIN or (STDIN in paths and output == "out")
-    return None if (in_place or to_stdout) else Path(output)
-
-
-def run_index(index: str | None, out_dir: Path | None, resume: bool, config_path: Path | None) -> str | None:
-    """The dedup index of a run: the one asked for, else an SQLite file under OUTPUT/.cleaner/.
-
-    Persisting it by default is what lets `--resume` finish a killed run with the same output;
-    a run that does not resume starts it afresh.
-    """
-    if index is not None or out_dir is None:
-        return index
-    try:
-        if Config.from_pyproject(config_path or Path("pyproject.toml")).dedup_index != "memory":
-            return None  # [tool.cleaner] names one
-    except ConfigError:
-        return None  # make_cleaner reports it
-    path = out_dir / WORK_DIR / "index.sqlite"
-    if not resume:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return str(path)
-
-
-def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
-        jobs: int | None = None, resume: bool = False, engine: str = "local", ray_address: str | None = None,
-        audit: Audit | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-    """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
-    out_dir = output_folder(paths, output, in_place)
-    found = list(find_inputs(list(paths), exclude=out_dir))
-    inputs = [item for item in found if not item.is_records]
-    if progress is None:
-        progress = sys.stderr.isatty()
-    jobs = jobs or os.cpu_count() or 1
-    started = time.perf_counter()
-    totals, per_file, errors, changed = Stats(), {}, [], []
-    writers: dict[str, Path] = {}  # output name -> the input that wrote it
-    manifest = Manifest(out_dir) if out_dir is not None else None
-    done: dict[str, dict] = {}
-    if manifest is not None:
-        done = manifest.finished(found) if resume else {}
-        if not resume:
-            manifest.reset()
-    for name, entry in sorted(done.items()):
-        per_file[name] = entry
-        totals.merge(Stats.from_dict(entry))
-    records = [item for item in found if item.is_records and item.name not in done]
-    if records:
-        try:
-            clean_record_files(cleaner, records, out_dir, jobs, totals, per_file, errors, manifest, engine, ray_address, max_bytes,
-                               progress)
-        except (StoreError, WorkerDied, RayUnavailable) as exc:
-            fail(str(exc))
-    outcomes = clean_files(cleaner, inputs, progress=progress, jobs=jobs, done=frozenset(done), engine=engine, ray_address=ray_address)
-    for outcome in guarded(outcomes):
-        stats = Stats()
-        first = writers.setdefault(outcome.input.name, outcome.input.path)
-        if first != outcome.input.path and out_dir is not None:
-            outcome.error = (f"{outcome.input.path}: not written: {first} already cleaned to "
-                             f"{out_dir / outcome.input.relative}; name their folders instead")
-        error = outcome.error or deliver(outcome, out_dir, in_place, changed)
-        if error:
-            error = printable(error)
-            click.echo(f"cleaner: {error}", err=True)
-            errors.append({"file": outcome.input.name, "error": error})
-            stats.failed = 1
-        else:
-            stats.add_document(outcome.doc, outcome.bytes_in, len(outcome.doc.cleaned_text().encode("utf-8")))
-            per_file[outcome.input.name] = {**stats.to_dict(), "language": outcome.doc.language, **page_fields(outcome.doc)}
-            if audit is not None:
-                audit.add(outcome.input.name, outcome.doc)
-            if manifest is not None:
-                manifest.add(outcome.input, per_file[outcome.input.name])
-        totals.merge(stats)
-    seconds = time.perf_counter() - started
-    if out_dir is not None:
-        report = {"cleaner": __version__, "totals": totals.to_dict(), "files": per_file, "errors": errors}
-        stage = cleaner.dedup()
-        if stage is not None:
-            report["dedup"] = stage.clusters()
-        try:
-            write_atomic(out_dir / "report.json", json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
-            if audit is not None:
-                write_atomic(out_dir / "report.html", render(totals, audit))
-        except OSError as exc:  # a full disk: the outputs written so far stay whole
-            fail(f"{out_dir / 'report.json'}: cannot write the report: {exc.strerror or exc}; "
-                 f"the {totals.documents} output(s) written before it are complete")
-    elif audit is not None:
-        click.echo("cleaner: --report-html needs an output folder (-o OUT); no report.html written", err=True)
-    stage = cleaner.dedup()
-    if stage is not None:
-        stage.close()
-    rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
-    # A record file's "rejected" counts its unreadable records too, which are already among the failed.
-    rejected = sum(entry["rejected"] - entry.get("failed", 0) for entry in per_file.values() if "rejected" in entry)
-    click.echo(f"cleaned: {totals.documents + totals.failed} document(s) in, {totals.documents - rejected} out, "
-               f"{rejected} rejected, {totals.failed} failed; {totals.blocks_dropped} of {totals.blocks_in} lines removed; "
-               f"{rate:.1f} MB/s", err=True)
-    if errors or changed:
-        sys.exit(1)
-
-
-def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Path | None, jobs: int, totals: Stats,
-                       per_file: dict, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
-                       ray_address: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False) -> None:
-    """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
-    if out_dir is None:
-        for item in files:
-            error = f"{item.path}: record files are cleaned into an output folder (-o OUT), not in place or to stdout"
-            click.echo(f"cleaner: {error}", err=True)
-            errors.append({"file": item.name, "error": error})
-            totals.failed += 1
-        return
-    for outcome in clean_records(cleaner, files, out_dir, jobs=jobs, engine=engine, ray_address=ray_address, max_bytes=max_bytes,
-                                 progress=progress):
-        item = outcome.input
-        for error in ([outcome.error] if outcome.error else []) + outcome.errors:
-            error = printable(error)
-            click.echo(f"cleaner: {error}", err=True)
-            errors.append({"file": item.name, "error": error})
-        if outcome.error:
-            outcome.stats.failed += 1
-        per_file[item.name] = {**outcome.stats.to_dict(), "rejected": outcome.rejected}
-        totals.merge(outcome.stats)
-        if manifest is not None and outcome.error is None:
-            manifest.add(item, per_file[item.name])
-
-
-def page_fields(doc: Document) -> dict:
-    """The head's metadata of a page read from HTML (title, date, author, url, lang), for report.json."""
-    page = {key: doc.metadata[key] for key in METADATA_FIELDS if key in doc.metadata} if doc.line_hints else {}
-    return {"page": page} if page else {}
-
-
-def guarded(outcomes: Iterator[FileOutcome]) -> Iterator[FileOutcome]:
-    """The outcomes, stopping with a one-line error when the dedup index cannot be opened."""
-    try:
-        yield from outcomes
-    except (StoreError, WorkerDied, RayUnavailable) as exc:
-        fail(str(exc))
-
-
-def deliver(outcome: FileOutcome, out_dir: Path | None, in_place: bool, changed: list[str]) -> str | None:
-    """Write one cleaned file where it belongs; returns an error message instead of raising."""
-    text = outcome.doc.cleaned_text()
-    source = outcome.input.path
-    try:
-        if out_dir is None and not in_place:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        elif in_place:
-            if str(source) == STDIN:
-                return "--in-place cannot rewrite standard input"
-            if outcome.input.is_html:
-                return f"{source}: --in-place would replace an HTML page by its text; use -o OUT"
-            if source.read_bytes() != text.encode("utf-8"):
-                write_atomic(source, text)
-                click.echo(f"Fixing {printable(str(source))}")
-                changed.append(str(source))
-        else:
-            target = out_dir / outcome.input.relative
-            if str(source) != STDIN and target.resolve() == source.resolve():
-                return f"{source}: output would overwrite the input; use --in-place to rewrite inputs"
-            write_atomic(target, text)
-    except OSError as exc:
-        return f"{source}: cannot write output: {exc.strerror or exc}"
-    return None
 
 
 @main.command()
