@@ -26,6 +26,12 @@ from .spill import Column, Names, SortedRuns, Spill
 
 MAX_ENTRIES = 0xFFFFFFFF  # entry ids are 32-bit: the index's multimaps pack them beside their keys
 SKETCH = 64  # shingle hashes kept per paragraph: the exact set for paragraphs up to ~65 words
+# Candidates verified per paragraph at most, the earliest in input order first. A templated paragraph
+# (a product blurb, a notice with a name or a number changed) can collide in a band with thousands
+# of earlier near misses; verifying them all made a corpus repeating such pages slower than linear.
+# A paragraph like an earlier one is almost always like its first candidates too: the copies of a
+# text are found, and group, in input order.
+VERIFY_LIMIT = 84  # three rounds: 4, 16 and 64 candidates
 
 
 class StoreError(RuntimeError):
@@ -241,7 +247,8 @@ class DuplicateIndex:
 
         A paragraph repeated a thousand times has a thousand candidates; verified in input order, the
         first that passes is the answer, so each round verifies the next few candidates of the queries
-        still open (4, then 16, ...) instead of all of them at once.
+        still open (4, then 16, then 64) instead of all of them at once. A query none of whose first
+        `VERIFY_LIMIT` candidates passes stays unmatched (see there).
         """
         if len(found) == 0:
             return {}
@@ -252,7 +259,8 @@ class DuplicateIndex:
         best: dict[int, int] = {}
         low, width = 0, 4
         open_query = np.ones(int(queries.max()) + 1, dtype=bool)
-        while True:
+        while low < VERIFY_LIMIT:
+            width = min(width, VERIFY_LIMIT - low)
             batch = np.flatnonzero((rank >= low) & (rank < low + width) & open_query[queries])
             if len(batch) == 0:
                 break

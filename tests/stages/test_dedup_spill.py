@@ -338,3 +338,29 @@ def test_a_window_finds_what_a_document_reindexed_before_it_now_holds():
     expected = run(windowed=False)
     assert ("y.txt", 1, "near_duplicate", "x.txt:1") in expected
     assert run(windowed=True) == expected
+
+
+def test_a_paragraph_is_verified_against_its_first_candidates_only():
+    from cleaner.dedup_index import VERIFY_LIMIT, DuplicateIndex, FileRecord
+
+    index = DuplicateIndex(12)
+    query_sketch = np.arange(40, dtype=np.uint32)
+
+    def paragraph(name: str, values: np.ndarray) -> int:
+        bands = np.zeros((1, 12), np.uint32)
+        record = FileRecord(name, near_lines=np.array([1], np.uint32), bands=bands, sketch_sizes=np.array([len(values)], np.uint8),
+                            sketches=values)
+        return int(index.add(record)[1][0])
+
+    def match_with_copy_at(rank: int) -> dict[int, int]:
+        # `rank` near misses (J < 0.8) before the one true copy, in input order; then the query itself.
+        misses = [paragraph(f"{rank}-miss{n:03d}", np.arange(20, 60, dtype=np.uint32) + n * 100_000) for n in range(rank)]
+        copy = paragraph(f"{rank}-copy", query_sketch)
+        query = paragraph(f"{rank}-query", query_sketch)
+        found = np.array([*misses, copy], dtype=np.uint32)
+        return index.earliest_similar(np.zeros(len(found), np.int64), found, np.array([query]), 0.8), copy
+
+    found, copy = match_with_copy_at(VERIFY_LIMIT - 1)
+    assert found == {0: copy}
+    found, copy = match_with_copy_at(VERIFY_LIMIT)
+    assert found == {}, "past the limit the copy is never verified: the paragraph stays"
