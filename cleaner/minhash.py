@@ -259,7 +259,11 @@ def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """
     if bands * rows > sig.shape[1]:
         raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} signature values, not {sig.shape[1]}")
-    block = sig[:, : bands * rows].reshape(len(sig), bands, rows).astype(np.uint64)
+    # Band b reads bins b, b + bands, b + 2 * bands, ...: neighbouring bins of a short paragraph are often
+    # empty and filled from the same bin (see `densify`), so a band of adjacent bins agrees whenever two
+    # paragraphs share that one shingle; bins far apart agree about as independently as the issue's
+    # 1 - (1 - J**rows)**bands supposes.
+    block = sig[:, : bands * rows].reshape(len(sig), rows, bands).transpose(0, 2, 1).astype(np.uint64)
     with np.errstate(over="ignore"):
         key = np.zeros((len(sig), bands), dtype=np.uint64)
         for r in range(rows):

@@ -133,7 +133,8 @@ class Dedup:
     def params(self) -> dict:
         """What shapes the persisted records: an index built with other values cannot be reused."""
         # Version 2: record files' documents are named FILE:ID (an index naming them ID would take every record for new).
-        return {"version": 2, "shingle_size": self.shingle_size, "num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS,
+        # Version 3: a band reads bins far apart (`band_keys`), so the band keys of version 2 never meet.
+        return {"version": 3, "shingle_size": self.shingle_size, "num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS,
                 "sketch": SKETCH, "near": self.near}
 
     def units(self, doc: Document) -> tuple[list[Block], list[list[Block]]]:
