@@ -119,3 +119,38 @@ def test_templates_learned_on_workers_equal_those_learned_here() -> None:
     pooled = learn_templates_in_pool(iter(texts), 2)
     here = TemplateTable.learn(texts)
     assert (pooled.documents, pooled.document_counts) == (here.documents, here.document_counts)
+
+
+def test_batches_windows_and_shards_of_any_size_give_the_same_records(tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    from cleaner.engines import pool
+    from cleaner.engines.records import clean_records
+    from cleaner.io import find_inputs
+
+    rng = random.Random(3)
+    words = "river council budget school road winter harvest bridge market library station museum".split()
+    texts = []
+    for number in range(90):  # pages sharing a menu, with planted paragraphs again and again
+        own = [" ".join(rng.choice(words) for _ in range(14)).capitalize() + "." for _ in range(2)]
+        texts.append("\n".join(["Home", "News", *own, rng.choice([P1, P2, P3]), f"Page {number}", "Imprint"]))
+    records = [json.dumps({"id": n, "text": text}) for n, text in enumerate(texts)]
+
+    def cleaned(name: str, parts: int, jobs: int) -> list[str]:
+        folder = tmp_path / name / "in"
+        folder.mkdir(parents=True)
+        size = -(-len(records) // parts)
+        for part in range(parts):
+            (folder / f"part{part}.jsonl").write_text("\n".join(records[part * size : (part + 1) * size]) + "\n")
+        cleaner = Cleaner(Config(language_detector="none"))
+        out = tmp_path / name / "out"
+        list(clean_records(cleaner, list(find_inputs([str(folder)])), out, jobs=jobs, max_bytes=1 << 30))
+        lines = [line for path in sorted(out.glob("part*.jsonl")) if "rejects" not in path.name for line in path.read_text().splitlines()]
+        return [json.loads(line)["text"] for line in lines]
+
+    expected = cleaned("one", parts=1, jobs=1)
+    assert sum(P1 in text for text in expected) == 1  # the planted paragraph's first copy only
+    monkeypatch.setattr(pool, "RECORD_BATCH", 5)
+    monkeypatch.setattr(pool, "CORPUS_WINDOW", 3)
+    assert cleaned("small", parts=1, jobs=2) == expected
+    assert cleaned("split", parts=4, jobs=2) == expected
