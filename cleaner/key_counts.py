@@ -12,6 +12,7 @@ summed on its own at the end, so that no step holds more than one partition.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -101,20 +102,27 @@ class KeyCounts:
                 out.write(records[bounds[part] : bounds[part + 1]].tobytes())
         self._keys, self._counts = np.zeros(0, np.uint64), np.zeros(0, np.uint64)
 
-    def finish(self, minimum: int = 1) -> tuple[np.ndarray, np.ndarray]:
-        """The keys added at least `minimum` times, sorted, and their counts; the counts are spent after this."""
+    def sums(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Every key added and its count, in key order, a partition at a time (all at once when nothing spilled).
+
+        The counts are spent after this: memory holds one partition's sums at a time, never all of them.
+        """
         self._fold()
         if not self._partitions:
-            keep = self._counts >= minimum
-            return self._keys[keep], self._counts[keep]
+            yield self._keys, self._counts
+            return
         self._write_partitions()
-        kept_keys, kept_counts = [], []
-        for path in self._partitions:
+        partitions, self._partitions = self._partitions, []
+        for path in partitions:
             records = np.fromfile(path, dtype=RECORD)
             path.unlink()
-            keys, counts = sum_by_key(records["key"], records["count"])
+            yield sum_by_key(records["key"], records["count"])
+
+    def finish(self, minimum: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """The keys added at least `minimum` times, sorted, and their counts; the counts are spent after this."""
+        kept_keys, kept_counts = [], []
+        for keys, counts in self.sums():
             keep = counts >= minimum
             kept_keys.append(keys[keep])
             kept_counts.append(counts[keep])
-        self._partitions = []
         return np.concatenate(kept_keys), np.concatenate(kept_counts)

@@ -31,6 +31,8 @@ from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, StoreError
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
 from ..features import squash, word_count
+from ..key_counts import DEFAULT_MEMORY as KEY_COUNTS_MEMORY
+from ..key_counts import KeyCounts
 from ..minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
 from ..spill import Column, SortedRuns, Spill
 
@@ -47,6 +49,7 @@ SHINGLE_SIZE = 2
 # verification on the shingle sketches. 12 bands cost 96 bytes a paragraph in the index.
 BANDS, ROWS = 12, 4
 EXAMPLES_PER_GROUP = 3  # dropped copies the report names per group
+CLUSTER_CHUNK = 1 << 20  # drops counted at a time for the report: 4 MB of group numbers
 NUM_PERM = 64  # one-permutation bins: the smallest power of two holding BANDS * ROWS (16 spare bins cost nothing)
 
 
@@ -298,18 +301,40 @@ class Dedup:
         return self.index.where_all(np.array(origins, dtype=np.int64))
 
     def clusters(self, examples: int = 5) -> dict:
-        """Groups with drops in this run: how many, how many drops, and the largest few (first copy, copies)."""
-        groups = self.drop_groups.take(np.arange(self.drop_groups.size))
-        firsts, copies = np.unique(groups, return_counts=True)
-        # The largest groups first, ties in input order; only groups as large as the last example shown can be one.
-        enough = np.sort(copies)[-examples] if len(copies) >= examples else 0
-        largest = sorted((int(-n), self.index.position(int(f)), int(f)) for f, n in zip(firsts, copies, strict=True) if n >= enough)
+        """Groups with drops in this run: how many, how many drops, and the largest few (first copy, copies).
+
+        Counted a chunk of drops at a time, in bounded memory (`KeyCounts`): a run over terabytes drops
+        billions of lines, and the report must not hold them all at once.
+        """
+        spill = self.index.spill
+        counts = KeyCounts(spill, min(KEY_COUNTS_MEMORY, spill.memory // 4) if spill is not None else KEY_COUNTS_MEMORY)
+        for start in range(0, self.drop_groups.size, CLUSTER_CHUNK):
+            counts.add(self.drop_groups.take(np.arange(start, min(start + CLUSTER_CHUNK, self.drop_groups.size))))
+        clusters = dropped = 0
+        candidates: list[tuple[int, tuple[int, int], int]] = []
+        for firsts, copies in counts.sums():
+            clusters += len(firsts)
+            dropped += int(copies.sum())
+            # The largest groups first, ties in input order: only groups as large as this part's
+            # `examples`-th largest can be among the largest of all.
+            enough = np.partition(copies, len(copies) - examples)[len(copies) - examples] if len(copies) >= examples else 0
+            candidates += [(-int(n), self.index.position(int(f)), int(f)) for f, n in zip(firsts, copies, strict=True) if n >= enough]
         shown = []
-        for minus_copies, _, first in largest[:examples]:
-            dropped = self.drop_entries.take(np.flatnonzero(groups == first)[:EXAMPLES_PER_GROUP])
+        for minus_copies, _, first in sorted(candidates)[:examples]:
+            dropped_entries = self.drop_entries.take(self._first_drops_of(first, EXAMPLES_PER_GROUP))
             shown.append({"first": self.index.where(first), "copies": -minus_copies,
-                          "dropped": [self.index.where(int(e)) for e in dropped]})
-        return {"clusters": len(firsts), "dropped": int(copies.sum()), "examples": shown}
+                          "dropped": [self.index.where(int(e)) for e in dropped_entries]})
+        return {"clusters": clusters, "dropped": dropped, "examples": shown}
+
+    def _first_drops_of(self, group: int, count: int) -> np.ndarray:
+        """The numbers of the first `count` drops that joined `group`, read a chunk at a time."""
+        found: list[np.ndarray] = []
+        for start in range(0, self.drop_groups.size, CLUSTER_CHUNK):
+            chunk = self.drop_groups.take(np.arange(start, min(start + CLUSTER_CHUNK, self.drop_groups.size)))
+            found.append(np.flatnonzero(chunk == group) + start)
+            if sum(map(len, found)) >= count:
+                break
+        return np.concatenate(found)[:count] if found else np.zeros(0, np.int64)
 
     def close(self) -> None:
         """Close the store (SQLite checkpoints its write-ahead log into the index file) and remove spilled files."""
