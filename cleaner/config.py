@@ -45,7 +45,8 @@ class Config:
     dedup_redis_url: str = "redis://localhost:6379/0"
     # The index keeps about this many MB in memory and moves the rest, sorted, to files in a folder
     # under dedup_spill_dir (None: the system's temporary folder), so memory stays flat however large
-    # the corpus; the folder is removed when the run ends.
+    # the corpus; the folder is removed when the run ends. The templates pass's line counts spill
+    # there too (past 64 MB).
     dedup_memory_mb: int = 256
     dedup_spill_dir: Path | None = None
     # JSONL records: the field holding the text and the one naming the record.
