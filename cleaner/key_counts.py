@@ -11,7 +11,6 @@ summed on its own at the end, so that no step holds more than one partition.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,15 +21,6 @@ from .spill import Spill
 DEFAULT_MEMORY = 64 << 20  # bytes of sums kept in memory: four million distinct lines before the first spill
 PARTITION_BITS = 6  # 64 partition files: a 1 TB corpus's lines, summed one partition at a time, fit in memory
 RECORD = np.dtype([("key", "<u8"), ("count", "<u8")])
-
-
-def key_hash(key: str) -> int:
-    """A string's 64-bit key: the same in every process and run (unlike `hash`, salted per process).
-
-    >>> key_hash("share this") == key_hash("share this") != key_hash("share that")
-    True
-    """
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def sum_by_key(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

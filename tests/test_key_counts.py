@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 
 import numpy as np
 
-from cleaner.key_counts import KeyCounts, key_hash, sum_by_key
+from cleaner.key_counts import KeyCounts, sum_by_key
 from cleaner.spill import Spill
 from cleaner.stages.templates import TemplateLearner, TemplateTable
 
@@ -62,11 +61,6 @@ def test_memory_held_stays_near_the_budget_however_many_keys(tmp_path):
 def test_sum_by_key_adds_the_counts_of_equal_keys():
     keys, sums = sum_by_key(np.array([3, 1, 3, 3], np.uint64), np.array([1, 1, 2, 4], np.uint64))
     assert (keys.tolist(), sums.tolist()) == ([1, 3], [1, 7])
-
-
-def test_a_key_is_the_same_in_every_process():
-    # Python's own hash of a string is salted per process; the templates table is learned across processes.
-    assert key_hash("home") == int.from_bytes(hashlib.blake2b(b"home", digest_size=8).digest(), "little")
 
 
 def test_a_learner_that_spills_learns_the_table_one_that_does_not(tmp_path):

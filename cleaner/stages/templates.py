@@ -18,8 +18,8 @@ import numpy as np
 
 from ..document import Block, Document, Reason
 from ..features import is_prose, memo, squash_key
-from ..key_counts import DEFAULT_MEMORY, KeyCounts, key_hash
-from ..spill import Spill
+from ..key_counts import DEFAULT_MEMORY, KeyCounts
+from ..spill import Spill, name_hash
 from .normalize import normalize_text
 
 MIN_DOCUMENTS = 3  # two pages may quote the same line; three sharing it is a template
@@ -42,7 +42,7 @@ def template_hash(line: str) -> int:
     >>> template_hash("  Share this: ") == template_hash("share THIS")
     True
     """
-    return key_hash(template_key(line))
+    return name_hash(template_key(line))  # the same in every process: the table is learned across them
 
 
 @dataclass
