@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -308,8 +309,8 @@ class Dedup:
         """
         spill = self.index.spill
         counts = KeyCounts(spill, min(KEY_COUNTS_MEMORY, spill.memory // 4) if spill is not None else KEY_COUNTS_MEMORY)
-        for start in range(0, self.drop_groups.size, CLUSTER_CHUNK):
-            counts.add(self.drop_groups.take(np.arange(start, min(start + CLUSTER_CHUNK, self.drop_groups.size))))
+        for _, groups in self._drop_group_chunks():
+            counts.add(groups)
         clusters = dropped = 0
         candidates: list[tuple[int, tuple[int, int], int]] = []
         for firsts, copies in counts.sums():
@@ -326,12 +327,17 @@ class Dedup:
                           "dropped": [self.index.where(int(e)) for e in dropped_entries]})
         return {"clusters": clusters, "dropped": dropped, "examples": shown}
 
+    def _drop_group_chunks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """The group each drop joined, `CLUSTER_CHUNK` drops at a time, with the number of each chunk's first drop."""
+        size = self.drop_groups.size
+        for start in range(0, size, CLUSTER_CHUNK):
+            yield start, self.drop_groups.take(np.arange(start, min(start + CLUSTER_CHUNK, size)))
+
     def _first_drops_of(self, group: int, count: int) -> np.ndarray:
         """The numbers of the first `count` drops that joined `group`, read a chunk at a time."""
         found: list[np.ndarray] = []
-        for start in range(0, self.drop_groups.size, CLUSTER_CHUNK):
-            chunk = self.drop_groups.take(np.arange(start, min(start + CLUSTER_CHUNK, self.drop_groups.size)))
-            found.append(np.flatnonzero(chunk == group) + start)
+        for start, groups in self._drop_group_chunks():
+            found.append(np.flatnonzero(groups == group) + start)
             if sum(map(len, found)) >= count:
                 break
         return np.concatenate(found)[:count] if found else np.zeros(0, np.int64)
