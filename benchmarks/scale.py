@@ -7,8 +7,9 @@ Builds JSONL corpora of the given sizes (MB) from the dev pages
 lines rotated and most long lines' words shuffled (see `build_corpus`), so most
 text is new to the dedup index and some repeats. Then runs `cleaner clean CORPUS -o OUT` as a
 subprocess per configuration and prints a table: seconds, MB/s, speed-up over
-one worker, the peak memory of the whole process tree (resident, and anonymous:
-without the page cache of the memory-mapped index files), the peak size of the
+one worker, the peak memory of the whole process tree (proportional set size, which
+counts a page shared by forked processes once, and its anonymous part: without the
+page cache of the memory-mapped index files), the peak size of the
 work folder (persisted dedup index, manifest and the index's spilled runs), and
 whether the output bytes equal the first run's.
 """
@@ -99,20 +100,30 @@ def descendants(root: int) -> list[int]:
 
 
 def memory_of(pids: list[int]) -> tuple[int, int]:
-    """Resident and anonymous kB of the processes together (anonymous: what they hold themselves, without the
-    page cache of files they map, which the kernel takes back when memory runs short)."""
-    rss = anon = 0
+    """Proportional and anonymous kB of the processes together.
+
+    Proportional (PSS): a page shared by n processes counts 1/n in each, so a forked worker's pages
+    that are still the parent's count once, and the sum is what the tree holds. Anonymous: what they
+    hold themselves, without the page cache of files they map (the spilled index), which the kernel
+    takes back when memory runs short. Kernels without smaps_rollup give resident sizes instead.
+    """
+    total = anon = 0
     for pid in pids:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            fields = ("Pss:", "Pss_Anon:")
         except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss += int(line.split()[1])
-            elif line.startswith("RssAnon:"):
+            try:
+                rollup = Path(f"/proc/{pid}/status").read_text()
+                fields = ("VmRSS:", "RssAnon:")
+            except OSError:
+                continue  # gone meanwhile
+        for line in rollup.splitlines():
+            if line.startswith(fields[0]):
+                total += int(line.split()[1])
+            elif line.startswith(fields[1]):
                 anon += int(line.split()[1])
-    return rss, anon
+    return total, anon
 
 
 class Peaks:
@@ -120,7 +131,7 @@ class Peaks:
 
     def __init__(self, pid: int, work: Path, interval: float = 0.25) -> None:
         self.pid, self.work, self.interval = pid, work, interval
-        self.rss = self.anon = 0
+        self.pss = self.anon = 0
         self.work_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -129,8 +140,8 @@ class Peaks:
     def _sample(self) -> None:
         tick = 0
         while not self._stop.wait(self.interval):
-            rss, anon = memory_of(descendants(self.pid))
-            self.rss, self.anon = max(self.rss, rss), max(self.anon, anon)
+            pss, anon = memory_of(descendants(self.pid))
+            self.pss, self.anon = max(self.pss, pss), max(self.anon, anon)
             tick += 1
             if tick % 8 == 0 and self.work.exists():  # every two seconds: walking the folder costs more
                 self.work_mb = max(self.work_mb, folder_size(self.work))
@@ -175,7 +186,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="cleaner-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     texts = pages()
-    print(f"{'input MB':>9} {'engine':>7} {'jobs':>5} {'seconds':>8} {'MB/s':>6} {'speed-up':>9} {'peak RSS MB':>12} "
+    print(f"{'input MB':>9} {'engine':>7} {'jobs':>5} {'seconds':>8} {'MB/s':>6} {'speed-up':>9} {'peak PSS MB':>12} "
           f"{'peak anon MB':>13} {'peak work MB':>13} {'same bytes':>11}")
     for megabytes in (float(s) for s in args.sizes.split(",")):
         corpus = work / f"corpus-{megabytes:g}MB.jsonl"
@@ -190,7 +201,7 @@ def main() -> None:
             same = "yes" if digest(out) == base_digest else "NO"
             speed_up = f"{base_seconds / seconds:>8.2f}x" if not args.only_jobs else f"{'-':>9}"
             print(f"{size:>9.1f} {engine:>7} {jobs:>5} {seconds:>8.1f} {size / seconds:>6.2f} {speed_up} "
-                  f"{peaks.rss / 1024:>12.0f} {peaks.anon / 1024:>13.0f} {peaks.work_mb:>13.1f} {same:>11}", flush=True)
+                  f"{peaks.pss / 1024:>12.0f} {peaks.anon / 1024:>13.0f} {peaks.work_mb:>13.1f} {same:>11}", flush=True)
             shutil.rmtree(out, ignore_errors=True)
         corpus.unlink()
     if not args.keep:

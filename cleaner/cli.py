@@ -11,6 +11,7 @@ from . import __version__
 from .audit import DEFAULT_SAMPLE, Audit, render
 from .cli_run import RunCleaner, fail, guarded, output_folder, run, run_index, spill_dir
 from .config import Config, ConfigError
+from .engines.heap import return_large_frees
 from .engines.local import clean_files
 from .formats import DEFAULT_MAX_BYTES
 from .io import find_inputs, printable, write_atomic
@@ -80,6 +81,7 @@ def run_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
 def main() -> None:
     """Strip boilerplate (donation banners, newsletter forms, bylines, related teasers,
     page chrome) and repeated paragraphs from web text."""
+    return_large_frees()  # a long run's memory stays at what it holds (see engines.heap)
 
 
 @main.command()

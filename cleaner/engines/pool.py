@@ -28,6 +28,7 @@ from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
+from .heap import return_large_frees
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .records import Failed, documents_in_worker
 
@@ -48,6 +49,7 @@ _worker: dict[str, Pipeline] = {}
 
 
 def _start_worker(config: Config, templates: TemplateTable | None) -> None:
+    return_large_frees()  # inherited from a forking parent that set it, but not by a spawned worker
     _worker["pipeline"] = Cleaner(config).pipeline(templates)
 
 
