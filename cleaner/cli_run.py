@@ -3,7 +3,6 @@ each output where it belongs, the manifest for --resume, the report and a summar
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -27,6 +26,7 @@ from .formats import DEFAULT_MAX_BYTES
 from .io import STDIN, InputFile, find_inputs, printable, write_atomic
 from .manifest import WORK_DIR, Manifest
 from .pipeline import Pipeline, Stats, build_stages
+from .run_report import FileEntries, write_report
 from .spill import remove_stale
 from .stages.dedup import Dedup
 from .stages.html import METADATA_FIELDS, with_html
@@ -117,7 +117,8 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         progress = sys.stderr.isatty()
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
-    totals, per_file, errors, changed = Stats(), {}, [], []
+    totals, errors, changed = Stats(), [], []
+    per_file = FileEntries(out_dir / WORK_DIR if out_dir is not None else None)
     writers: dict[str, Path] = {}  # output name -> the input that wrote it
     manifest = Manifest(out_dir) if out_dir is not None else None
     done: dict[str, dict] = {}
@@ -126,7 +127,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         if not resume:
             manifest.reset()
     for name, entry in sorted(done.items()):
-        per_file[name] = entry
+        per_file.add(name, entry)
         totals.merge(Stats.from_dict(entry))
     records = [item for item in found if item.is_records and item.name not in done]
     if records:
@@ -150,20 +151,21 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
             stats.failed = 1
         else:
             stats.add_document(outcome.doc, outcome.bytes_in, len(outcome.doc.cleaned_text().encode("utf-8")))
-            per_file[outcome.input.name] = {**stats.to_dict(), "language": outcome.doc.language, **page_fields(outcome.doc)}
+            entry = {**stats.to_dict(), "language": outcome.doc.language, **page_fields(outcome.doc)}
+            per_file.add(outcome.input.name, entry)
             if audit is not None:
                 audit.add(outcome.input.name, outcome.doc)
             if manifest is not None:
-                manifest.add(outcome.input, per_file[outcome.input.name])
+                manifest.add(outcome.input, entry)
         totals.merge(stats)
     seconds = time.perf_counter() - started
     if out_dir is not None:
-        report = {"cleaner": __version__, "totals": totals.to_dict(), "files": per_file, "errors": errors}
+        tail: dict = {"errors": errors}
         stage = cleaner.dedup()
         if stage is not None:
-            report["dedup"] = stage.clusters()
+            tail["dedup"] = stage.clusters()
         try:
-            write_atomic(out_dir / "report.json", json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+            write_report(out_dir / "report.json", {"cleaner": __version__, "totals": totals.to_dict()}, per_file, tail)
             if audit is not None:
                 write_atomic(out_dir / "report.html", render(totals, audit))
         except OSError as exc:  # a full disk: the outputs written so far stay whole
@@ -174,9 +176,9 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
     stage = cleaner.dedup()
     if stage is not None:
         stage.close()
+    per_file.close()
     rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
-    # A record file's "rejected" counts its unreadable records too, which are already among the failed.
-    rejected = sum(entry["rejected"] - entry.get("failed", 0) for entry in per_file.values() if "rejected" in entry)
+    rejected = per_file.rejected
     click.echo(f"cleaned: {totals.documents + totals.failed} document(s) in, {totals.documents - rejected} out, "
                f"{rejected} rejected, {totals.failed} failed; {totals.blocks_dropped} of {totals.blocks_in} lines removed; "
                f"{rate:.1f} MB/s", err=True)
@@ -185,7 +187,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
 
 
 def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Path | None, jobs: int, totals: Stats,
-                       per_file: dict, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
+                       per_file: FileEntries, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
                        ray_address: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False) -> None:
     """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
     if out_dir is None:
@@ -204,10 +206,11 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
             errors.append({"file": item.name, "error": error})
         if outcome.error:
             outcome.stats.failed += 1
-        per_file[item.name] = {**outcome.stats.to_dict(), "rejected": outcome.rejected}
+        entry = {**outcome.stats.to_dict(), "rejected": outcome.rejected}
+        per_file.add(item.name, entry)
         totals.merge(outcome.stats)
         if manifest is not None and outcome.error is None:
-            manifest.add(item, per_file[item.name])
+            manifest.add(item, entry)
 
 
 def page_fields(doc: Document) -> dict:

@@ -283,6 +283,7 @@ def test_output_inside_the_input_tree_is_not_read_back(run_cli, tmp_path):
 
 
 def test_disk_full_leaves_earlier_outputs_intact_and_says_so(run_cli, tmp_path, monkeypatch):
+    import cleaner.formats
     import cleaner.io
 
     source = tmp_path / "in"
@@ -297,13 +298,14 @@ def test_disk_full_leaves_earlier_outputs_intact_and_says_so(run_cli, tmp_path, 
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    class FullDisk:  # the `os` that cleaner.io sees: its writes fail from the fourth on
+    class FullDisk:  # the `os` that the writers see (outputs; the report): writes fail from the fourth on
         fsync = staticmethod(full_after_three)
 
         def __getattr__(self, name: str) -> object:
             return getattr(os, name)
 
     monkeypatch.setattr(cleaner.io, "os", FullDisk())
+    monkeypatch.setattr(cleaner.formats, "os", FullDisk())
     out = tmp_path / "out"
     Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     result = run_cli("clean", source, "-o", out, "--language-detector", "none", "--jobs", "1")
