@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT_MEMORY = 256 << 20  # bytes the index keeps in memory before spilling
+DEFAULT_MEMORY = 64 << 20  # bytes the index keeps in memory before spilling
 PREFIX = "dedup-spill-"
 
 

@@ -10,6 +10,7 @@ batches per worker are in flight, so memory stays bounded whatever the corpus.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,9 +49,25 @@ class WorkerDied(RuntimeError):
 _worker: dict[str, Pipeline] = {}
 
 
-def _start_worker(config: Config, templates: TemplateTable | None) -> None:
+def _start_worker(config: Config, templates: TemplateTable | None, inherited: Pipeline | None = None) -> None:
     return_large_frees()  # inherited from a forking parent that set it, but not by a spawned worker
-    _worker["pipeline"] = Cleaner(config).pipeline(templates)
+    _worker["pipeline"] = inherited if inherited is not None else Cleaner(config).pipeline(templates)
+
+
+def worker_args(config: Config, templates: TemplateTable | None) -> tuple:
+    """`_start_worker`'s arguments; where workers are forked, with a pipeline built and warmed here.
+
+    A forked worker shares that pipeline's pages with this process until it writes to them: the
+    language model (about 70 MB of arrays) and the compiled rules are held once, not once per
+    worker, and a worker starts at once instead of spending seconds building its own. Spawned
+    workers (another start method) cannot inherit it and build their own.
+    """
+    if multiprocessing.get_start_method() != "fork":
+        return config, templates
+    cleaner = Cleaner(config)
+    if cleaner.detector is not None:
+        cleaner.detector.detect("A few words, so that the model is loaded before the workers are forked.")
+    return config, templates, cleaner.pipeline(templates)
 
 
 def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
@@ -123,7 +140,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     corpus = Pipeline(corpus_stages(cleaner))
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
-    with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config, templates)) as executor:
+    with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=worker_args(config, templates)) as executor:
         for outcome in prefetched(corpus, in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead), doc_of):
             outcome = finish(corpus, outcome)
             advance(bar, outcome.input)
@@ -190,7 +207,7 @@ class RecordPool:
         self.executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> RecordPool:
-        self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.config, self.templates))
+        self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=worker_args(self.config, self.templates))
         return self
 
     def __exit__(self, *exc: object) -> None:
