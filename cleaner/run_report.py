@@ -1,7 +1,7 @@
 """report.json of a run: each input's entry kept on disk as the run goes, the whole written at the end as one file.
 
 A folder of ten million pages has ten million entries; held in a dict until the
-end, they were the run's largest memory (about a kilobyte each). Here each entry
+end, they were the run's largest memory (5 to 10 kB of Python objects each). Here each entry
 is a JSON line in a spool file, and the report is written from it a part at a
 time, byte for byte what `json.dumps(report, indent=2)` gives.
 """
@@ -12,6 +12,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .formats import AtomicOutput
 
@@ -64,30 +65,23 @@ def write_report(path: Path, head: dict, files: FileEntries, tail: dict) -> None
     True
     """
     with AtomicOutput(path) as out:
-        out.write(b"{")
-        first = True
-
-        def key(name: str) -> None:
-            nonlocal first
-            out.write(f"{'' if first else ','}\n{' ' * INDENT}{_dumps(name)}: ".encode())
-            first = False
-
-        for name, value in head.items():
-            key(name)
-            out.write(_nested(value, 1))
-        key("files")
-        if not len(files):
-            out.write(b"{}")
-        else:
-            out.write(b"{")
-            for number, (name, entry) in enumerate(files):
-                prefix = "," if number else ""
-                out.write(f"{prefix}\n{' ' * 2 * INDENT}{_dumps(name)}: ".encode() + _nested(entry, 2))
-            out.write(f"\n{' ' * INDENT}}}".encode())
-        for name, value in tail.items():
-            key(name)
-            out.write(_nested(value, 1))
+        for number, (name, value) in enumerate([*head.items(), ("files", files), *tail.items()]):
+            out.write(f"{',' if number else '{'}\n{' ' * INDENT}{_dumps(name)}: ".encode())
+            if value is files:
+                _write_entries(out, files)
+            else:
+                out.write(_nested(value, 1))
         out.write(b"\n}\n")
+
+
+def _write_entries(out: BinaryIO, files: FileEntries) -> None:
+    """The `files` object, an entry at a time, as it sits one level inside the report."""
+    if not len(files):
+        out.write(b"{}")
+        return
+    for number, (name, entry) in enumerate(files):
+        out.write(f"{',' if number else '{'}\n{' ' * 2 * INDENT}{_dumps(name)}: ".encode() + _nested(entry, 2))
+    out.write(f"\n{' ' * INDENT}}}".encode())
 
 
 def _dumps(value: object) -> str:
