@@ -11,11 +11,14 @@ batches per worker are in flight, so memory stays bounded whatever the corpus.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -54,7 +57,7 @@ def _start_worker(config: Config, templates: TemplateTable | None, inherited: Pi
     _worker["pipeline"] = inherited if inherited is not None else Cleaner(config).pipeline(templates)
 
 
-def worker_args(config: Config, templates: TemplateTable | None) -> tuple:
+def worker_args(cleaner: Cleaner, templates: TemplateTable | None) -> tuple:
     """`_start_worker`'s arguments; where workers are forked, with a pipeline built and warmed here.
 
     A forked worker shares that pipeline's pages with this process until it writes to them: the
@@ -62,12 +65,50 @@ def worker_args(config: Config, templates: TemplateTable | None) -> tuple:
     worker, and a worker starts at once instead of spending seconds building its own. Spawned
     workers (another start method) cannot inherit it and build their own.
     """
+    config = per_document_config(cleaner.config)
     if multiprocessing.get_start_method() != "fork":
         return config, templates
-    cleaner = Cleaner(config)
+    for_workers = cleaner.with_config(config)
+    load_language_model(for_workers)
+    return config, templates, for_workers.pipeline(templates)
+
+
+def load_language_model(cleaner: Cleaner) -> None:
+    """Load the language model now (it loads on first use, in about a second)."""
     if cleaner.detector is not None:
         cleaner.detector.detect("A few words, so that the model is loaded before the workers are forked.")
-    return config, templates, cleaner.pipeline(templates)
+
+
+@contextmanager
+def meanwhile(executor: ProcessPoolExecutor, task: Callable[[], None] | None) -> Iterator[None]:
+    """Run `task` on a thread of this process while `executor`'s workers work, and wait for it at the block's end.
+
+    For a task that leaves the CPU free (decompressing the language model does) while the workers of a
+    pool work. `executor`'s workers must exist already (`started`): a thread must never be running
+    when this process forks. An error is dropped: whoever needs the task's result does it again, and fails then.
+    """
+    if task is None:
+        yield
+        return
+
+    def quietly() -> None:
+        try:
+            task()
+        except Exception:  # noqa: BLE001, S110 - the caller redoes the task on its own thread and sees the error there
+            pass
+
+    thread = threading.Thread(target=quietly, name="cleaner-meanwhile", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def started(executor: ProcessPoolExecutor) -> ProcessPoolExecutor:
+    """The executor, once its worker processes exist (they are forked on the first task)."""
+    executor.submit(int).result()
+    return executor
 
 
 def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
@@ -132,7 +173,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     templates = None
     if "templates" in config.stages:
         learner = TemplateLearner(config.dedup_spill_dir)
-        with ProcessPoolExecutor(jobs) as executor:
+        with ProcessPoolExecutor(jobs) as executor, meanwhile(started(executor), partial(load_language_model, cleaner)):
             for keys in in_order(executor, _keys_batch, batches(files, BATCH_FILES), ahead):
                 if keys is not None:
                     learner.add_keys(keys)
@@ -140,7 +181,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     corpus = Pipeline(corpus_stages(cleaner))
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
-    with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=worker_args(config, templates)) as executor:
+    with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=worker_args(cleaner, templates)) as executor:
         for outcome in prefetched(corpus, in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead), doc_of):
             outcome = finish(corpus, outcome)
             advance(bar, outcome.input)
@@ -182,10 +223,14 @@ def _keys_of_texts(texts: list[str]) -> list[np.ndarray]:
     return [short_line_keys(text) for text in texts]
 
 
-def learn_templates_in_pool(texts: Iterable[str], jobs: int, work_dir: Path | None = None) -> TemplateTable:
-    """`Cleaner.learn_templates` on `jobs` processes: the same table (counts do not depend on order)."""
+def learn_templates_in_pool(texts: Iterable[str], jobs: int, work_dir: Path | None = None,
+                            while_waiting: Callable[[], None] | None = None) -> TemplateTable:
+    """`Cleaner.learn_templates` on `jobs` processes: the same table (counts do not depend on order).
+
+    `while_waiting` runs on a thread of this process meanwhile (see `meanwhile`).
+    """
     learner = TemplateLearner(work_dir)
-    with ProcessPoolExecutor(jobs) as executor:
+    with ProcessPoolExecutor(jobs) as executor, meanwhile(started(executor), while_waiting):
         for keys in in_order(executor, _keys_of_texts, batches(texts, RECORD_BATCH), BATCHES_AHEAD * jobs):
             learner.add_keys(keys)
     return learner.table()
@@ -201,13 +246,13 @@ class RecordPool:
     """
 
     def __init__(self, cleaner: Cleaner, jobs: int, templates: TemplateTable | None) -> None:
-        self.config = per_document_config(cleaner.config)
+        self.cleaner = cleaner
         self.jobs, self.templates = jobs, templates
         self.corpus = Pipeline(corpus_stages(cleaner))
         self.executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> RecordPool:
-        self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=worker_args(self.config, self.templates))
+        self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=worker_args(self.cleaner, self.templates))
         return self
 
     def __exit__(self, *exc: object) -> None:

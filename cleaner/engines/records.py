@@ -271,14 +271,14 @@ def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jo
     """
     from contextlib import ExitStack
 
-    from .pool import RecordPool, learn_templates_in_pool
+    from .pool import RecordPool, learn_templates_in_pool, load_language_model
 
     config = cleaner.config
     templates = None
     if "templates" in config.stages:
         texts = record_texts(files, config.text_field, max_bytes)
         if jobs > 1 and engine == "local":
-            templates = learn_templates_in_pool(texts, jobs, config.dedup_spill_dir)
+            templates = learn_templates_in_pool(texts, jobs, config.dedup_spill_dir, partial(load_language_model, cleaner))
         else:
             templates = cleaner.learn_templates(texts)
     with ExitStack() as stack:
