@@ -121,6 +121,32 @@ def test_templates_learned_on_workers_equal_those_learned_here() -> None:
     assert (pooled.documents, pooled.document_counts) == (here.documents, here.document_counts)
 
 
+def test_a_task_given_to_the_templates_pass_runs_meanwhile_and_its_error_stays_its_own() -> None:
+    import threading
+
+    from cleaner.engines.pool import learn_templates_in_pool
+
+    texts = [f"Home\nNews\n{P1}" for _ in range(20)]
+    ran_on: list[str] = []
+    table = learn_templates_in_pool(iter(texts), 2, while_waiting=lambda: ran_on.append(threading.current_thread().name))
+    assert ran_on == ["cleaner-meanwhile"] and table.documents == 20
+
+    def broken() -> None:
+        raise OSError("model file unreadable")
+
+    assert learn_templates_in_pool(iter(texts), 2, while_waiting=broken).documents == 20
+
+
+def test_workers_pipeline_shares_the_parents_rules_and_model() -> None:
+    from cleaner.engines.pool import per_document_config
+
+    cleaner = Cleaner(Config())
+    worker = cleaner.with_config(per_document_config(cleaner.config))
+    assert worker.config.dedup_index == "memory"
+    assert worker.rules is cleaner.rules and worker.detector is cleaner.detector
+    assert cleaner.with_config(Config(language_detector="none")).detector is None
+
+
 def test_batches_windows_and_shards_of_any_size_give_the_same_records(tmp_path: Path, monkeypatch) -> None:
     import json
 
