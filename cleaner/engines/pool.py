@@ -39,7 +39,6 @@ from .records import Failed, documents_in_worker
 BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
 BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory
 CORPUS_WINDOW = 64  # documents the corpus stages look up at once (see `Pipeline.prefetch`)
-RENEW_BYTES = 128 << 20  # input given to one set of workers before fresh ones take over (see `Workers`)
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -150,58 +149,7 @@ def batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
         yield batch
 
 
-class Workers:
-    """Worker processes for the per-document stages, forked afresh from this process after every `RENEW_BYTES` of input.
-
-    A worker's memory creeps up as it cleans: RE2 adds states to its automata's caches for each new kind
-    of line (up to 64 MB an automaton), about 15 MB a worker over 250 MB of text. Fresh workers start
-    again from this process's warmed pipeline (`worker_args`), so a run of gigabytes holds what a run of
-    a hundred megabytes holds. A renewal lets the batches already given finish (their futures keep their
-    results) and costs about a second each time. Spawned workers are never renewed: each would load the
-    language model again.
-    """
-
-    def __init__(self, jobs: int, initargs: tuple, size_of: Callable[[list], int]) -> None:
-        self.jobs, self.initargs, self.size_of = jobs, initargs, size_of
-        self.renew = multiprocessing.get_start_method() == "fork"
-        self.given = 0  # bytes of input given to the current workers
-        self.renewals = 0
-        self.executor = self._fork()
-
-    def _fork(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=self.initargs)
-
-    def submit(self, function: Callable[[list[_T]], list[_R]], batch: list[_T]) -> Future:
-        if self.renew and self.given >= RENEW_BYTES:
-            self.executor.shutdown(wait=True)  # no thread of the old pool is left running when this process forks
-            self.executor = self._fork()
-            self.given = 0
-            self.renewals += 1
-        self.given += self.size_of(batch)
-        return self.executor.submit(function, batch)
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.executor.shutdown(cancel_futures=True)
-
-
-def text_size(docs: list[Document | None]) -> int:
-    return sum(len(doc.text) for doc in docs if doc is not None)
-
-
-def file_size(items: list[InputFile]) -> int:
-    total = 0
-    for item in items:
-        try:
-            total += item.path.stat().st_size
-        except OSError:
-            continue  # the worker reports it
-    return total
-
-
-def in_order(executor: ProcessPoolExecutor | Workers, function: Callable[[list[_T]], list[_R]], work: Iterable[list[_T]],
+def in_order(executor: ProcessPoolExecutor, function: Callable[[list[_T]], list[_R]], work: Iterable[list[_T]],
              ahead: int) -> Iterator[_R]:
     """Results of `function` over batches, in input order, with at most `ahead` batches submitted and unread."""
     pending: deque[Future] = deque()
@@ -233,8 +181,8 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     corpus = Pipeline(corpus_stages(cleaner))
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
-    with bar, Workers(jobs, worker_args(cleaner, templates), file_size) as workers:
-        for outcome in prefetched(corpus, in_order(workers, _clean_batch, batches(todo, BATCH_FILES), ahead), doc_of):
+    with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=worker_args(cleaner, templates)) as executor:
+        for outcome in prefetched(corpus, in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead), doc_of):
             outcome = finish(corpus, outcome)
             advance(bar, outcome.input)
             yield outcome
@@ -301,18 +249,18 @@ class RecordPool:
         self.cleaner = cleaner
         self.jobs, self.templates = jobs, templates
         self.corpus = Pipeline(corpus_stages(cleaner))
-        self.workers: Workers | None = None
+        self.executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> RecordPool:
-        self.workers = Workers(self.jobs, worker_args(self.cleaner, self.templates), text_size)
+        self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=worker_args(self.cleaner, self.templates))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self.workers is not None
-        self.workers.__exit__(*exc)
+        assert self.executor is not None
+        self.executor.shutdown(cancel_futures=True)
 
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
-        assert self.workers is not None, "use RecordPool as a context manager"
-        results = in_order(self.workers, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs)
+        assert self.executor is not None, "use RecordPool as a context manager"
+        results = in_order(self.executor, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs)
         for doc in prefetched(self.corpus, results):
             yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc

@@ -75,33 +75,6 @@ def test_record_files_come_out_the_same_from_a_pool(tmp_path: Path) -> None:
     assert pooled.rejected == serial.rejected >= 1
 
 
-def test_workers_renewed_midway_give_the_same_records_and_files(tmp_path: Path, monkeypatch) -> None:
-    import json
-
-    from cleaner.engines import pool
-    from cleaner.engines.records import RecordCleaner
-    from cleaner.io import InputFile
-
-    folder = corpus(tmp_path / "pages") if (tmp_path / "pages").mkdir() is None else None
-    source = tmp_path / "c.jsonl"
-    source.write_text("".join(json.dumps({"id": p.stem, "text": p.read_text()}) + "\n" for p in sorted(folder.iterdir())))
-    cleaner = Cleaner(Config(language_detector="none"))
-    item = InputFile(source, Path("c.jsonl"))
-    RecordCleaner(cleaner.pipeline(), "text", "id", 1 << 30).clean_file(item, tmp_path / "one")
-    monkeypatch.setattr(pool, "RENEW_BYTES", 2000)  # fresh workers every batch or two
-    monkeypatch.setattr(pool, "RECORD_BATCH", 4)
-    with pool.RecordPool(cleaner, 2, None) as runner:
-        RecordCleaner(runner, "text", "id", 1 << 30).clean_file(item, tmp_path / "two")
-        renewals = runner.workers.renewals
-    assert (tmp_path / "two" / "c.jsonl").read_bytes() == (tmp_path / "one" / "c.jsonl").read_bytes()
-    assert renewals >= 3
-
-    files = list(find_inputs([str(folder)]))
-    serial = [(o.input.name, o.doc.cleaned_text()) for o in clean_files(cleaner, files, jobs=1)]
-    pooled = [(o.input.name, o.doc.cleaned_text()) for o in clean_files(cleaner, files, jobs=2, pool_min_bytes=0)]
-    assert pooled == serial
-
-
 def test_the_cli_writes_the_same_bytes_with_one_job_and_two(runner, tmp_path: Path) -> None:
     import gzip
     import json
