@@ -297,6 +297,10 @@ class SortedRuns:
     def __init__(self, dtype: type, spill: Spill | None = None, run_limit: int = 1 << 22) -> None:
         self.dtype, self.spill, self.run_limit = dtype, spill, run_limit
         self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (keys, ids), sorted by key; the oldest first
+        # Keys of each run that one step of a merge on disk holds. A step takes about 32 bytes a key of
+        # each run (both chunks, their merge order, the merged copy), so an eighth of the keys the runs
+        # in memory may hold keeps it within the memory budget, whatever size the runs on disk reach.
+        self.merge_chunk = max(1 << 12, run_limit // 8)
 
     def __len__(self) -> int:
         return sum(len(keys) for keys, _ in self.runs)
@@ -315,7 +319,7 @@ class SortedRuns:
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
             older, newer = self.runs[-2:]  # replaced only once merged: a merge that fails (a full disk) loses no key
             if self.spill is not None and len(older[0]) + len(newer[0]) > self.run_limit:
-                self.runs[-2:] = [merge_to_disk(older, newer, self.spill)]
+                self.runs[-2:] = [merge_to_disk(older, newer, self.spill, self.merge_chunk)]
                 for array in (*older, *newer):  # the merged files replace theirs
                     if isinstance(array, np.memmap):
                         Path(array.filename).unlink(missing_ok=True)

@@ -87,6 +87,22 @@ def test_merging_runs_on_disk_keeps_every_key_sorted_with_its_id(tmp_path):
     assert merged == sorted(zip(a_keys.tolist() + b_keys.tolist(), a_ids.tolist() + b_ids.tolist(), strict=True))
 
 
+def test_a_merge_on_disk_holds_a_bounded_step_of_keys_however_long_the_runs(tmp_path, monkeypatch):
+    from cleaner import spill
+
+    steps: list[int] = []
+    real_merge = spill.merge_sorted
+    monkeypatch.setattr(spill, "merge_sorted", lambda a, b: steps.append(len(a[0]) + len(b[0])) or real_merge(a, b))
+    runs = SortedRuns(np.uint32, Spill(tmp_path), run_limit=64 * 1024)
+    rng = np.random.default_rng(5)
+    for start in range(0, 1 << 20, 1 << 16):
+        runs.add(rng.integers(0, 1 << 30, 1 << 16).astype(np.uint32), np.arange(start, start + (1 << 16), dtype=np.uint32))
+    assert len(runs) == 1 << 20 and any(isinstance(k, np.memmap) and len(k) >= 1 << 19 for k, _ in runs.runs)
+    on_disk_steps = [n for n in steps if n <= 2 * runs.merge_chunk]
+    assert runs.merge_chunk == 8 * 1024 and len(on_disk_steps) > 100
+    assert max(steps) <= 128 * 1024  # in-memory merges stay under run_limit keys each; disk merges take chunks
+
+
 def test_sorted_runs_on_disk_find_what_runs_in_memory_find(tmp_path):
     rng = np.random.default_rng(4)
     memory, disk = SortedRuns(np.uint32), SortedRuns(np.uint32, Spill(tmp_path), run_limit=100)
