@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT_MEMORY = 64 << 20  # bytes the index keeps in memory before spilling
+DEFAULT_MEMORY = 16 << 20  # bytes the index keeps in memory before spilling (`Config.dedup_memory_mb`)
 PREFIX = "dedup-spill-"
 
 

@@ -10,6 +10,7 @@ batches per worker are in flight, so memory stays bounded whatever the corpus.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import threading
 from collections import deque
@@ -70,7 +71,12 @@ def worker_args(cleaner: Cleaner, templates: TemplateTable | None) -> tuple:
         return config, templates
     for_workers = cleaner.with_config(config)
     load_language_model(for_workers)
-    return config, templates, for_workers.pipeline(templates)
+    pipeline = for_workers.pipeline(templates)
+    # The collector writes to every object it walks; after a fork each such write copies a page the
+    # workers shared with this process. Objects that exist now live as long as the run: set them aside.
+    gc.collect()
+    gc.freeze()
+    return config, templates, pipeline
 
 
 def load_language_model(cleaner: Cleaner) -> None:
