@@ -71,12 +71,25 @@ def worker_args(cleaner: Cleaner, templates: TemplateTable | None) -> tuple:
         return config, templates
     for_workers = cleaner.with_config(config)
     load_language_model(for_workers)
-    pipeline = for_workers.pipeline(templates)
-    # The collector writes to every object it walks; after a fork each such write copies a page the
-    # workers shared with this process. Objects that exist now live as long as the run: set them aside.
+    return config, templates, for_workers.pipeline(templates)
+
+
+@contextmanager
+def cleaning_workers(cleaner: Cleaner, templates: TemplateTable | None, jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """`jobs` worker processes that run the per-document stages (`_start_worker`), for the length of the block.
+
+    While they live, the garbage collector leaves alone the objects this process holds when they are forked:
+    it writes to every object it walks, and each such write copies a page the workers share with this process.
+    """
+    initargs = worker_args(cleaner, templates)
     gc.collect()
     gc.freeze()
-    return config, templates, pipeline
+    executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs)
+    try:
+        yield executor
+    finally:
+        executor.shutdown(cancel_futures=True)
+        gc.unfreeze()
 
 
 def load_language_model(cleaner: Cleaner) -> None:
@@ -187,7 +200,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     corpus = Pipeline(corpus_stages(cleaner))
     todo = [item for item in files if item.name not in done]
     bar = progress_bar(todo, progress)
-    with bar, ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=worker_args(cleaner, templates)) as executor:
+    with bar, cleaning_workers(cleaner, templates, jobs) as executor:
         for outcome in prefetched(corpus, in_order(executor, _clean_batch, batches(todo, BATCH_FILES), ahead), doc_of):
             outcome = finish(corpus, outcome)
             advance(bar, outcome.input)
@@ -252,18 +265,17 @@ class RecordPool:
     """
 
     def __init__(self, cleaner: Cleaner, jobs: int, templates: TemplateTable | None) -> None:
-        self.cleaner = cleaner
-        self.jobs, self.templates = jobs, templates
+        self.jobs = jobs
         self.corpus = Pipeline(corpus_stages(cleaner))
         self.executor: ProcessPoolExecutor | None = None
+        self._workers = cleaning_workers(cleaner, templates, jobs)
 
     def __enter__(self) -> RecordPool:
-        self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=worker_args(self.cleaner, self.templates))
+        self.executor = self._workers.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self.executor is not None
-        self.executor.shutdown(cancel_futures=True)
+        self._workers.__exit__(*exc)
 
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
         assert self.executor is not None, "use RecordPool as a context manager"

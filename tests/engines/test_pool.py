@@ -9,6 +9,7 @@ from conftest import SEEDS_DIR
 from texts import P1, P2, P3
 
 from cleaner import Cleaner, Config
+from cleaner.document import Document
 from cleaner.engines.local import clean_files
 from cleaner.io import find_inputs
 
@@ -135,6 +136,20 @@ def test_a_task_given_to_the_templates_pass_runs_meanwhile_and_its_error_stays_i
         raise OSError("model file unreadable")
 
     assert learn_templates_in_pool(iter(texts), 2, while_waiting=broken).documents == 20
+
+
+def test_the_collector_leaves_the_parents_objects_alone_only_while_the_workers_live() -> None:
+    import gc
+
+    from cleaner.engines.pool import RecordPool
+
+    cleaner = Cleaner(Config(language_detector="none"))
+    before = gc.get_freeze_count()
+    with RecordPool(cleaner, 2, None) as runner:
+        assert gc.get_freeze_count() > before
+        docs = list(runner([Document(f"{P1}\n{P2}", "a"), None, Document(P1, "b")]))
+    assert gc.get_freeze_count() == before
+    assert docs[1] is None and docs[2].cleaned_text() == ""
 
 
 def test_workers_pipeline_shares_the_parents_rules_and_model() -> None:
