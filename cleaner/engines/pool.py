@@ -99,35 +99,32 @@ def load_language_model(cleaner: Cleaner) -> None:
 
 
 @contextmanager
-def meanwhile(executor: ProcessPoolExecutor, task: Callable[[], None] | None) -> Iterator[None]:
-    """Run `task` on a thread of this process while `executor`'s workers work, and wait for it at the block's end.
+def first_pass_workers(jobs: int, while_waiting: Callable[[], None] | None) -> Iterator[ProcessPoolExecutor]:
+    """`jobs` worker processes for the templates pass; `while_waiting` runs meanwhile on a thread of this process.
 
-    For a task that leaves the CPU free (decompressing the language model does) while the workers of a
-    pool work. `executor`'s workers must exist already (`started`): a thread must never be running
-    when this process forks. An error is dropped: whoever needs the task's result does it again, and fails then.
+    For a task that leaves the CPU free while the workers work (decompressing the language model does).
+    The thread starts once the workers exist, since a thread must never be running when this process
+    forks, and the block waits for it at its end. Its error is dropped: whoever needs the task's result
+    does it again, on its own thread, and fails there.
     """
-    if task is None:
-        yield
-        return
+    with ProcessPoolExecutor(jobs) as executor:
+        if while_waiting is None:
+            yield executor
+            return
+        executor.submit(int).result()  # the workers are forked on the first task
 
-    def quietly() -> None:
+        def quietly() -> None:
+            try:
+                while_waiting()
+            except Exception:  # noqa: BLE001, S110 - redone and reported by whoever needs it
+                pass
+
+        thread = threading.Thread(target=quietly, name="cleaner-meanwhile", daemon=True)
+        thread.start()
         try:
-            task()
-        except Exception:  # noqa: BLE001, S110 - the caller redoes the task on its own thread and sees the error there
-            pass
-
-    thread = threading.Thread(target=quietly, name="cleaner-meanwhile", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
-
-
-def started(executor: ProcessPoolExecutor) -> ProcessPoolExecutor:
-    """The executor, once its worker processes exist (they are forked on the first task)."""
-    executor.submit(int).result()
-    return executor
+            yield executor
+        finally:
+            thread.join()
 
 
 def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
@@ -192,7 +189,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     templates = None
     if "templates" in config.stages:
         learner = TemplateLearner(config.dedup_spill_dir)
-        with ProcessPoolExecutor(jobs) as executor, meanwhile(started(executor), partial(load_language_model, cleaner)):
+        with first_pass_workers(jobs, partial(load_language_model, cleaner)) as executor:
             for keys in in_order(executor, _keys_batch, batches(files, BATCH_FILES), ahead):
                 if keys is not None:
                     learner.add_keys(keys)
@@ -246,10 +243,10 @@ def learn_templates_in_pool(texts: Iterable[str], jobs: int, work_dir: Path | No
                             while_waiting: Callable[[], None] | None = None) -> TemplateTable:
     """`Cleaner.learn_templates` on `jobs` processes: the same table (counts do not depend on order).
 
-    `while_waiting` runs on a thread of this process meanwhile (see `meanwhile`).
+    `while_waiting` runs on a thread of this process meanwhile (see `first_pass_workers`).
     """
     learner = TemplateLearner(work_dir)
-    with ProcessPoolExecutor(jobs) as executor, meanwhile(started(executor), while_waiting):
+    with first_pass_workers(jobs, while_waiting) as executor:
         for keys in in_order(executor, _keys_of_texts, batches(texts, RECORD_BATCH), BATCHES_AHEAD * jobs):
             learner.add_keys(keys)
     return learner.table()
