@@ -161,8 +161,12 @@ class LooseScanner:
         self._fast: list[tuple[frozenset[int], re2._Regexp]] = []
         for start in range(0, len(accepted), PATTERNS_PER_AUTOMATON):
             chunk = accepted[start : start + PATTERNS_PER_AUTOMATON]
-            automaton = re2.compile("(?m)" + "|".join(loose for _, loose in chunk), options)
+            automaton = compile_automaton("(?m)" + "|".join(loose for _, loose in chunk), options)
             self._fast.append((frozenset(number for number, _ in chunk), automaton))
+
+    def renew(self) -> None:
+        """Compile the automata afresh, dropping the DFA states they cached (see `renewed`)."""
+        self._fast = [(numbers, renewed(automaton)) for numbers, automaton in self._fast]
 
     def matching_lines(self, text: str) -> dict[int, set[int]]:
         """For each 1-based line number where some pattern may match, the indexes of those patterns."""
@@ -189,7 +193,7 @@ def loose_pattern(pattern: str, ignore_case: bool) -> str | None:
     loose = f"(?{'i' if ignore_case else ''}:{loosen(pattern)})"
     try:
         # Loosened to nothing (a pattern of look-aheads) it would pass every line: no use as a filter.
-        return loose if re2.compile(loose, scan_options()).search("") is None else None
+        return loose if compile_automaton(loose, scan_options()).search("") is None else None
     except re2.error:
         return None
 
@@ -201,7 +205,34 @@ def loose_line_filter(pattern: str, ignore_case: bool) -> Linear | None:
     (True, None)
     """
     loose = loose_pattern(pattern, ignore_case)
-    return None if loose is None else Linear(re2.compile(loose, scan_options()))
+    return None if loose is None else Linear(compile_automaton(loose, scan_options()))
+
+
+def compile_automaton(pattern: str, options: re2.Options) -> re2._Regexp:
+    """`re2.compile` without its memo: an automaton of our own, whose DFA states go when we drop it.
+
+    `re2.compile` keeps the last 128 automata it made, by pattern and options, process-wide: an
+    automaton that one of them shares stays alive, states and all, after its owner lets it go.
+
+    >>> compile_automaton("a+b", scan_options()) is not compile_automaton("a+b", scan_options())
+    True
+    """
+    return re2._Regexp(pattern, options)
+
+
+def renewed(automaton: re2._Regexp) -> re2._Regexp:
+    """The same automaton compiled afresh, without the DFA states the old one has cached.
+
+    RE2 keeps every state it builds for as long as an automaton lives, up to
+    its `max_mem`: a long run over varied text keeps adding states (rule
+    automata held about 77 MB after 4 MB of the dev pages, and grew on).
+
+    >>> automaton = compile_automaton("a+b", scan_options())
+    >>> fresh = renewed(automaton)
+    >>> fresh is not automaton, fresh.pattern == automaton.pattern, fresh.options.max_mem == automaton.options.max_mem
+    (True, True, True)
+    """
+    return compile_automaton(automaton.pattern, automaton.options)
 
 
 def hit_lines(automaton: re2._Regexp, data: bytes) -> Iterator[int]:
@@ -239,7 +270,7 @@ def phrase_finder(phrases: Iterable[str], before: str, after: str) -> re2._Regex
     words = (phrase.split(" ") for phrase in phrases)
     core = "|".join(f"[{space}]+".join(re.escape(word) for word in phrase) for phrase in words)
     around = (_class_chars(before), _class_chars(after))
-    return re2.compile(f"(?m)^[{space}{around[0]}]*(?:{core})[{space}{around[1]}]*$", scan_options())
+    return compile_automaton(f"(?m)^[{space}{around[0]}]*(?:{core})[{space}{around[1]}]*$", scan_options())
 
 
 def _class_chars(chars: str) -> str:
@@ -314,7 +345,7 @@ def exact_re2(pattern: str, flags: int) -> Linear | None:
     options.never_capture = True
     options.case_sensitive = not flags & re.IGNORECASE
     try:
-        return Linear(re2.compile("".join(out), options))
+        return Linear(compile_automaton("".join(out), options))
     except re2.error:
         return None
 
@@ -334,6 +365,12 @@ class Linear:
         self._anchor = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
         if self._match is None or self._anchor is None:
             self._match = None
+
+    def renew(self) -> None:
+        """Compile the pattern afresh, dropping the DFA states RE2 cached (see `renewed`)."""
+        self._compiled = renewed(self._compiled)
+        if self._match is not None:
+            self._match = self._compiled._regexp
 
     def search(self, line: str) -> bool:
         if self._match is None:

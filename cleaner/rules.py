@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .prefilter import Linear, LooseScanner, exact_re2, hit_lines, loose_line_filter, phrase_finder
+from .prefilter import Linear, LooseScanner, exact_re2, hit_lines, loose_line_filter, phrase_finder, renewed
 
 SCOPES = ("line", "paragraph", "region")
 # Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
@@ -46,6 +46,12 @@ class RuleTimeout(RuntimeError):
 # microseconds; a linear scan of a 100 MB line well under the extra second per megabyte.
 RULE_BUDGET_SECONDS = 1.0
 RULE_BUDGET_PER_MB = 1.0
+# RE2 caches the DFA states it builds for as long as an automaton lives, and varied text keeps adding
+# states: each worker grew by some 20 MB between 100 MB and 2 GB of input, with no end in sight. A rule
+# set compiles its automata afresh after scanning this many characters, so their caches stay bounded
+# whatever the run's length. Measured cost: about a second per renewal (0.3 s to compile, the rest to
+# build the states again), some 2% of the time it takes to scan that much.
+RENEW_AFTER_CHARS = 64_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +213,7 @@ class RuleSet:
     """
 
     __slots__ = ("rules", "_by_phrase", "_phrase_words", "_phrase_spaces", "_phrase_finder", "_limited", "_limited_rules",
-                 "_limited_words", "_unlimited", "_unlimited_rules", "_prechecks")
+                 "_limited_words", "_unlimited", "_unlimited_rules", "_prechecks", "_scanned")
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
@@ -232,6 +238,18 @@ class RuleSet:
         # set and cleared per call) are first asked, through their own loose pattern, whether they can match.
         budgeted = (i for i in scanned if rules[i].linear is None and not rules[i].phrases)
         self._prechecks = {i: check for i in budgeted if (check := loose_line_filter(*_scan_part(rules[i]))) is not None}
+        self._scanned = 0
+
+    def renew(self) -> None:
+        """Compile every automaton afresh, dropping the DFA states RE2 cached; what matches never changes."""
+        if self._phrase_finder is not None:
+            self._phrase_finder = renewed(self._phrase_finder)
+        self._limited.renew()
+        self._unlimited.renew()
+        for linear in [*self._prechecks.values(), *(rule.linear for rule in self.rules)]:
+            if linear is not None:
+                linear.renew()
+        self._scanned = 0
 
     def first_match(self, line: str, candidates: Iterable[int] | None = None) -> Rule | None:
         """The first rule that matches the line, or None; only `candidates` (rule indexes) are tried if given.
@@ -258,6 +276,9 @@ class RuleSet:
         >>> sorted(load_rules().candidate_lines("Skip to content\\nxyzzy\\nRead more"))
         [1, 3]
         """
+        if self._scanned >= RENEW_AFTER_CHARS:
+            self.renew()
+        self._scanned += len(text)
         lines = text.split("\n")
         found: dict[int, set[int]] = {}
         rules_of = self._short_line_rules(lines)

@@ -213,3 +213,29 @@ def test_candidate_lines_name_every_copy_of_a_repeated_line() -> None:
     found = rules.candidate_lines("Skip to content\nxyzzy\n\nSkip to content\nRead more\nxyzzy")
     assert sorted(found) == [1, 4, 5]
     assert found[1] == found[4] and found[1] is not found[4]
+
+
+def test_a_rule_set_renews_its_automata_after_scanning_its_budget_and_matches_the_same(monkeypatch) -> None:
+    """RE2 keeps the DFA states it builds while an automaton lives; renewal compiles fresh ones, nothing else changes."""
+    import cleaner.rules as rules_module
+
+    rules = load_rules()
+    text = "\n".join(example for rule in rules.rules for example in (*rule.must_match, *rule.must_not_match))
+    lines = text.split("\n")
+
+    def decisions() -> list[str | None]:
+        found = rules.candidate_lines(text)
+        return [getattr(rules.first_match(lines[n - 1], found[n]), "id", None) if n in found else None
+                for n in range(1, len(lines) + 1)]
+
+    monkeypatch.setattr(rules_module, "RENEW_AFTER_CHARS", 2 * len(text))
+    finder, scanners = rules._phrase_finder, list(rules._limited._fast)
+    linears = [rule.linear._compiled for rule in rules.rules if rule.linear is not None]
+    before = decisions()  # scanned once: under the budget
+    assert rules._phrase_finder is finder and rules._limited._fast == scanners
+    assert decisions() == before  # twice: still under
+    assert decisions() == before  # three times: over, so renewed first
+    assert rules._phrase_finder is not finder
+    assert all(new is not old for (_, new), (_, old) in zip(rules._limited._fast, scanners))
+    assert all(rule.linear._compiled is not old for rule, old in zip([r for r in rules.rules if r.linear], linears))
+    assert rules._scanned == len(text)  # counting starts again from the renewal
