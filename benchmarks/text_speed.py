@@ -5,7 +5,10 @@ usage: python benchmarks/text_speed.py [FOLDER] [--repeat N]
 FOLDER defaults to ../shared/eval/web-dev/text when present, else seeds/. Prints a
 table: MB/s for cleaner's whole text pipeline (normalize to output; the corpus-wide
 dedup stage aside, as the target says), the time share of each stage, and jusText
-over the same text lines (pip install '.[bench]') with the ratio between them.
+over the same text lines (pip install '.[bench]') with the ratio between them, and a
+bare per-line pass in Python (the least a line classifier does: find a line's words,
+count its stop words, look at its last character): the most any per-line classifier
+written in Python can reach on this machine, measured in the same run.
 """
 
 from __future__ import annotations
@@ -51,6 +54,24 @@ def time_cleaner(texts: list[str], repeat: int) -> tuple[float, dict[str, float]
     return best, {k: v / repeat for k, v in per_stage.items()}
 
 
+def time_bare_pass(texts: list[str], repeat: int) -> float:
+    """Seconds for the least a per-line classifier does, in Python: words, stop words, the line's end."""
+    import re
+
+    from cleaner.stopwords import stopwords
+
+    words, stop = re.compile(r"[^\W_]+"), stopwords("de") | stopwords("en")
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for text in texts:
+            for line in text.split("\n"):
+                found = words.findall(line.lower())
+                _ = (len(found), sum(word in stop for word in found), line.endswith((".", "!", "?")))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def time_justext(texts: list[str]) -> float | None:
     try:
         import justext
@@ -75,6 +96,8 @@ def main() -> None:
     print(f"{len(texts)} documents, {megabytes:.2f} MB from {args.folder}")
     print(f"{'system':<28}{'seconds':>10}{'MB/s':>10}{'vs cleaner':>12}")
     print(f"{'cleaner (text pipeline)':<28}{seconds:>10.2f}{megabytes / seconds:>10.2f}{'1.00x':>12}")
+    bare = time_bare_pass(texts, args.repeat)
+    print(f"{'bare per-line pass (Python)':<28}{bare:>10.2f}{megabytes / bare:>10.2f}{seconds / bare:>11.2f}x")
     justext_seconds = time_justext(texts)
     if justext_seconds is None:
         print(f"{'jusText (text lines)':<28}{'not installed: pip install .[bench]':>32}")
