@@ -241,7 +241,10 @@ class RuleSet:
         self._scanned = 0
 
     def renew(self) -> None:
-        """Compile every automaton afresh, dropping the DFA states RE2 cached; what matches never changes."""
+        """Compile every automaton afresh, dropping the DFA states RE2 cached; what matches never changes.
+
+        Safe beside threads scanning with this rule set: each finishes on the automata it already holds.
+        """
         if self._phrase_finder is not None:
             self._phrase_finder = renewed(self._phrase_finder)
         self._limited.renew()
