@@ -190,12 +190,8 @@ def loose_pattern(pattern: str, ignore_case: bool) -> str | None:
     >>> loose_pattern(r"(?<!\\w)more", True), loose_pattern(r"(?=x)", False), loose_pattern(r"(?P<a>x)(?P=a)", False)
     ('(?i:more)', None, None)
     """
-    loose = f"(?{'i' if ignore_case else ''}:{loosen(pattern)})"
-    try:
-        # Loosened to nothing (a pattern of look-aheads) it would pass every line: no use as a filter.
-        return loose if compile_automaton(loose, scan_options()).search("") is None else None
-    except re2.error:
-        return None
+    automaton = _loose_automaton(pattern, ignore_case)
+    return None if automaton is None else automaton.pattern
 
 
 def loose_line_filter(pattern: str, ignore_case: bool) -> Linear | None:
@@ -204,8 +200,19 @@ def loose_line_filter(pattern: str, ignore_case: bool) -> Linear | None:
     >>> loose_line_filter(r"^(?:read)\\s+more(?!\\w)$", True).search("Read  more"), loose_line_filter("(?=x)", False)
     (True, None)
     """
-    loose = loose_pattern(pattern, ignore_case)
-    return None if loose is None else Linear(compile_automaton(loose, scan_options()))
+    automaton = _loose_automaton(pattern, ignore_case)
+    return None if automaton is None else Linear(automaton)
+
+
+def _loose_automaton(pattern: str, ignore_case: bool) -> re2._Regexp | None:
+    """The loosened pattern compiled once, for both callers above; None where it is of no use as a filter."""
+    loose = f"(?{'i' if ignore_case else ''}:{loosen(pattern)})"
+    try:
+        automaton = compile_automaton(loose, scan_options())
+    except re2.error:
+        return None
+    # Loosened to nothing (a pattern of look-aheads) it would pass every line: no use as a filter.
+    return automaton if automaton.search("") is None else None
 
 
 def compile_automaton(pattern: str, options: re2.Options) -> re2._Regexp:
