@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cleaner import Cleaner, Config
 from cleaner.document import Document
-from cleaner.html import read_page
+from cleaner.html import page_text, read_page
 from cleaner.io import decode_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def run_cleaner(pages: list[tuple[str, bytes]]) -> dict[str, str]:
     """As `cleaner clean` does it: one pipeline for the corpus (dedup across pages), templates learned first."""
     cleaner = Cleaner(Config())
     docs = [Document(decode_html(data, name), name, format="html") for name, data in pages]
-    pipeline = cleaner.pipeline(cleaner.learn_templates(read_page(d.text).text() for d in docs))
+    pipeline = cleaner.pipeline(cleaner.learn_templates(page_text(d.text) for d in docs))
     return {d.id: pipeline.run(d).cleaned_text() for d in docs}
 
 

@@ -166,13 +166,15 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
     while node is not None:
         tag = node.tag
         if tag == "-text":
-            out.text(node.text_content or "", links > 0)
+            # Whitespace before a line's first piece comes to nothing: half the text nodes are indentation.
+            if out.pieces or not node.is_empty_text_node:
+                out.text(node.text_content or "", links > 0)
         elif tag and tag[0] != "-":  # comments and other non-element nodes hold no text
             if tag == "br":
                 out.flush(frames, marks)
             else:
                 block = tag in LINE_TAGS or tag in PARAGRAPH_TAGS
-                if block:
+                if block and out.pieces:
                     out.flush(frames, marks)
                     if tag in PARAGRAPH_TAGS:
                         out.paragraph_break()
@@ -205,7 +207,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                 node = None
                 break
             frame = frames[-1]
-            if frame.block:
+            if frame.block and out.pieces:
                 out.flush(frames, marks)
             frames.pop()
             if frame.prose:
