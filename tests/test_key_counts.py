@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from collections import Counter
 
 import numpy as np
@@ -74,3 +75,21 @@ def test_a_learner_that_spills_learns_the_table_one_that_does_not(tmp_path):
     assert (spilled.documents, spilled.document_counts) == (in_memory.documents, in_memory.document_counts)
     assert spilled.is_template("Home") and spilled.is_template("news 3") and not spilled.is_template("Story 5 of the day")
     assert list(tmp_path.iterdir()) == [], "the learner's work folder is removed"
+
+
+def test_folding_holds_the_sums_about_twice_not_five_times():
+    rng = np.random.default_rng(5)
+    documents = [np.unique(rng.integers(0, 2**63, size=2000, dtype=np.uint64)) for _ in range(300)]
+    counts = KeyCounts(memory=64 << 20)
+    counts.chunk = 20_000  # thirty folds into a growing table
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for keys in documents:
+            counts.add(keys)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    held = counts.nbytes
+    assert held > 9_000_000, "nearly all the keys were folded into the sums"
+    assert peak < 2.5 * held, f"{peak / held:.1f} times the sums"  # sorting the concatenation took 5 times
