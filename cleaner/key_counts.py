@@ -42,8 +42,9 @@ def merge_sums(keys: np.ndarray, counts: np.ndarray, added: np.ndarray, added_co
                ) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct `keys` with `counts`, plus sorted distinct `added` keys with theirs: the sums, sorted.
 
-    Known keys are summed in place and only the new ones inserted, so a fold holds the sums about twice
-    (the old arrays and the new), not the five times that sorting the concatenation takes.
+    Known keys are summed in place (`counts` is updated: pass arrays the caller owns) and only the new
+    ones inserted, so a fold holds the sums about twice (the old arrays and the new), not the five times
+    that sorting the concatenation takes.
 
     >>> keys, sums = merge_sums(np.array([2, 9], np.uint64), np.array([5, 3], np.uint64),
     ...                         np.array([1, 9, 12], np.uint64), np.array([1, 1, 4], np.uint64))
@@ -51,7 +52,7 @@ def merge_sums(keys: np.ndarray, counts: np.ndarray, added: np.ndarray, added_co
     ([1, 2, 9, 12], [1, 5, 4, 4])
     """
     at = np.searchsorted(keys, added)
-    known = at < len(keys)
+    known = at < len(keys)  # a key past the last one is new, and so is one that lands beside a different key
     known[known] = keys[at[known]] == added[known]
     counts[at[known]] += added_counts[known]  # distinct keys: each position at most once
     new = ~known
