@@ -182,3 +182,10 @@ def test_the_templates_pass_reads_a_page_to_the_same_text_as_the_clean_pass():
     ]
     for page in pages:
         assert page_text(page) == read_page(page).text()
+
+
+def test_a_paragraph_after_a_closed_box_starts_after_a_blank_line():
+    # The <div> has flushed its line before the <p> opens: the paragraph must still break.
+    page = read_page("<div>A box</div><p>A paragraph</p><div><p>Nested</p></div>")
+    assert [(line.text, line.blank_before) for line in page.lines] == [
+        ("A box", False), ("A paragraph", True), ("Nested", True)]

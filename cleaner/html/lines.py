@@ -174,8 +174,9 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                 out.flush(frames, marks)
             else:
                 block = tag in LINE_TAGS or tag in PARAGRAPH_TAGS
-                if block and out.pieces:
-                    out.flush(frames, marks)
+                if block:
+                    if out.pieces:  # an empty line is not flushed; a paragraph still breaks
+                        out.flush(frames, marks)
                     if tag in PARAGRAPH_TAGS:
                         out.paragraph_break()
                 if tag == "li" and lists:
