@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
@@ -29,10 +29,11 @@ HEADING_MIN_WORDS = 3  # one- and two-word lines are labels ("Video", "Tim Zador
 HEADING_MAX_WORDS = 25  # longer than any headline in the dev pages
 # Distinct lines remembered per feature: far more than one page has, so a page's settle
 # rounds always hit. The caches call straight into C (a Python wrapper cost more than the
-# features themselves); `release_long_lines` empties them after a document with lines over
-# CACHE_MAX_CHARS, so that they hold at most a few megabytes whatever the input.
+# features themselves). The pipeline empties them between documents (`forget_lines`): kept
+# across pages, they held some 10 MB more per process and, churning, fragmented Python's heap
+# so that a long run crept up by megabytes per hundred; lines shared between pages (menus)
+# are not worth it, cleaning ran no slower without.
 CACHE_LINES = 1 << 13
-CACHE_MAX_CHARS = 2000
 
 _Feature = TypeVar("_Feature", bound=Callable[..., object])
 _CACHES: list = []
@@ -50,16 +51,15 @@ def memo(function: _Feature) -> _Feature:
     return cached  # type: ignore[return-value]
 
 
-def release_long_lines(lines: Iterable[str]) -> None:
-    """Empty the feature caches if any of `lines` is longer than CACHE_MAX_CHARS.
+def forget_lines() -> None:
+    """Empty the feature caches, so that they hold one document's lines at most.
 
-    >>> _ = word_count("x" * (CACHE_MAX_CHARS + 1))
-    >>> release_long_lines(["x" * (CACHE_MAX_CHARS + 1)]); word_count.cache_info().currsize
+    >>> _ = word_count("Three short words")
+    >>> forget_lines(); word_count.cache_info().currsize
     0
     """
-    if any(len(line) > CACHE_MAX_CHARS for line in lines):
-        for cached in _CACHES:
-            cached.cache_clear()
+    for cached in _CACHES:
+        cached.cache_clear()
 
 
 _memo = memo

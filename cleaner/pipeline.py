@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .config import Config
 from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store
 from .document import Document
-from .features import CACHE_MAX_CHARS, release_long_lines
+from .features import forget_lines
 from .rules import RuleSet
 from .spill import Spill
 from .stages import Stage
@@ -88,6 +88,7 @@ class Pipeline:
         With `fold`, the dropped lines are only counted from then on (`Document.fold_dropped`): for a
         caller that writes the output and its counts, not the dropped lines themselves.
         """
+        forget_lines()  # what the caches hold of other documents is rarely asked again
         for stage in self.stages:
             if not getattr(stage, "runs_last", False):
                 stage.process(doc)
@@ -100,8 +101,6 @@ class Pipeline:
         for stage in self.stages:
             if getattr(stage, "corpus_wide", False) and hasattr(stage, "prepare"):
                 stage.prepare(doc)  # the part of a corpus-wide stage that needs this document alone
-        if len(doc.text) > CACHE_MAX_CHARS:
-            release_long_lines(block.text for block in doc.blocks)
         return doc
 
     def run_corpus(self, doc: Document) -> Document:
@@ -119,6 +118,7 @@ class Pipeline:
             for stage in corpus:
                 if hasattr(stage, "reindex"):
                     stage.reindex(doc)
+        forget_lines()
         return doc
 
     def prefetch(self, docs: list[Document]) -> None:
