@@ -30,7 +30,7 @@ HEADING_MAX_WORDS = 25  # longer than any headline in the dev pages
 # Distinct lines remembered per feature: far more than one page has, so a page's settle
 # rounds always hit. The caches call straight into C (a Python wrapper cost more than the
 # features themselves). The pipeline empties them between documents (`forget_lines`): kept
-# across pages, they held some 10 MB more per process and, churning, fragmented Python's heap
+# across pages, they held 20 to 35 MB per process and, churning, fragmented Python's heap
 # so that a long run crept up by megabytes per hundred; lines shared between pages (menus)
 # are not worth it, cleaning ran no slower without.
 CACHE_LINES = 1 << 13

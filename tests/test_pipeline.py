@@ -134,3 +134,16 @@ def test_a_repeat_dropped_inside_a_document_lets_its_neighbours_settle_again():
     once = cleaner.clean(text).text
     assert once == f"{P1}\n"
     assert cleaner.clean(once).text == once
+
+
+def test_the_feature_caches_hold_no_lines_of_earlier_documents():
+    from cleaner.features import word_count
+
+    cleaner = pipeline()
+    first = Document("\n\n".join(f"An earlier page's own line number {n}, long enough to be prose here." for n in range(50)))
+    cleaner.run(first)
+    assert word_count.cache_info().currsize == 0  # emptied after the corpus stages too
+    second = Document(P1)
+    cleaner.run_document(second)
+    remembered = word_count.cache_info().currsize
+    assert 0 < remembered <= len(P1.split("\n")) + len(second.blocks)
