@@ -52,7 +52,7 @@ RULE_BUDGET_PER_MB = 1.0
 # after scanning this many characters, so their caches stay bounded however long a run or a library
 # caller's process lives. A renewal costs about a second (0.3 s to compile, the rest to build the states
 # again), some 3% of the time to scan this much; in exchange a process reaches its steady size within its
-# first 35 MB of text and stays there. Renewing after 256 million characters let it climb for four times
+# first 35 MB of text and stays there. Renewing after 256 million characters let it climb for eight times
 # as long first, and each climb left the C heap a little larger. A smaller `max_mem` (8 MB) bounds the
 # caches too, but made scanning 9% slower: the big alternations rebuild their states over and over.
 RENEW_AFTER_CHARS = 32_000_000
