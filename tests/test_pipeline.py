@@ -8,6 +8,7 @@ from texts import P1, P2, P3
 
 from cleaner.config import Config
 from cleaner.document import Document
+from cleaner.features import word_count
 from cleaner.pipeline import Pipeline, Stats, build_stages, make_detector
 from cleaner.rules import load_rules
 
@@ -137,8 +138,6 @@ def test_a_repeat_dropped_inside_a_document_lets_its_neighbours_settle_again():
 
 
 def test_the_feature_caches_hold_no_lines_of_earlier_documents():
-    from cleaner.features import word_count
-
     cleaner = pipeline()
     first = Document("\n\n".join(f"An earlier page's own line number {n}, long enough to be prose here." for n in range(50)))
     cleaner.run(first)
