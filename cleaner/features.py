@@ -2,8 +2,8 @@
 
 Each function is pure and total: any string in, a number or a bool out. So
 each is memoised on the text: the contextual stages ask about the same lines
-again in every settle round, and menus and footers recur from page to page.
-The caches are bounded and thread-safe (`functools.lru_cache`).
+again in every settle round. The caches are bounded, thread-safe
+(`functools.lru_cache`) and emptied between documents (`forget_lines`).
 """
 
 from __future__ import annotations
