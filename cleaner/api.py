@@ -65,23 +65,17 @@ class Cleaner:
         self.rules = load_rules(self.config.patterns_dir)
         self.detector = make_detector(self.config)
 
-    def with_config(self, config: Config, *, share_rules: bool = True) -> Cleaner:
+    def with_config(self, config: Config) -> Cleaner:
         """A Cleaner for `config` that shares this one's compiled rules and language model where `config`
         asks for the same ones: building them again costs a quarter of a second and a second.
-
-        With `share_rules=False` it compiles rules of its own (a forked process that scans with them:
-        see `engines.pool`).
 
         >>> base = Cleaner(Config(language_detector="none"))
         >>> base.with_config(Config(language_detector="none", text_field="body")).rules is base.rules
         True
-        >>> base.with_config(base.config, share_rules=False).rules is base.rules
-        False
         """
         other = Cleaner.__new__(Cleaner)
         other.config = config
-        same_rules = share_rules and config.patterns_dir == self.config.patterns_dir
-        other.rules = self.rules if same_rules else load_rules(config.patterns_dir)
+        other.rules = self.rules if config.patterns_dir == self.config.patterns_dir else load_rules(config.patterns_dir)
         same_detector = (config.language_detector, "language" in config.stages) == (
             self.config.language_detector, "language" in self.config.stages)
         other.detector = self.detector if same_detector else make_detector(config)

@@ -53,28 +53,25 @@ class WorkerDied(RuntimeError):
 _worker: dict[str, Pipeline] = {}
 
 
-def _start_worker(config: Config, templates: TemplateTable | None, parent: Cleaner | None = None) -> None:
+def _start_worker(config: Config, templates: TemplateTable | None, inherited: Pipeline | None = None) -> None:
     return_large_frees()  # inherited from a forking parent that set it, but not by a spawned worker
-    # Rules are compiled here even when forked: scanning renews their automata (`RuleSet.renew`), and a
-    # worker that freed the parent's would copy, page by page, the heap it shares with the parent (each
-    # worker grew by 7 MB over 2 GB). A worker's own compile takes half a second, beside the other's.
-    cleaner = Cleaner(config) if parent is None else parent.with_config(config, share_rules=False)
-    _worker["pipeline"] = cleaner.pipeline(templates)
+    _worker["pipeline"] = inherited if inherited is not None else Cleaner(config).pipeline(templates)
 
 
 def worker_args(cleaner: Cleaner, templates: TemplateTable | None) -> tuple:
-    """`_start_worker`'s arguments; where workers are forked, this process's Cleaner, its language model loaded.
+    """`_start_worker`'s arguments; where workers are forked, with a pipeline built and warmed here.
 
-    A forked worker shares the model (about 70 MB of arrays, only ever read) with this process until
-    it writes to it, which it never does: the model is held once, not once per worker, and a worker
-    starts without spending a second loading its own. Spawned workers (another start method) cannot
-    inherit it and load their own.
+    A forked worker shares that pipeline's pages with this process until it writes to them: the
+    language model (about 70 MB of arrays) and the compiled rules are held once, not once per
+    worker, and a worker starts at once instead of spending seconds building its own. Spawned
+    workers (another start method) cannot inherit it and build their own.
     """
     config = per_document_config(cleaner.config)
     if multiprocessing.get_start_method() != "fork":
         return config, templates
-    load_language_model(cleaner)
-    return config, templates, cleaner
+    for_workers = cleaner.with_config(config)
+    load_language_model(for_workers)
+    return config, templates, for_workers.pipeline(templates)
 
 
 @contextmanager

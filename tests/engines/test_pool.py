@@ -5,8 +5,6 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pytest
-
 from conftest import SEEDS_DIR
 from texts import P1, P2, P3
 
@@ -154,38 +152,13 @@ def test_the_collector_leaves_the_parents_objects_alone_only_while_the_workers_l
     assert docs[1] is None and docs[2].cleaned_text() == ""
 
 
-def _addresses_in_worker(_: object) -> tuple[int, int]:
-    from cleaner.engines.pool import _worker
-
-    stages = {stage.name: stage for stage in _worker["pipeline"].stages}
-    return id(stages["patterns"].rules), id(stages["language"].detector)
-
-
-def test_forked_workers_share_the_parents_language_model_and_compile_their_own_rules() -> None:
-    import multiprocessing
-
-    from cleaner.engines.pool import cleaning_workers
-
-    if multiprocessing.get_start_method() != "fork":
-        pytest.skip("only forked workers inherit the parent's objects")
-    cleaner = Cleaner(Config())
-    with cleaning_workers(cleaner, None, 1) as executor:
-        rules, detector = executor.submit(_addresses_in_worker, None).result()
-    # A forked worker's objects keep their parent's addresses: the same id is the parent's object.
-    assert detector == id(cleaner.detector)
-    assert rules != id(cleaner.rules)
-
-
-def test_a_cleaner_for_the_workers_shares_or_compiles_rules_as_asked() -> None:
+def test_workers_pipeline_shares_the_parents_rules_and_model() -> None:
     from cleaner.engines.pool import per_document_config
 
     cleaner = Cleaner(Config())
     worker = cleaner.with_config(per_document_config(cleaner.config))
     assert worker.config.dedup_index == "memory"
     assert worker.rules is cleaner.rules and worker.detector is cleaner.detector
-    own = cleaner.with_config(worker.config, share_rules=False)
-    assert own.rules is not cleaner.rules and own.detector is cleaner.detector
-    assert [r.id for r in own.rules.rules] == [r.id for r in cleaner.rules.rules]
     assert cleaner.with_config(Config(language_detector="none")).detector is None
 
 
