@@ -132,17 +132,24 @@ class DuplicateIndex:
         self.run_limit = max(1024, spill.memory // 48) if spill else 0
         self.exact = SortedRuns(np.uint64, spill, self.run_limit)
         self.near = SortedRuns(np.uint32, spill, self.run_limit)  # every band's keys in one multimap: band keys carry their band's number
-        # Each column's chunk in memory: a sixty-fourth of the budget, so the ten columns take a sixth of it.
-        chunk = max(256, spill.memory // 64) if spill else 0
-        self.file_of = Column(np.uint32, spill, chunk)  # per entry
-        self.line_of = Column(np.uint32, spill, chunk)
-        self.sketch_offset = Column(np.uint32, spill, chunk)  # per entry: where its sketch starts, from its record's base
-        self.sketch_size = Column(np.uint8, spill, chunk)  # per entry; exact entries have an empty sketch
-        self.pool = Column(np.uint32, spill, chunk)  # the sketches, end to end
-        self.record_first = Column(np.uint32, spill, chunk)  # per record added: its first entry
-        self.record_base = Column(np.uint64, spill, chunk)  # per record added: where its sketches start in the pool
-        self.names = Names(spill, chunk, self.run_limit)  # files by number
-        self.current_start = Column(np.int64, spill, chunk)  # per file: its entries below this id belong to an older version
+        # Each column keeps a sixty-fourth of the budget in memory, counted in bytes whatever its type, so the
+        # ten columns take a sixth of it. The columns that grow by a value a record, not a line, reach their
+        # share only after many records: counted in values, theirs was large enough for them to grow for
+        # millions of records (about 3 MB a gigabyte of input) before their first values moved to disk.
+        share = max(1024, spill.memory // 64) if spill else 0
+
+        def column(dtype: type) -> Column:
+            return Column(dtype, spill, share // np.dtype(dtype).itemsize)
+
+        self.file_of = column(np.uint32)  # per entry
+        self.line_of = column(np.uint32)
+        self.sketch_offset = column(np.uint32)  # per entry: where its sketch starts, from its record's base
+        self.sketch_size = column(np.uint8)  # per entry; exact entries have an empty sketch
+        self.pool = column(np.uint32)  # the sketches, end to end
+        self.record_first = column(np.uint32)  # per record added: its first entry
+        self.record_base = column(np.uint64)  # per record added: where its sketches start in the pool
+        self.names = Names(spill, share)  # files by number
+        self.current_start = column(np.int64)  # per file: its entries below this id belong to an older version
         self.groups = Groups(spill, self.run_limit)
         self._recent_names: dict[int, str] = {}
 

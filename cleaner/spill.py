@@ -178,10 +178,11 @@ class Names:
     (0, 1, 0, None, 'b.txt')
     """
 
-    def __init__(self, spill: Spill | None = None, chunk: int = 1 << 20, run_limit: int = 1 << 22) -> None:
-        self.text = Column(np.uint8, spill, chunk)  # every name's UTF-8, end to end
-        self.ends = Column(np.uint64, spill, chunk)  # per number: where its name ends in `text`
-        self.by_hash = SortedRuns(np.uint64, spill, run_limit)
+    def __init__(self, spill: Spill | None = None, share: int = 1 << 20) -> None:
+        # Each of the three parts keeps at most `share` bytes in memory (a hash and its number take 12).
+        self.text = Column(np.uint8, spill, share)  # every name's UTF-8, end to end
+        self.ends = Column(np.uint64, spill, share // 8)  # per number: where its name ends in `text`
+        self.by_hash = SortedRuns(np.uint64, spill, max(1024, share // 12))
         self.recent: dict[str, int] = {}  # added since `by_hash` last took them: one insertion for many
 
     def __len__(self) -> int:

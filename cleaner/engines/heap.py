@@ -16,6 +16,8 @@ import sys
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
 OWN_MAPPING_BYTES = 256 << 10  # blocks from this size up are mapped apart: numpy arrays, not Python objects
 
+_malloc_trim = None  # glibc's malloc_trim, once `return_large_frees` took effect in this process
+
 
 def return_large_frees() -> bool:
     """Fix the C library's mmap threshold at `OWN_MAPPING_BYTES`; returns whether it could (glibc only).
@@ -33,4 +35,22 @@ def return_large_frees() -> bool:
     except (OSError, AttributeError):  # not glibc (musl has no mallopt): its allocator keeps its own policy
         return False
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
-    return mallopt(M_MMAP_THRESHOLD, OWN_MAPPING_BYTES) == 1
+    if mallopt(M_MMAP_THRESHOLD, OWN_MAPPING_BYTES) != 1:
+        return False
+    global _malloc_trim  # noqa: PLW0603 - the allocator's policy is the process's, like the threshold itself
+    _malloc_trim = ctypes.CDLL(None).malloc_trim
+    _malloc_trim.argtypes, _malloc_trim.restype = (ctypes.c_size_t,), ctypes.c_int
+    return True
+
+
+def give_back_free_pages() -> None:
+    """Hand the free pages inside the C heap back to the system, where `return_large_frees` took effect.
+
+    glibc returns only the top of its heap by itself: pages freed below a live block stay with the
+    process, so its size is the highest its heap ever reached, and that creeps up with every larger
+    batch a long run meets. A long-running loop calls this between batches; elsewhere it does nothing.
+
+    >>> give_back_free_pages()
+    """
+    if _malloc_trim is not None:
+        _malloc_trim(0)

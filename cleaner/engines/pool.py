@@ -33,7 +33,7 @@ from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
-from .heap import return_large_frees
+from .heap import give_back_free_pages, return_large_frees
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .records import Failed, documents_in_worker
 
@@ -128,11 +128,15 @@ def first_pass_workers(jobs: int, while_waiting: Callable[[], None] | None) -> I
 
 
 def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
-    return [clean_file(_worker["pipeline"], item) for item in items]
+    outcomes = [clean_file(_worker["pipeline"], item) for item in items]
+    give_back_free_pages()
+    return outcomes
 
 
 def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | None]:
-    return documents_in_worker(_worker["pipeline"], docs)
+    results = documents_in_worker(_worker["pipeline"], docs)
+    give_back_free_pages()
+    return results
 
 
 def _keys_batch(items: list[InputFile]) -> list[np.ndarray | None]:
@@ -216,6 +220,7 @@ def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], obj
             yield from window
         finally:  # the caller stopped midway (an output it could not write): what was looked up ahead was never cleaned
             corpus.forget_prefetched()
+        give_back_free_pages()
 
 
 def finish(corpus: Pipeline, outcome: FileOutcome) -> FileOutcome:
