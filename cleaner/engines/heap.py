@@ -6,12 +6,21 @@ but raises that threshold to the size of the largest such block freed so far (up
 heap, and a heap whose freed blocks lie between live ones keeps its high-water mark: at
 1 GB of input the parent held 180 MB of freed heap beside 150 MB in use. A fixed
 threshold keeps large arrays in mappings of their own (and stops glibc moving it).
+
+Freed blocks under the threshold stay in the heap, and glibc hands back only its top: a
+process holds the most its heap ever held. Long loops hand the free pages back between
+batches (`give_back_free_pages`): at 100 MB of input the process tree peaked at 383 MB
+where it peaked at 409.
 """
 
 from __future__ import annotations
 
 import ctypes
 import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
 OWN_MAPPING_BYTES = 256 << 10  # blocks from this size up are mapped apart: numpy arrays, not Python objects
@@ -54,3 +63,40 @@ def give_back_free_pages() -> None:
     """
     if _malloc_trim is not None:
         _malloc_trim(0)
+
+
+DOCUMENTS_BETWEEN = 64  # a hand-back takes some 15 ms on a 100 MB heap: a few per cent of 64 pages' cleaning
+
+
+class FreePagesCounter:
+    """Counts cleaned documents and hands the heap's free pages back after every `every` of them.
+
+    How often matters little to the peak: between two hand-backs the heap holds at most its
+    largest size since the last one, whatever the gap.
+
+    >>> counter = FreePagesCounter(every=2); counter.add(1); counter.pending
+    1
+    >>> counter.add(1); counter.pending
+    0
+    """
+
+    def __init__(self, every: int = DOCUMENTS_BETWEEN) -> None:
+        self.every, self.pending = every, 0
+
+    def add(self, documents: int) -> None:
+        self.pending += documents
+        if self.pending >= self.every:
+            self.pending = 0
+            give_back_free_pages()
+
+
+def giving_back_free_pages(items: Iterable[_T], every: int = DOCUMENTS_BETWEEN) -> Iterator[_T]:
+    """The items, with the heap's free pages handed back after each `every` of them (see `FreePagesCounter`).
+
+    >>> list(giving_back_free_pages(range(3), every=2))
+    [0, 1, 2]
+    """
+    counter = FreePagesCounter(every)
+    for item in items:
+        yield item
+        counter.add(1)

@@ -21,6 +21,7 @@ from ..io import STDIN, InputError, InputFile, decode_html, read_bytes, read_tex
 from ..pipeline import Pipeline
 from ..rules import RuleTimeout
 from ..stages.templates import TemplateTable
+from .heap import giving_back_free_pages
 
 
 @dataclass(slots=True)
@@ -108,7 +109,7 @@ def clean_files(
     pipeline = cleaner.pipeline(learn_templates(cleaner, files))
     todo = [item for item in files if item.name not in done]
     with progress_bar(todo, progress) as bar:
-        for item in todo:
+        for item in giving_back_free_pages(todo):
             outcome = clean_file(pipeline, item)
             if outcome.doc is not None:
                 try:

@@ -33,7 +33,7 @@ from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
-from .heap import give_back_free_pages, return_large_frees
+from .heap import FreePagesCounter, give_back_free_pages, return_large_frees
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .records import Failed, documents_in_worker
 
@@ -51,6 +51,7 @@ class WorkerDied(RuntimeError):
 
 # One pipeline per worker process, built once by `_start_worker`; never shared between processes.
 _worker: dict[str, Pipeline] = {}
+_worker_heap = FreePagesCounter()  # this worker hands its free heap pages back every 64 documents it cleans
 
 
 def _start_worker(config: Config, templates: TemplateTable | None, inherited: Pipeline | None = None) -> None:
@@ -129,13 +130,13 @@ def first_pass_workers(jobs: int, while_waiting: Callable[[], None] | None) -> I
 
 def _clean_batch(items: list[InputFile]) -> list[FileOutcome]:
     outcomes = [clean_file(_worker["pipeline"], item) for item in items]
-    give_back_free_pages()
+    _worker_heap.add(len(items))
     return outcomes
 
 
 def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | None]:
     results = documents_in_worker(_worker["pipeline"], docs)
-    give_back_free_pages()
+    _worker_heap.add(len(docs))
     return results
 
 

@@ -28,6 +28,7 @@ from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_
 from ..io import InputError, InputFile
 from ..pipeline import Pipeline, Stats
 from ..rules import RuleTimeout
+from .heap import giving_back_free_pages
 
 PARQUET_BATCH_ROWS = 1024  # rows held before a Parquet row group is written: bounded memory
 
@@ -142,7 +143,7 @@ def run_or_fail(run: Callable[[Document], Document], doc: Document) -> Document 
 
 def serial_runner(pipeline: Pipeline) -> Runner:
     """A Runner in this process."""
-    return lambda docs: (None if doc is None else run_or_fail(pipeline.run, doc) for doc in docs)
+    return lambda docs: giving_back_free_pages(None if doc is None else run_or_fail(pipeline.run, doc) for doc in docs)
 
 
 class RecordCleaner:
