@@ -133,9 +133,9 @@ class DuplicateIndex:
         self.exact = SortedRuns(np.uint64, spill, self.run_limit)
         self.near = SortedRuns(np.uint32, spill, self.run_limit)  # every band's keys in one multimap: band keys carry their band's number
         # Each column keeps a sixty-fourth of the budget in memory, counted in bytes whatever its type, so the
-        # ten columns take a sixth of it. The columns that grow by a value a record, not a line, reach their
-        # share only after many records: counted in values, theirs was large enough for them to grow for
-        # millions of records (about 3 MB a gigabyte of input) before their first values moved to disk.
+        # ten columns take a sixth of it. Counted in values, the share let the columns that grow by a value
+        # a record, not a line (and the names' hash runs), hold some 60 bytes a record for the first quarter
+        # million records before any moved to disk: 4 MB a gigabyte of the benchmark's pages.
         share = max(1024, spill.memory // 64) if spill else 0
 
         def column(dtype: type) -> Column:
