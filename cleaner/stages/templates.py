@@ -53,7 +53,7 @@ def _no_counts() -> np.ndarray:
     return np.zeros(0, dtype=np.uint32)
 
 
-@dataclass
+@dataclass(eq=False)  # arrays: a table is compared by its `document_counts`
 class TemplateTable:
     """The short lines that occur in at least `min_documents` documents, by `template_hash`, with their counts.
 

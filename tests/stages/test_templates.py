@@ -58,3 +58,19 @@ def test_lines_without_a_letter_are_never_template():
     table = TemplateTable.learn([f"19'\n2:1\nShare this\nStory number {n}" for n in range(3)])
     doc = apply(table, "19'\n2:1\nShare this\n" + ARTICLE)
     assert [b.text for b in doc.dropped_blocks()] == ["Share this"]
+
+
+def test_a_page_looked_up_at_once_finds_what_its_lines_counted_one_by_one_would():
+    import random
+
+    from cleaner.stages.templates import MIN_DOCUMENTS, template_hash
+
+    rng = random.Random(5)
+    menu = [f"Menu item {n}" for n in range(40)]
+    pages = ["\n".join(rng.sample(menu, 8) + [f"{ARTICLE} ({n})"]) for n in range(60)]
+    table = TemplateTable.learn(pages)
+    counts = table.document_counts
+    lines = [*menu, "menu   ITEM 3!", ARTICLE, "", "Never seen", *pages[0].split("\n")]
+    expected = [0 < len(line.split()) <= 12 and counts.get(template_hash(line), 0) >= MIN_DOCUMENTS for line in lines]
+    assert table.templates_among(lines).tolist() == expected == [table.is_template(line) for line in lines]
+    assert sum(expected) > 40  # the menu's lines (and the one spelt otherwise) are templates; the article is not
