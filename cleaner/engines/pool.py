@@ -33,13 +33,14 @@ from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
-from .heap import FreePagesCounter, give_back_free_pages, return_large_frees
+from .heap import FreePagesCounter, return_large_frees
 from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
 from .records import Failed, documents_in_worker
 
 BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
 BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory
 CORPUS_WINDOW = 64  # documents the corpus stages look up at once (see `Pipeline.prefetch`)
+PARENT_DOCUMENTS_BETWEEN = 512  # documents the parent dedups between hand-backs of its free heap pages
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -214,6 +215,9 @@ def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], obj
 
     `doc_of` finds an item's document (by default the items are the documents, or None for a failed one).
     """
+    # The parent's heap swings less than a worker's; handing it back rarely frees its time for the
+    # corpus stages (1.80x on 2 workers where every window gave 1.77x), at the same peak.
+    parent_heap = FreePagesCounter(PARENT_DOCUMENTS_BETWEEN)
     for window in batches(items, CORPUS_WINDOW):
         docs = window if doc_of is None else map(doc_of, window)
         corpus.prefetch([doc for doc in docs if isinstance(doc, Document)])
@@ -221,7 +225,7 @@ def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], obj
             yield from window
         finally:  # the caller stopped midway (an output it could not write): what was looked up ahead was never cleaned
             corpus.forget_prefetched()
-        give_back_free_pages()
+        parent_heap.add(len(window))
 
 
 def finish(corpus: Pipeline, outcome: FileOutcome) -> FileOutcome:
