@@ -123,8 +123,9 @@ class Document:
     line_hints: list = field(default_factory=list)
     # Blocks the html stage dropped on markup evidence, kept out of the text stages' sight until the end.
     set_aside: list[Block] = field(default_factory=list)
-    # What a corpus-wide stage prepared from this document alone (dedup: its signatures), by stage name:
-    # worker processes compute it, so that the one process running the stage only looks it up.
+    # What a corpus-wide stage prepared from this document alone (dedup: its signatures), by stage name,
+    # and the kept lines' facts (`pipeline.LINE_FACTS`): worker processes compute them, so that the
+    # one process running the corpus stages only looks them up.
     prepared: dict = field(default_factory=dict)
     # Blocks `fold_dropped` took out of `blocks`: how many went for each reason.
     folded: Counter = field(default_factory=Counter)

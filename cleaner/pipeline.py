@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .config import Config
 from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store
 from .document import Document
-from .features import forget_lines
+from .features import forget_lines, line_facts, take_line_facts
 from .rules import RuleSet
 from .spill import Spill
 from .stages import Stage
@@ -56,6 +56,7 @@ def build_stages(
     return [makers[name]() for name in config.stages]
 
 
+LINE_FACTS = "line_facts"  # where a folded document carries its kept lines' facts (`Document.prepared`)
 MAX_SETTLE_ROUNDS = 50  # each round drops at least one block; real documents settle in two or three
 
 
@@ -86,7 +87,8 @@ class Pipeline:
         """Every stage that needs only this document, in order, settling in between: what a worker can do.
 
         With `fold`, the dropped lines are only counted from then on (`Document.fold_dropped`): for a
-        caller that writes the output and its counts, not the dropped lines themselves.
+        caller that writes the output and its counts, not the dropped lines themselves. The kept lines'
+        facts then go with the document (`features.line_facts`), for `run_corpus` in the writing process.
         """
         forget_lines()  # what the caches hold of other documents is rarely asked again
         for stage in self.stages:
@@ -98,6 +100,7 @@ class Pipeline:
                 stage.process(doc)
         if fold:
             doc.fold_dropped()
+            doc.prepared[LINE_FACTS] = line_facts(block.text for block in doc.blocks if block.kept)
         for stage in self.stages:
             if getattr(stage, "corpus_wide", False) and hasattr(stage, "prepare"):
                 stage.prepare(doc)  # the part of a corpus-wide stage that needs this document alone
@@ -110,6 +113,7 @@ class Pipeline:
         stages settle again, as cleaning the output would; the corpus stages then index what is
         really written. (Not for a page read from HTML, whose last step overrules the classifier.)
         """
+        take_line_facts(doc.prepared.pop(LINE_FACTS, {}))
         corpus = [stage for stage in self.stages if getattr(stage, "corpus_wide", False)]
         kept = sum(block.kept for block in doc.blocks)
         for stage in corpus:
