@@ -216,7 +216,7 @@ def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], obj
     `doc_of` finds an item's document (by default the items are the documents, or None for a failed one).
     """
     # The parent's heap swings less than a worker's; handing it back rarely frees its time for the
-    # corpus stages (1.80x on 2 workers where every window gave 1.77x), at the same peak.
+    # corpus stages (1.80x on 2 workers where every window gave 1.77x), for a peak a few MB higher.
     parent_heap = FreePagesCounter(PARENT_DOCUMENTS_BETWEEN)
     for window in batches(items, CORPUS_WINDOW):
         docs = window if doc_of is None else map(doc_of, window)
