@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
 
+from .stopwords import ALL_LANGUAGES, stopwords
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Sentence-final punctuation in the scripts the corpus has (Latin, Cyrillic, CJK).
 _SENTENCE_END = re.compile(r"[.!?…。！？»\"”)\]]\s*$")
@@ -63,26 +65,28 @@ def forget_lines() -> None:
     _TAKEN.clear()
 
 
-# Word counts and squashed forms another process computed for lines this one is about to judge again:
-# after a worker cleans a document, the parent settles it once more when dedup drops lines, and
-# counting those lines anew cost it 5 of the 15 CPU seconds it spent on 100 MB (both are ints and
-# strings, cheap to send; lists of words cost the workers more to send than the parent to find).
-_TAKEN: dict[str, tuple[int, str]] = {}
+# What another process found of lines this one is about to judge again: after a worker cleans a
+# document, the parent settles it once more when dedup drops lines, and finding the same facts anew
+# cost it 5 of the 15 CPU seconds it spent on 100 MB (an int, a string and a float a line are cheap
+# to send; lists of words cost the workers more to send than the parent to find).
+LineFacts = tuple[int, str, float]  # word_count, squash, stopword_share
+_TAKEN: dict[str, LineFacts] = {}
 
 
-def line_facts(texts: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """Each text's word count and squashed form, for a process that will judge the same lines (`take_line_facts`).
+def line_facts(texts: Iterable[str]) -> dict[str, LineFacts]:
+    """Each text's word count, squashed form and stopword share, for a process that will judge the
+    same lines (`take_line_facts`).
 
     >>> line_facts(["Share this: now"])
-    {'Share this: now': (3, 'share this now')}
+    {'Share this: now': (3, 'share this now', 0.6666666666666666)}
     """
-    return {text: (word_count(text), squash(text)) for text in texts}
+    return {text: (word_count(text), squash(text), stopword_share(text)) for text in texts}
 
 
-def take_line_facts(facts: dict[str, tuple[int, str]]) -> None:
-    """Let `word_count` and `squash` answer from `facts` (from `line_facts`) until `forget_lines`.
+def take_line_facts(facts: dict[str, LineFacts]) -> None:
+    """Let `word_count`, `squash` and `stopword_share` answer from `facts` (from `line_facts`) until `forget_lines`.
 
-    >>> take_line_facts({"made up": (7, "made up")}); word_count("made up")
+    >>> take_line_facts({"made up": (7, "made up", 0.0)}); word_count("made up")
     7
     >>> forget_lines(); word_count("made up")
     2
@@ -139,6 +143,30 @@ def word_count(text: str) -> int:
     """
     taken = _TAKEN.get(text) if _TAKEN else None
     return len(lower_words(text)) if taken is None else taken[0]
+
+
+@lru_cache(maxsize=1)
+def _stopwords_of_all_languages() -> frozenset[str]:
+    return stopwords(ALL_LANGUAGES)
+
+
+@_memo
+def stopword_share(text: str) -> float:
+    """Share of the words that are stopwords, in the lists of every language at once: running text
+    has many, menus and lists few. (One vocabulary for all, so that no verdict hinges on a language
+    guess, and pages mix languages anyway.)
+
+    >>> stopword_share("And then there was nothing"), stopword_share("Photo: Anna Smith"), stopword_share("")
+    (1.0, 0.0, 0.0)
+    """
+    taken = _TAKEN.get(text) if _TAKEN else None
+    if taken is not None:
+        return taken[2]
+    found = lower_words(text)
+    if not found:
+        return 0.0
+    # map over the set's membership test counts in C; a generator costs a Python frame per word.
+    return sum(map(_stopwords_of_all_languages().__contains__, found)) / len(found)
 
 
 @_memo

@@ -151,7 +151,7 @@ def test_the_feature_caches_hold_no_lines_of_earlier_documents():
 def test_a_document_cleaned_in_a_worker_carries_its_kept_lines_facts_to_the_corpus_stages():
     import pickle
 
-    from cleaner.features import squash
+    from cleaner.features import squash, stopword_share
 
     texts = [f"{P1}\n\nShare this story\n\n{P2}", f"{P3}\n\nShare this story\n\n{P2}\n\n{P1.replace('evening', 'night')}"]
     in_one_process = pipeline()
@@ -161,7 +161,7 @@ def test_a_document_cleaned_in_a_worker_carries_its_kept_lines_facts_to_the_corp
         sent = pickle.loads(pickle.dumps(worker.run_document(Document(text, str(number)), fold=True)))
         facts = sent.prepared["line_facts"]
         assert set(facts) == {b.text for b in sent.kept_blocks()}
-        assert all(facts[line] == (word_count(line), squash(line)) for line in facts)
+        assert all(facts[line] == (word_count(line), squash(line), stopword_share(line)) for line in facts)
         assert [b.text for b in writer.run_corpus(sent).kept_blocks()] == expected[number]
         assert "line_facts" not in sent.prepared
     assert word_count.cache_info().currsize == 0

@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 
 from ..document import Block, Document, Reason
-from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, word_count
-from ..stopwords import ALL_LANGUAGES, stopwords
+from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, stopword_share, word_count
 from .content_lists import code_sample_lines, fact_sheet_lines, ingredient_lines
-from .line_kind import BAD, GOOD, NEAR_GOOD, SHORT, Kind, Settings, initial_kind, revise_by_context, stopword_density, text_length
+from .line_kind import BAD, GOOD, NEAR_GOOD, SHORT, Kind, Settings, initial_kind, revise_by_context, text_length
 
 STAGE = "classify"
 # Reasons are immutable, so one of each serves every block (classify drops some 30,000 lines of the dev pages).
@@ -39,11 +38,8 @@ class Classify:
     def process(self, doc: Document) -> None:
         if not doc.blocks:
             return
-        # One vocabulary for every language: the verdict must not hinge on a language guess
-        # (which can change once boilerplate is gone), and pages mix languages anyway.
-        vocabulary = stopwords(ALL_LANGUAGES)
         settings = self.settings
-        initial = [initial_kind(b, vocabulary, settings) for b in doc.blocks]
+        initial = [initial_kind(b, settings) for b in doc.blocks]
         samples = code_sample_lines(doc.blocks)
         for index in samples:  # a tutorial's code reads as text of the article, not as a leaked script
             initial[index] = NEAR_GOOD
@@ -54,17 +50,17 @@ class Classify:
                     block.drop(BOILERPLATE_BLOCK)
             return
         kinds = revise_by_context(initial)
-        spans = body_spans(block_scores(doc.blocks, initial, vocabulary, settings), settings)
+        spans = body_spans(block_scores(doc.blocks, initial, settings), settings)
         inside = [False] * len(doc.blocks)
         grown_part = [False] * len(doc.blocks)
         for low, high in spans:
-            grown = grow_backwards(doc.blocks, low, initial, vocabulary)
-            for index in range(grown, grow_forwards(doc.blocks, high, vocabulary) + 1):
+            grown = grow_backwards(doc.blocks, low, initial)
+            for index in range(grown, grow_forwards(doc.blocks, high) + 1):
                 inside[index] = True
                 grown_part[index] = index < low or (index > high and initial[index] != BAD)
         doc.main_body = (spans[0][0], spans[-1][1]) if spans else None
         if spans:
-            for index in lede_before(doc.blocks, spans[0][0], vocabulary):
+            for index in lede_before(doc.blocks, spans[0][0]):
                 grown_part[index] = True
         keep_outside = fact_sheet_lines(doc.blocks) | ingredient_lines(doc.blocks) | samples
         drop = [False] * len(doc.blocks)
@@ -93,18 +89,18 @@ LEDE_LOOKBACK = 12  # blocks above the body searched for its first paragraph, pa
 LEDE_STOPWORDS = 0.15  # a lede is a sentence, not a list of names
 
 
-def lede_before(blocks: list[Block], start: int, vocabulary: frozenset[str]) -> list[int]:
+def lede_before(blocks: list[Block], start: int) -> list[int]:
     """Prose paragraphs just above the body, cut off from it by a byline, a date or a caption.
 
     >>> from cleaner.stages.segment import segment_text
     >>> blocks = segment_text("Berlin, 3. Mai\\nThe council approved the budget on Monday after a long debate.\\nBy Anna Smith\\nBody")
-    >>> lede_before(blocks, 3, stopwords(ALL_LANGUAGES))
+    >>> lede_before(blocks, 3)
     [1]
     """
     found = []
     for index in range(max(0, start - LEDE_LOOKBACK), start):
         text = blocks[index].text
-        if blocks[index].kept and is_prose(text) and stopword_density(text, vocabulary) >= LEDE_STOPWORDS:
+        if blocks[index].kept and is_prose(text) and stopword_share(text) >= LEDE_STOPWORDS:
             found.append(index)
     return found
 
@@ -139,23 +135,22 @@ def isolated_after(blocks: list[Block], drop: list[bool], start: int) -> list[in
 SHORT_SENTENCE_STOPWORDS = 0.3  # a short sentence of the text, not a credit or a label, reads like running text
 
 
-def is_short_sentence(text: str, vocabulary: frozenset[str]) -> bool:
+def is_short_sentence(text: str) -> bool:
     """A sentence too short to count as prose ("When I woke up, there was nothing."): capitalised,
     closed by sentence punctuation, and as dense in function words as running text.
 
-    >>> vocabulary = stopwords(ALL_LANGUAGES)
-    >>> is_short_sentence("When I woke up, there was nothing.", vocabulary), is_short_sentence("Photo: Anna Smith.", vocabulary)
+    >>> is_short_sentence("When I woke up, there was nothing."), is_short_sentence("Photo: Anna Smith.")
     (True, False)
     """
     stripped = text.strip()
     return (
         HEADING_MIN_WORDS <= word_count(stripped) and stripped[:1].isupper() and stripped.endswith((".", "!", "?", "…"))
         and ":" not in stripped  # "Next: Seeking Solitude." is a label
-        and stopword_density(stripped, vocabulary) >= SHORT_SENTENCE_STOPWORDS
+        and stopword_share(stripped) >= SHORT_SENTENCE_STOPWORDS
     )
 
 
-def grow_forwards(blocks: list[Block], high: int, vocabulary: frozenset[str]) -> int:
+def grow_forwards(blocks: list[Block], high: int) -> int:
     """Extend the body's end over the short sentences right after it ("The teams are still feeling each
     other out."), past lines without a letter between them (a live ticker's minutes, a separator), up to
     the first line that is neither (a name, a label), or a line a rule dropped: page chrome starts there.
@@ -167,15 +162,13 @@ def grow_forwards(blocks: list[Block], high: int, vocabulary: frozenset[str]) ->
             break
         if not _LETTER.search(block.text):
             continue
-        if not is_short_sentence(block.text, vocabulary):
+        if not is_short_sentence(block.text):
             break
         end = index
     return end
 
 
-def grow_backwards(
-    blocks: list[Block], low: int, kinds: list[Kind] | None = None, vocabulary: frozenset[str] = frozenset()
-) -> int:
+def grow_backwards(blocks: list[Block], low: int, kinds: list[Kind] | None = None) -> int:
     """Extend the body's start over the prose just before it and the headline above that.
 
     A lede dense in names has few stopwords and a caption is short, so they can
@@ -195,7 +188,7 @@ def grow_backwards(
                 break
             if not (is_prose(block.text) or (kinds is not None and kinds[index] == GOOD)):
                 # A short sentence right above the text, nothing passed over between, is its first line.
-                return index if index + 1 == low and is_short_sentence(block.text, vocabulary) else low
+                return index if index + 1 == low and is_short_sentence(block.text) else low
             low = index
         index -= 1
     return low
@@ -207,7 +200,7 @@ FURNITURE = frozenset({"related", "comments", "newsletter", "donation", "social"
 FURNITURE_PENALTY = 1e9
 
 
-def block_scores(blocks: list[Block], kinds: list[Kind], vocabulary: frozenset[str], settings: Settings) -> list[float]:
+def block_scores(blocks: list[Block], kinds: list[Kind], settings: Settings) -> list[float]:
     """Each block's weight for the main body: good text counts for, boilerplate against."""
     scores = []
     for block, kind in zip(blocks, kinds, strict=True):
@@ -221,7 +214,7 @@ def block_scores(blocks: list[Block], kinds: list[Kind], vocabulary: frozenset[s
         elif kind == SHORT:
             # A short line with function words ("Habe Zeit für Träume") is a list item or a heading
             # of the text; one without (a menu entry, a label) counts against the span.
-            wordy = word_count(block.text) >= 3 and stopword_density(block.text, vocabulary) >= settings.short_stopwords
+            wordy = word_count(block.text) >= 3 and stopword_share(block.text) >= settings.short_stopwords
             score = 0.0 if wordy else -settings.short_penalty
         else:
             score = -max(settings.bad_penalty, text_length(block.text))

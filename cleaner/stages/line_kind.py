@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from ..document import Block
-from ..features import is_prose, looks_like_code, lower_words, memo
+from ..features import is_prose, looks_like_code, memo, stopword_share
 from .content_lists import LIST_MARKER
 
 
@@ -63,27 +63,11 @@ def text_length(text: str) -> int:
     return len(text) + 2 * len(_CJK.findall(text))
 
 
-@memo  # pure, and asked for every line in every settle round
-def stopword_density(text: str, vocabulary: frozenset[str]) -> float:
-    """Share of the words of `text` in `vocabulary`.
-
-    >>> stopword_density("the cat and the dog", frozenset({"the", "and"}))
-    0.6
-    """
-    found = lower_words(text)
-    if not found:
-        return 0.0
-    # map over the set's membership test counts in C; a generator costs a Python frame per word.
-    return sum(map(vocabulary.__contains__, found)) / len(found)
-
-
-def initial_kind(block: Block, vocabulary: frozenset[str], settings: Settings) -> Kind:
+def initial_kind(block: Block, settings: Settings) -> Kind:
     """A line's class on its own, before its neighbours have a say: a dropped line is BAD.
 
     >>> from cleaner.stages.segment import segment_text
-    >>> from cleaner.stopwords import ALL_LANGUAGES, stopwords
-    >>> vocabulary = stopwords(ALL_LANGUAGES)
-    >>> [initial_kind(b, vocabulary, Settings()).name for b in segment_text("* Home\\nSee www.example.com")]
+    >>> [initial_kind(b, Settings()).name for b in segment_text("* Home\\nSee www.example.com")]
     ['SHORT', 'BAD']
     """
     if not block.kept:
@@ -99,7 +83,7 @@ def initial_kind(block: Block, vocabulary: frozenset[str], settings: Settings) -
     if length != len(text):  # CJK characters counted triple: no spaces, so no stopword test
         density = 0.5
     else:
-        density = stopword_density(text, vocabulary)
+        density = stopword_share(text)
     if density >= settings.stopwords_high:
         return GOOD if length >= settings.length_high else NEAR_GOOD
     if density >= settings.stopwords_low or is_prose(text):

@@ -6,7 +6,6 @@ from cleaner.document import Document, Reason
 from cleaner.pipeline import Pipeline
 from cleaner.stages.classify import Classify, Kind, Settings, initial_kind, revise_by_context, text_length
 from cleaner.stages.segment import Segment
-from cleaner.stopwords import ALL_LANGUAGES, stopwords
 
 PARAGRAPHS = [
     "The city council approved the new budget on Monday after a debate that went on for most of the "
@@ -20,7 +19,6 @@ PARAGRAPHS = [
 ]
 MENU = ["* Home", "* Politik", "* Wirtschaft", "* Sport", "* Kultur"]
 FOOTER = ["Impressum", "Datenschutz", "Kontakt", "AGB"]
-VOCABULARY = stopwords(ALL_LANGUAGES)
 
 
 def clean(text: str) -> Document:
@@ -83,10 +81,10 @@ def test_cleaning_the_kept_lines_again_changes_nothing():
 
 def test_initial_kinds_follow_length_and_stopwords():
     settings = Settings()
-    assert initial_kind(Segment_one(PARAGRAPHS[0]), VOCABULARY, settings) == Kind.GOOD
-    assert initial_kind(Segment_one("Impressum"), VOCABULARY, settings) == Kind.SHORT
+    assert initial_kind(Segment_one(PARAGRAPHS[0]), settings) == Kind.GOOD
+    assert initial_kind(Segment_one("Impressum"), settings) == Kind.SHORT
     nav = "Politik Wirtschaft Sport Kultur Reisen Auto Digital Wissen Gesundheit Karriere Immobilien"
-    assert initial_kind(Segment_one(nav), VOCABULARY, settings) == Kind.BAD
+    assert initial_kind(Segment_one(nav), settings) == Kind.BAD
 
 
 def test_context_turns_short_lines_between_good_ones_good_and_among_bad_ones_bad():

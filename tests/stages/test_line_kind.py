@@ -7,6 +7,7 @@ from itertools import product
 import pytest
 
 from cleaner.document import Reason
+from cleaner.features import stopword_share
 from cleaner.stages.line_kind import (
     BAD,
     GOOD,
@@ -18,25 +19,22 @@ from cleaner.stages.line_kind import (
     initial_kind,
     revise_by_context,
     short_by_context,
-    stopword_density,
     without_list_marker,
 )
 from cleaner.stages.segment import segment_text
-from cleaner.stopwords import ALL_LANGUAGES, stopwords
 
-VOCABULARY = stopwords(ALL_LANGUAGES)
 SENTENCE = ("The council approved the budget on Monday after a debate that went on for most of the evening, "
             "and the mayor said that the money would be spent on the roads.")
 
 
 def kind_of(line: str) -> Kind:
-    return initial_kind(segment_text(line)[0], VOCABULARY, Settings())
+    return initial_kind(segment_text(line)[0], Settings())
 
 
 def test_a_dropped_line_is_bad_whatever_it_says():
     block = segment_text(SENTENCE)[0]
     block.drop(Reason("patterns", "r", "c"))
-    assert initial_kind(block, VOCABULARY, Settings()) == BAD
+    assert initial_kind(block, Settings()) == BAD
 
 
 def test_a_short_line_is_short_even_without_a_single_stopword():
@@ -68,9 +66,10 @@ def test_addresses_are_links(text: str):
     assert has_link(text) == (text != "WWW.EXAMPLE.ORG")  # the pattern is case-sensitive, as it always was
 
 
-def test_stopword_density_counts_repeated_words_each_time():
-    assert stopword_density("the the cat", frozenset({"the"})) == 2 / 3
-    assert stopword_density("", frozenset({"the"})) == 0.0
+def test_the_stopword_share_counts_repeated_words_each_time_in_every_language_at_once():
+    assert stopword_share("the the woke") == 2 / 3
+    assert stopword_share("und the woke") == 2 / 3
+    assert stopword_share("") == 0.0 and stopword_share("—") == 0.0
 
 
 def test_a_short_line_takes_its_class_from_its_neighbours():
