@@ -14,7 +14,9 @@ page cache of the memory-mapped index files), the peak size of the
 work folder (persisted dedup index, manifest and the index's spilled runs), and
 whether the output bytes equal the first run's. With more than one worker it also
 runs that many one-worker runs at once: the speed-up the machine itself allows, since
-two processes that share nothing still slow each other down (caches, memory).
+two processes that share nothing still slow each other down (caches, memory); and that
+many busy loops at once, which touch no memory at all: what the cores themselves give
+(a virtual machine's second core is not always a whole one).
 """
 
 from __future__ import annotations
@@ -214,6 +216,7 @@ def main() -> None:
                   f"{peaks.pss / 1024:>12.0f} {peaks.anon / 1024:>13.0f} {peaks.work_mb:>13.1f} {same:>11}", flush=True)
         if not args.only_jobs and args.jobs > 1:
             print_ceiling(args, corpus, work, size, base_seconds)
+            print_cores(args, size)
         corpus.unlink()
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -239,6 +242,34 @@ def print_ceiling(args: argparse.Namespace, corpus: Path, work: Path, size: floa
     ceiling = args.jobs * one_worker / slowest
     print(f"{size:>9.1f} {'ceiling':>7} {args.jobs:>5} {slowest:>8.1f} {args.jobs * size / slowest:>6.2f} {ceiling:>8.2f}x "
           f"  ({args.jobs} one-worker runs at once: the speed-up the machine allows)", flush=True)
+
+
+# A loop of integer additions: no memory traffic, no I/O, nothing shared; a few seconds on this machine.
+BUSY_LOOP = "x = 0\nfor i in range(25_000_000):\n    x += i"
+
+
+def busy_seconds(processes: int) -> float:
+    """Seconds `processes` busy loops take, started at once."""
+    started = time.perf_counter()
+    running = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(processes)]
+    for process in running:
+        process.wait()
+    return time.perf_counter() - started
+
+
+def print_cores(args: argparse.Namespace, size: float) -> None:
+    """What the cores give work that shares nothing, not even memory: `jobs` busy loops at once against one.
+
+    Under 2x where the host lets both cores run at full speed only one at a time (clock boost, a core
+    shared with another guest): no parallel run, the pool's or the ceiling's, can beat it.
+    """
+    alone = together = float("inf")
+    for _ in range(max(args.repeat, 2)):
+        alone = min(alone, busy_seconds(1))
+        together = min(together, busy_seconds(args.jobs))
+    print(f"{size:>9.1f} {'cores':>7} {args.jobs:>5} {together:>8.1f} {'':>6} {args.jobs * alone / together:>8.2f}x "
+          f"  ({args.jobs} busy loops at once, no memory: the speed-up the cores give)", flush=True)
+
 
 if __name__ == "__main__":
     main()
