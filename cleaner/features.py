@@ -145,11 +145,6 @@ def word_count(text: str) -> int:
     return len(lower_words(text)) if taken is None else taken[0]
 
 
-@lru_cache(maxsize=1)
-def _stopwords_of_all_languages() -> frozenset[str]:
-    return stopwords(ALL_LANGUAGES)
-
-
 @_memo
 def stopword_share(text: str) -> float:
     """Share of the words that are stopwords, in the lists of every language at once: running text
@@ -166,7 +161,7 @@ def stopword_share(text: str) -> float:
     if not found:
         return 0.0
     # map over the set's membership test counts in C; a generator costs a Python frame per word.
-    return sum(map(_stopwords_of_all_languages().__contains__, found)) / len(found)
+    return sum(map(stopwords(ALL_LANGUAGES).__contains__, found)) / len(found)
 
 
 @_memo
