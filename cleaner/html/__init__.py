@@ -7,65 +7,23 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .jsonld import article_body
+from .limits import MarkupLimit, check_markup, limit_depth
 from .lines import Hints, Line, dom_lines
 from .markup import Mark, find_marks
 from .meta import page_metadata
 
-__all__ = ["Hints", "Line", "Mark", "Page", "read_page"]
+__all__ = ["Hints", "Line", "Mark", "MarkupLimit", "Page", "limit_depth", "page_text", "read_page"]
 
 # Subtrees that never hold the page's text: removed by the parser before the walk.
 # Not <noscript>: the parser reads its content as markup, so a stray "<noscript><div>" can open a box
 # around the whole page, and blogs keep their articles' only readable copy there; it is marked instead.
 DROPPED_TAGS = ["script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "textarea",
                 "head", "title"]
-
-
-# The parser checks its stack of open elements at every start tag, so its time grows with the square of the
-# nesting: 100,000 levels take minutes. Browsers cap the depth (Chromium at 512); so does this, above it.
-MAX_DEPTH = 1_000
-# A page with fewer tags than this (counted at memchr speed) cannot nest deep enough to matter.
-SCAN_FROM_TAGS = 20_000
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
-VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-
-
-def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> str:
-    """The page with the tags that would nest deeper than `max_depth` removed (their text stays).
-
-    Only pages with many tags are scanned; the rest come back as they are.
-
-    >>> limit_depth("<div>" * 3 + "x" + "</div>" * 3, max_depth=2)
-    '<div><div>x</div></div>'
-    """
-    if html.count("<") < SCAN_FROM_TAGS and max_depth >= MAX_DEPTH:
-        return html
-    depth = excess = 0
-    pieces: list[str] = []
-    last = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in VOID:
-            continue
-        if not closing:
-            if depth < max_depth:
-                depth += 1
-                continue
-            excess += 1
-        elif excess:
-            excess -= 1
-        else:
-            depth = max(0, depth - 1)
-            continue
-        pieces.append(html[last : match.start()])
-        last = match.end()
-    pieces.append(html[last:])
-    return "".join(pieces)
 
 
 @dataclass(slots=True)
@@ -95,7 +53,10 @@ def read_page(html: str) -> Page:
     ...     '<h1>Plan agreed</h1><p>Read the full article</p>' % body)
     >>> [(line.text[:22], line.hints.in_content) for line in page.lines]
     [('Plan agreed', False), ('The committee met on T', True), ('Read the full article', False)]
+
+    A page past the bounds of `limits` (its size, the attributes of one element) raises MarkupLimit.
     """
+    check_markup(html)
     tree = LexborHTMLParser(limit_depth(html))
     metadata = page_metadata(tree)
     body = article_body(tree) if "articleBody" in html else ""  # a substring search spares most pages the query
@@ -116,6 +77,7 @@ def page_text(html: str) -> str:
     >>> page_text(page) == read_page(page).text()
     True
     """
+    check_markup(html)
     tree = LexborHTMLParser(limit_depth(html))
     body = article_body(tree) if "articleBody" in html else ""
     tree.strip_tags(DROPPED_TAGS)

@@ -68,12 +68,15 @@ class Line:
 class _Frame:
     """An element being walked: what it changes while its subtree is open."""
 
-    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose", "first_line")
+    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose", "first_line", "block_tag")
 
-    def __init__(self, node: LexborNode, tag: str, block: bool, mark: object | None, link: bool, list_kind: str) -> None:
+    def __init__(self, node: LexborNode, tag: str, block: bool, mark: object | None, link: bool, list_kind: str,
+                 outer: _Frame | None = None) -> None:
         self.node = node
         self.tag = tag
         self.block = block
+        # The innermost block element's tag, this one included: known at once however deep the walk is.
+        self.block_tag = tag if block else outer.block_tag if outer is not None else "body"
         self.mark = mark
         self.link = link
         self.list_kind = list_kind  # "ul" or "ol" for a list, else ""
@@ -96,6 +99,9 @@ class LineWriter:
         self.prefix = ""
         self.prose = 0
         self.lists: list[_Frame] = []  # the open <ul> and <ol> elements
+        # The open marked elements as a tuple, shared by the lines they hold (their number and innermost one
+        # say whether they changed): a page nested a thousand marked boxes deep must not copy them per line.
+        self._marks: tuple[int, _Frame | None, tuple[_Frame, ...]] = (0, None, ())
 
     def text(self, text: str, in_link: bool) -> None:
         if self.prefix and text.strip():
@@ -116,7 +122,7 @@ class LineWriter:
                 density = min(1.0, self.link_chars / len(text))
                 path = ">".join([f.tag for f in frames[-6:]])  # a list joins faster than a generator
                 tag = innermost_block(frames)
-                self.lines.append(Line(text, self.blank, Hints(tag, path, density, tuple(marks), in_list=bool(self.lists))))
+                self.lines.append(Line(text, self.blank, Hints(tag, path, density, self.marks_of(marks), in_list=bool(self.lists))))
                 self.blank = False
                 prose = prose_length(text, density)
                 if prose:
@@ -127,6 +133,15 @@ class LineWriter:
             self.has_text = False
         self.link_chars = 0
 
+    def marks_of(self, marks: list[_Frame]) -> tuple[_Frame, ...]:
+        """`tuple(marks)`, the same tuple as for the line before while the open marked elements are the same."""
+        count, innermost, shared = self._marks
+        top = marks[-1] if marks else None
+        if count != len(marks) or innermost is not top:
+            shared = tuple(marks)
+            self._marks = (len(marks), top, shared)
+        return shared
+
     def paragraph_break(self) -> None:
         if self.lines:
             self.blank = True
@@ -135,13 +150,11 @@ class LineWriter:
 def innermost_block(frames: list[_Frame]) -> str:
     """The tag of the innermost open block element, "body" when there is none.
 
-    >>> innermost_block([_Frame(None, "div", True, None, False, ""), _Frame(None, "a", False, None, True, "")])
-    'div'
+    >>> div = _Frame(None, "div", True, None, False, "")
+    >>> innermost_block([div, _Frame(None, "a", False, None, True, "", outer=div)]), innermost_block([])
+    ('div', 'body')
     """
-    for frame in reversed(frames):
-        if frame.block:
-            return frame.tag
-    return "body"
+    return frames[-1].block_tag if frames else "body"
 
 
 def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
@@ -186,7 +199,8 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                 child = node.child
                 if child is not None:  # an empty element opens nothing: no frame (a third of the elements)
                     mark = marks_by_node.get(node.mem_id) if marks_by_node else None
-                    frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "")
+                    frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "",
+                                   frames[-1] if frames else None)
                     frame.first_line = len(out.lines)
                     frames.append(frame)
                     if mark is not None:
@@ -287,10 +301,15 @@ def resolve_marks(lines: list[Line], page_prose: int) -> list[Line]:
     only rules that are furniture by nature (see `Mark.strong`) hold regardless.
     """
     limit = PROSE_SHARE * page_prose
+    # By the tuple of frames, which lines share (`LineWriter.marks_of`); held with it, so that its id stays its own.
+    standing: dict[int, tuple[tuple, tuple[Mark, ...]]] = {}
     for line in lines:
         frames = line.hints.marks
         if frames:
-            line.hints.marks = tuple(f.mark for f in frames if f.mark.strong or f.prose <= limit)
+            known = standing.get(id(frames))
+            if known is None:
+                known = standing[id(frames)] = (frames, tuple(f.mark for f in frames if f.mark.strong or f.prose <= limit))
+            line.hints.marks = known[1]
     return lines
 
 
