@@ -1,15 +1,28 @@
-"""Fuzz the text and HTML entry points for a fixed time: count the inputs tried and the failures found.
+"""Fuzz the text, HTML and record entry points for a fixed time: count the inputs tried and the failures found.
 
-    .venv/bin/python benchmarks/fuzz.py --seconds 120             # built-in mutational fuzzer
+    .venv/bin/python benchmarks/fuzz.py --seconds 120             # built-in fuzzer, mutational and structure-aware
     .venv/bin/python benchmarks/fuzz.py --seconds 300 --atheris   # coverage-guided (pip install -e ".[fuzz]")
 
-A mutational fuzzer, seeded so that a run can be repeated: it starts from the seeds, pages built from
-boilerplate and prose, and hostile snippets (deep nesting, broken tags, entities, control characters,
-invalid UTF-8, BOMs, NUL bytes, huge lines), and mutates them (byte flips, insertions, deletions, splices,
-truncation, repetition). Each input goes through what a file goes through: the bytes are decoded (as text
-with `io.decode`, as a page with `io.decode_html`), then cleaned. A crash is any exception other than the
-one-line `InputError` for undecodable bytes; a property failure, for text, a result that is not idempotent
-or keeps a line that was not in the input. The first few failing inputs are saved under --crashes for replay.
+Seeded, so that a run can be repeated. Four entry points share the time:
+
+- text: the seeds, pages and hostile snippets (deep nesting, broken tags, entities, control characters,
+  invalid UTF-8, BOMs, NUL bytes, huge lines), mutated (byte flips, insertions, deletions, splices,
+  truncation, repetition), decoded with `io.decode` and cleaned;
+- html: the same mutations, decoded with `io.decode_html` and cleaned with the html stage;
+- html-structured: pages built from a grammar (`structure`): elements with a few to 200,000 attributes in
+  every syntax the tokenizer knows, nesting from flat to 300,000 levels with unclosed, misnested and stray
+  tags, tables, lists, selects and formatting elements, raw-text elements holding markup, comments, then
+  encoded in a declared or undeclared charset (UTF-8, UTF-16 with and without a BOM, cp1252, Shift_JIS...)
+  and often truncated at any byte, then mutated a little;
+- records: JSONL files built from a grammar (`records`): good records, bad JSON, non-objects, missing
+  or non-string text, a BOM, blank and CRLF lines, huge and deep values, compressed (gzip, zstd) or not,
+  truncated; read with `formats.read_jsonl` and cleaned with the record cleaner.
+
+A crash is any exception other than the one-line errors (`InputError` for undecodable bytes,
+`MarkupLimit` for a page past the parser's bounds); a hang, an input that took longer than --slow
+seconds; a property failure, for text, a result that is not idempotent or keeps a line that was not in
+the input, for records, a record neither written nor rejected. The first few failing inputs are saved
+under --crashes for replay.
 """
 
 from __future__ import annotations
@@ -27,8 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner, Config  # noqa: E402
 from cleaner.document import Document  # noqa: E402
+from cleaner.html import MarkupLimit  # noqa: E402
 from cleaner.io import InputError, decode, decode_html  # noqa: E402
 from cleaner.stages.normalize import normalize_text  # noqa: E402
+from fuzz_grammar import KINDS, check_records, page, records  # noqa: E402
 
 SNIPPETS = [
     b"Skip to content", b"Read more", b"Subscribe", b"Donate now", b"By Anna Smith", b"Sign up for our newsletter",
@@ -84,9 +99,20 @@ def kept_lines_in_input(text: str, cleaned: str) -> bool:
     return all(any(line == source for source in rest) for line in cleaned.split("\n") if line)
 
 
-def check(cleaner: Cleaner, kind: str, data: bytes) -> str | None:
-    """What one input does: None when all is well, "refused" for the one-line error, else the problem."""
+def check(cleaner: Cleaner, kind: str, data: bytes, slow: float = 30.0) -> str | None:
+    """What one input does: None when all is well, "refused" for a one-line error, else the problem."""
+    started = time.monotonic()
+    outcome = _check(cleaner, kind, data)
+    seconds = time.monotonic() - started
+    if seconds > slow and (outcome is None or outcome == "refused"):
+        return f"hang: {seconds:.1f} s for {len(data):,} bytes"
+    return outcome
+
+
+def _check(cleaner: Cleaner, kind: str, data: bytes) -> str | None:
     try:
+        if kind == "records":
+            return check_records(cleaner, data)
         if kind == "text":
             text = decode(data, "fuzz.txt")
             cleaned = cleaner.clean(text).text
@@ -97,8 +123,9 @@ def check(cleaner: Cleaner, kind: str, data: bytes) -> str | None:
         else:
             page = decode_html(data, "fuzz.html")
             cleaner.pipeline().run(Document(page, "fuzz", format="html")).cleaned_text()
-    except InputError as exc:
-        assert "\n" not in str(exc)
+    except (InputError, MarkupLimit) as exc:
+        if "\n" in str(exc):
+            return "crash: a message of more than one line: " + str(exc)[:200]
         return "refused"
     except Exception:  # noqa: BLE001 - every other exception is a finding
         return "crash: " + traceback.format_exc(limit=3)
@@ -109,15 +136,18 @@ class Tally:
     """Counts per entry point, and the first failing inputs saved for replay."""
 
     def __init__(self, crashes: Path) -> None:
-        self.counts = {kind: {"inputs": 0, "refused": 0, "crashes": 0, "property_failures": 0} for kind in ("text", "html")}
+        self.counts = {kind: {"inputs": 0, "refused": 0, "crashes": 0, "hangs": 0, "property_failures": 0, "bytes": 0}
+                       for kind in KINDS}
         self.crashes, self.saved = crashes, 0
 
     def add(self, kind: str, data: bytes, outcome: str | None) -> None:
         self.counts[kind]["inputs"] += 1
+        self.counts[kind]["bytes"] += len(data)
         if outcome == "refused":
             self.counts[kind]["refused"] += 1
         elif outcome is not None:
-            self.counts[kind]["crashes" if outcome.startswith("crash") else "property_failures"] += 1
+            found = "crashes" if outcome.startswith("crash") else "hangs" if outcome.startswith("hang") else "property_failures"
+            self.counts[kind][found] += 1
             if self.saved < 20:
                 self.crashes.mkdir(parents=True, exist_ok=True)
                 (self.crashes / f"{kind}-{self.saved}.bin").write_bytes(data)
@@ -125,20 +155,32 @@ class Tally:
                 self.saved += 1
 
     def report(self, seconds: float, **about: object) -> int:
-        total = {key: self.counts["text"][key] + self.counts["html"][key] for key in self.counts["text"]}
+        total = {key: sum(counts.get(key, 0) for counts in self.counts.values()) for key in self.counts["text"]}
         print(json.dumps({"seconds": round(seconds, 1), **about, **self.counts, "total": total}, indent=2), flush=True)
-        return 1 if total["crashes"] or total["property_failures"] else 0
+        return 1 if total["crashes"] or total["hangs"] or total["property_failures"] else 0
+
+
+def one_input(rng: random.Random, kind: str, pool: list[bytes]) -> bytes:
+    """An input for an entry point: a mutated corpus entry, or one built from a grammar and mutated a little."""
+    if kind == "html-structured":
+        data = page(rng)
+        return mutate(rng, data, pool) if rng.random() < 0.3 else data
+    if kind == "records":
+        return records(rng)
+    return mutate(rng, rng.choice(pool), pool)
 
 
 def mutational(args: argparse.Namespace, cleaner: Cleaner, tally: Tally) -> None:
     rng = random.Random(args.seed)
     pool = corpus()
     started = time.monotonic()
-    for kind in ("text", "html"):
-        stop = started + args.seconds * (0.5 if kind == "text" else 1.0)
+    for number, kind in enumerate(KINDS, start=1):  # a quarter of the time each
+        stop = started + args.seconds * number / len(KINDS)
         while time.monotonic() < stop:
-            data = mutate(rng, rng.choice(pool), pool)
-            tally.add(kind, data, check(cleaner, kind, data))
+            data = one_input(rng, kind, pool)
+            tally.add(kind, data, check(cleaner, "html" if kind == "html-structured" else kind, data, args.slow))
+        if args.progress:
+            print(json.dumps({"after_seconds": round(time.monotonic() - started), kind: tally.counts[kind]}), file=sys.stderr, flush=True)
 
 
 def coverage_guided(args: argparse.Namespace, cleaner: Cleaner, tally: Tally) -> None:
@@ -158,7 +200,7 @@ def coverage_guided(args: argparse.Namespace, cleaner: Cleaner, tally: Tally) ->
     def one_input(data: bytes) -> None:
         if data:
             kind = ("text", "html")[data[0] % 2]
-            outcome = check(cleaner, kind, data[1:])
+            outcome = check(cleaner, kind, data[1:], args.slow)
             tally.add(kind, data[1:], outcome)
             if outcome not in (None, "refused") or tally.counts[kind]["inputs"] % 100 == 0:
                 args.tally.write_text(json.dumps(tally.counts), encoding="utf-8")
@@ -178,7 +220,8 @@ def run_atheris(args: argparse.Namespace, tally: Tally) -> int:
     args.tally = Path(tempfile.mkdtemp(prefix="cleaner-fuzz-")) / "tally.json"
     started = time.monotonic()
     child = subprocess.run([sys.executable, __file__, "--atheris-child", "--tally", str(args.tally), "--seconds", str(args.seconds),
-                            "--seed", str(args.seed), "--crashes", str(args.crashes)], capture_output=True, text=True)
+                            "--seed", str(args.seed), "--crashes", str(args.crashes), "--slow", str(args.slow)],
+                           capture_output=True, text=True)
     if args.tally.exists():
         tally.counts = json.loads(args.tally.read_text(encoding="utf-8"))
     runs = re.findall(r"Done (\d+) runs", child.stderr)
@@ -193,6 +236,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=120.0, help="time budget, split between text and HTML")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--slow", type=float, default=30.0, help="seconds past which one input counts as a hang")
+    parser.add_argument("--progress", action="store_true", help="a line on stderr as each entry point's share ends")
     parser.add_argument("--crashes", type=Path, default=ROOT / "benchmarks" / "fuzz-crashes")
     parser.add_argument("--atheris", action="store_true",
                         help="coverage-guided with atheris (pip install atheris) instead of the built-in mutational fuzzer")

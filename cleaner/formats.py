@@ -9,6 +9,7 @@ record with an error naming the file and line, and the next line goes on.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import os
@@ -180,12 +181,17 @@ class Record:
 
 
 def read_jsonl(path: Path, text_field: str = "text", max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Record]:
-    """The records of a JSONL file in order; a bad line is a Record with an error (file:line: why)."""
+    """The records of a JSONL file in order; a bad line is a Record with an error (file:line: why).
+
+    A UTF-8 byte order mark before the first line is read past (JSON Lines has none, but Windows tools write it).
+    """
     name = str(path)
     stream = open_input(path, max_bytes)
     number = 0
     try:
         for number, line in enumerate(stream, start=1):  # noqa: B007 - `number` names the failing line below
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]  # written by Windows tools; not part of the first record
             if not line.strip():
                 continue
             yield parse_line(line, name, number, text_field)
@@ -211,7 +217,31 @@ def parse_line(line: bytes, source: str, number: int, text_field: str) -> Record
         return Record(source, number, error=f"{source}:{number}: a JSON {type(value).__name__}, not an object", raw=line)
     if not isinstance(value.get(text_field), str):
         return Record(source, number, value, error=f"{source}:{number}: no string field {text_field!r}", raw=line)
+    if line.count(b"[") + line.count(b"{") > MAX_NESTING and nesting(value) > MAX_NESTING:
+        return Record(source, number, error=f"{source}:{number}: nested more than {MAX_NESTING} levels deep, "
+                                            "more than a record can be written back with", raw=line)
     return Record(source, number, value)
+
+
+# orjson writes 254 levels at most (it reads 1,024), and a rejects line holds a record one level down: a deeper
+# record goes to the rejects as its bytes.
+MAX_NESTING = 250
+
+
+def nesting(value: object) -> int:
+    """How deep lists and objects nest in a JSON value (walked without recursion).
+
+    >>> nesting({"a": [1, {"b": []}]}), nesting("x")
+    (4, 0)
+    """
+    deepest = 0
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            todo.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def read_parquet(path: Path, text_field: str = "text", batch_rows: int = 1024) -> Iterator[Record]:

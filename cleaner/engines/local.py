@@ -16,7 +16,7 @@ from tqdm import tqdm
 from ..api import Cleaner
 from ..dedup_store import StoreError
 from ..document import Document
-from ..html import page_text
+from ..html import MarkupLimit, page_text
 from ..io import STDIN, InputError, InputFile, decode_html, read_bytes, read_text
 from ..pipeline import Pipeline
 from ..rules import RuleTimeout
@@ -71,6 +71,8 @@ def clean_file(pipeline: Pipeline, item: InputFile) -> FileOutcome:
         doc = pipeline.run_document(doc)
     except RecursionError:
         return FileOutcome(item, None, f"{item.path}: too deeply nested to clean")
+    except MarkupLimit as exc:
+        return FileOutcome(item, None, f"{item.path}: page not parsed: {exc}")
     except RuleTimeout as exc:
         return FileOutcome(item, None, f"{item.path}: {exc}")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
