@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -32,9 +33,15 @@ def index_overrides(index: str | None) -> dict:
         return {}
     if index == "memory":
         return {"dedup_index": "memory"}
-    if index.startswith("redis://"):
+    if index.startswith(REDIS_SCHEMES):
         return {"dedup_index": "redis", "dedup_redis_url": index}
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", index):  # a URL of another kind must not become a local path
+        raise click.BadParameter(f"{index!r}: an index is an SQLite file, a redis:// URL or 'memory'; "
+                                 f"{index.split(':', 1)[0]}:// is not known", param_hint="'--dedup-index'")
     return {"dedup_index": "sqlite", "dedup_index_path": Path(index)}
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what redis-py's from_url takes
 
 
 def make_cleaner(config_path: Path | None, patterns: Path | None, detector: str | None, index: str | None = None,
@@ -76,7 +83,18 @@ def run_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
     return function
 
 
-@click.group(context_settings=CONTEXT)
+class Interruptible(click.Group):
+    """A group whose commands stop on Ctrl-C with one line and exit code 130 (128 + SIGINT), as shells expect."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\ncleaner: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=Interruptible, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="cleaner")
 def main() -> None:
     """Strip boilerplate (donation banners, newsletter forms, bylines, related teasers,
@@ -86,7 +104,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("-o", "--output", default="out", type=click.Path(allow_dash=True),
+@click.option("-o", "--output", type=click.Path(allow_dash=True), show_default="out, or stdout when a PATH is '-'",
               help="Folder for cleaned files and report.json; '-' writes the text to stdout.")
 @click.option("--in-place", is_flag=True, help="Rewrite the input files instead (exit 1 if any changed).")
 @run_options
@@ -96,7 +114,7 @@ def main() -> None:
 @click.option("--report-sample", type=click.IntRange(min=0), default=DEFAULT_SAMPLE, metavar="N",
               help="Documents shown in report.html, worst-hit first.")
 @common_options
-def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None, resume: bool, engine: str,
+def clean(paths: tuple[str, ...], output: str | None, in_place: bool, progress: bool | None, jobs: int | None, resume: bool, engine: str,
           ray_address: str | None, max_bytes: int,
           report_html: bool, report_sample: int, config_path: Path | None, patterns: Path | None, language_detector: str | None,
           index: str | None) -> None:
@@ -105,8 +123,10 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     Takes text (.txt), HTML pages (.html, written as .txt) and record files
     (.jsonl, .jsonl.gz, .jsonl.zst, .parquet: written in the same form, each
     record keeping its fields, with a NAME.rejects.jsonl for records that could
-    not be read or had nothing left). Reads standard input when a PATH is '-'
-    and then writes the cleaned text to standard output. Writes
+    not be read or had nothing left). Reads standard input when a PATH is '-':
+    without -o its cleaned text goes to standard output, with -o OUT to
+    OUT/stdin.txt. Inside folders only regular files are read (a FIFO is named
+    and skipped); a pipe named as a PATH is read once. Writes
     OUTPUT/report.json with what was removed, per stage, category and rule, for
     the run and for each file; with --report-html also OUTPUT/report.html.
     """
@@ -119,7 +139,7 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("-o", "--output", default="out", type=click.Path(allow_dash=True),
+@click.option("-o", "--output", type=click.Path(allow_dash=True), show_default="out, or stdout when a PATH is '-'",
               help="Folder for the de-duplicated files and report.json; '-' writes the text to stdout.")
 @click.option("--in-place", is_flag=True, help="Rewrite the input files instead (exit 1 if any changed).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True),
@@ -127,7 +147,7 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
 @click.option("--exact-only", is_flag=True, help="Drop exact repeats only (no MinHash pass).")
 @run_options
 @common_options
-def dedup(paths: tuple[str, ...], output: str, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
+def dedup(paths: tuple[str, ...], output: str | None, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
           jobs: int | None, resume: bool, engine: str, ray_address: str | None, config_path: Path | None, patterns: Path | None,
           language_detector: str | None, index: str | None) -> None:
     """Drop repeated and nearly repeated paragraphs only (no boilerplate stages), into OUTPUT.
@@ -193,7 +213,12 @@ def check(paths: tuple[str, ...], config_path: Path | None, patterns: Path | Non
     """
     cleaner = make_cleaner(config_path, patterns, language_detector, index)
     found = failed = 0
-    for outcome in guarded(clean_files(cleaner, find_inputs(list(paths)))):
+    skipped: list[str] = []
+    inputs = list(find_inputs(list(paths), skipped=skipped))
+    for message in skipped:
+        click.echo(f"cleaner: {message}", err=True)
+        failed += 1
+    for outcome in guarded(clean_files(cleaner, inputs)):
         if outcome.error:
             click.echo(f"cleaner: {printable(outcome.error)}", err=True)
             failed += 1

@@ -21,12 +21,12 @@ from .document import Document
 from .engines.local import FileOutcome, clean_files
 from .engines.pool import WorkerDied
 from .engines.ray import RayUnavailable
-from .engines.records import clean_records
+from .engines.records import clean_records, rejects_name
 from .formats import DEFAULT_MAX_BYTES
 from .io import STDIN, InputFile, find_inputs, printable, write_atomic
 from .manifest import WORK_DIR, Manifest
 from .pipeline import Pipeline, Stats, build_stages
-from .run_report import FileEntries, write_report
+from .run_report import RunEntries, write_report
 from .spill import remove_stale
 from .stages.dedup import Dedup
 from .stages.html import METADATA_FIELDS, with_html
@@ -80,10 +80,57 @@ def spill_dir(out_dir: Path | None, config_path: Path | None) -> Path | None:
     return out_dir / WORK_DIR
 
 
-def output_folder(paths: tuple[str, ...], output: str, in_place: bool) -> Path | None:
-    """The folder a run writes into, or None when it writes to stdout or in place."""
-    to_stdout = output == STDIN or (STDIN in paths and output == "out")
-    return None if (in_place or to_stdout) else Path(output)
+def output_folder(paths: tuple[str, ...], output: str | None, in_place: bool) -> Path | None:
+    """The folder a run writes into, or None when it writes to stdout or in place.
+
+    `output` is None when -o was not given: standard input (`-`) then goes to standard output, anything
+    else to `out`. A folder that cannot be one (a file, the input folder itself, under a file or an
+    unwritable folder) is a usage error, before anything is read or written.
+    """
+    if in_place or output == STDIN or (output is None and STDIN in paths):
+        return None
+    folder = Path(output or DEFAULT_OUTPUT)
+    problem = output_problem(folder, paths)
+    if problem:
+        raise click.BadParameter(printable(problem), param_hint="'-o' / '--output'")
+    return folder
+
+
+DEFAULT_OUTPUT = "out"
+
+
+def output_problem(folder: Path, paths: tuple[str, ...]) -> str | None:
+    """Why `folder` cannot take a run's outputs, or None.
+
+    >>> output_problem(Path(__file__), ()).endswith("exists and is not a folder")
+    True
+    """
+    if folder.exists() and not folder.is_dir():
+        return f"{folder}: exists and is not a folder"
+    here = folder.resolve()
+    for given in paths:
+        if given != STDIN and Path(given).is_dir() and Path(given).resolve() == here:
+            return (f"{folder}: the input folder itself: the outputs would replace the inputs; "
+                    "rewrite them with --in-place, or name another folder")
+    parent = folder.absolute()
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{folder}: cannot be made: {parent} is not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"{folder}: cannot be made: {parent} is not writable"
+    return None
+
+
+def make_output(folder: Path | None) -> None:
+    """Make the output folder, or stop in one line (what `output_problem` cannot foresee: /proc, a full disk)."""
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / WORK_DIR).mkdir(exist_ok=True)
+    except OSError as exc:
+        fail(f"{folder}: cannot make the output folder: {exc.strerror or exc}")
 
 
 def run_index(index: str | None, out_dir: Path | None, resume: bool, config_path: Path | None) -> str | None:
@@ -106,28 +153,52 @@ def run_index(index: str | None, out_dir: Path | None, resume: bool, config_path
     return str(path)
 
 
-def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None,
+def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str | None, in_place: bool, progress: bool | None,
         jobs: int | None = None, resume: bool = False, engine: str = "local", ray_address: str | None = None,
         audit: Audit | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-    """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes."""
+    """The body of `clean` and `dedup`: clean the files, write them and the report, exit 1 on errors or changes.
+
+    Ctrl-C stops it with one line and exit code 130: every output is whole or absent (written atomically),
+    and `--resume` finishes the run.
+    """
     out_dir = output_folder(paths, output, in_place)
-    found = list(find_inputs(list(paths), exclude=out_dir))
+    make_output(out_dir)
+    try:
+        _run(cleaner, paths, out_dir, in_place, progress, jobs, resume, engine, ray_address, audit, max_bytes)
+    except KeyboardInterrupt:
+        finish = "; finish with the same command and --resume" if out_dir is not None else ""
+        click.echo(f"\ncleaner: interrupted; the outputs written so far are complete{finish}", err=True)
+        sys.exit(130)
+
+
+def _run(cleaner: RunCleaner, paths: tuple[str, ...], out_dir: Path | None, in_place: bool, progress: bool | None,
+         jobs: int | None, resume: bool, engine: str, ray_address: str | None, audit: Audit | None, max_bytes: int) -> None:
+    skipped: list[str] = []
+    found = list(find_inputs(list(paths), exclude=out_dir, skipped=skipped))
+    if out_dir is not None:
+        found = without_earlier_rejects(found)
+        collision = first_collision(found, out_dir)
+        if collision:
+            fail(collision)
     inputs = [item for item in found if not item.is_records]
     if progress is None:
         progress = sys.stderr.isatty()
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
     totals, errors, changed = Stats(), [], []
-    per_file = FileEntries(out_dir / WORK_DIR if out_dir is not None else None)
-    writers: dict[str, Path] = {}  # output name -> the input that wrote it
+    for message in skipped:
+        click.echo(f"cleaner: {message}", err=True)
+        errors.append({"file": message.split(": ", 1)[0], "error": message})
     manifest = Manifest(out_dir) if out_dir is not None else None
     done: dict[str, dict] = {}
     if manifest is not None:
         done = manifest.finished(found) if resume else {}
         if not resume:
             manifest.reset()
-    for name, entry in sorted(done.items()):
-        per_file.add(name, entry)
+    # Entries in the order of one uninterrupted run (record files first), those finished earlier in their places.
+    per_file = RunEntries(out_dir / WORK_DIR if out_dir is not None else None,
+                          [item.name for item in found if item.is_records] + [item.name for item in inputs], done)
+    for entry in done.values():
         totals.merge(Stats.from_dict(entry))
     records = [item for item in found if item.is_records and item.name not in done]
     if records:
@@ -139,10 +210,6 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
     outcomes = clean_files(cleaner, inputs, progress=progress, jobs=jobs, done=frozenset(done), engine=engine, ray_address=ray_address)
     for outcome in guarded(outcomes):
         stats = Stats()
-        first = writers.setdefault(outcome.input.name, outcome.input.path)
-        if first != outcome.input.path and out_dir is not None:
-            outcome.error = (f"{outcome.input.path}: not written: {first} already cleaned to "
-                             f"{out_dir / outcome.input.relative}; name their folders instead")
         error = outcome.error or deliver(outcome, out_dir, in_place, changed)
         if error:
             error = printable(error)
@@ -158,6 +225,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
             if manifest is not None:
                 manifest.add(outcome.input, entry)
         totals.merge(stats)
+    per_file.finish()
     seconds = time.perf_counter() - started
     if out_dir is not None:
         tail: dict = {"errors": errors}
@@ -186,8 +254,42 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str, in_place: bool
         sys.exit(1)
 
 
+def without_earlier_rejects(found: list[InputFile]) -> list[InputFile]:
+    """The inputs less the rejects files of record files beside them (`NAME.rejects.jsonl` beside `NAME.jsonl`), each
+    named in a note: an earlier run's rejects, never cleaned again (no `NAME.rejects.rejects.jsonl`, and the
+    rejects of `NAME.jsonl` never land on a cleaned copy of them)."""
+    rejects = {(item.path.parent, rejects_name(item.relative).as_posix()): item for item in found if item.is_records}
+    kept = []
+    for item in found:
+        owner = rejects.get((item.path.parent, item.relative.as_posix()))
+        if owner is not None:
+            click.echo(f"cleaner: note: {printable(str(item.path))} is where the rejects of {printable(str(owner.path))} go; "
+                       "not cleaned", err=True)
+        else:
+            kept.append(item)
+    return kept
+
+
+def first_collision(found: list[InputFile], out_dir: Path) -> str | None:
+    """The first output name that two inputs would write (a cleaned file, or a record file's rejects), as an error.
+
+    >>> a, b = InputFile(Path("x/a.html"), Path("a.txt")), InputFile(Path("y/a.txt"), Path("a.txt"))
+    >>> first_collision([a, b], Path("out"))
+    'out/a.txt: both x/a.html and y/a.txt would be written there; nothing was written: rename one, or name their folders'
+    """
+    writers: dict[str, str] = {}
+    for item in found:
+        names = [(item.relative, "")] + ([(rejects_name(item.relative), " (its rejects)")] if item.is_records else [])
+        for relative, role in names:
+            first = writers.setdefault(relative.as_posix(), f"{item.path}{role}")
+            if first != f"{item.path}{role}":
+                return printable(f"{out_dir / relative}: both {first} and {item.path}{role} would be written there; "
+                                 "nothing was written: rename one, or name their folders")
+    return None
+
+
 def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Path | None, jobs: int, totals: Stats,
-                       per_file: FileEntries, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
+                       per_file: RunEntries, errors: list[dict], manifest: Manifest | None = None, engine: str = "local",
                        ray_address: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False) -> None:
     """Clean JSONL and Parquet files record by record into OUT_DIR, rejects beside them; one dedup spans the record files."""
     if out_dir is None:
@@ -207,7 +309,7 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
         if outcome.error:
             outcome.stats.failed += 1
         entry = {**outcome.stats.to_dict(), "rejected": outcome.rejected}
-        per_file.add(item.name, entry)
+        per_file.add(item.name, entry, failed_whole=outcome.error is not None)
         totals.merge(outcome.stats)
         if manifest is not None and outcome.error is None:
             manifest.add(item, entry)

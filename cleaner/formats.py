@@ -297,17 +297,25 @@ class AtomicOutput:
     def __enter__(self) -> BinaryIO:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        self._raw = os.fdopen(fd, "wb")
-        name = self.path.name.lower()
-        if name.endswith(".gz"):
-            # mtime=0: the same input gives byte-identical output on every run.
-            self._stream = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, filename="")
-        elif name.endswith(".zst"):
-            import zstandard
+        try:  # `__exit__` is not called when this fails (or Ctrl-C comes) midway: the temporary goes here
+            self._raw = os.fdopen(fd, "wb")
+            name = self.path.name.lower()
+            if name.endswith(".gz"):
+                # mtime=0: the same input gives byte-identical output on every run.
+                self._stream = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, filename="")
+            elif name.endswith(".zst"):
+                import zstandard
 
-            self._stream = zstandard.ZstdCompressor().stream_writer(self._raw, closefd=False)
-        else:
-            self._stream = self._raw
+                self._stream = zstandard.ZstdCompressor().stream_writer(self._raw, closefd=False)
+            else:
+                self._stream = self._raw
+        except BaseException:
+            if self._raw is None:
+                os.close(fd)
+            else:
+                self._raw.close()
+            Path(self._temp).unlink(missing_ok=True)
+            raise
         return self._stream
 
     def __exit__(self, kind: type | None, error: BaseException | None, trace: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -88,26 +89,64 @@ def output_path(path: Path) -> Path:
     return path.with_suffix(".txt") if path.suffix.lower() in HTML_SUFFIXES else path
 
 
-def find_inputs(paths: list[str], exclude: Path | None = None) -> Iterator[InputFile]:
+def find_inputs(paths: list[str], exclude: Path | None = None, skipped: list[str] | None = None) -> Iterator[InputFile]:
     """Expand files and folders (recursively, sorted) into input files.
 
     A file inside a named folder keeps its path relative to that folder; a file
     named directly goes to the top of the output. Symlinked folders are not
     followed, so a walk never leaves the tree it was given; `exclude` (the
     output folder) is skipped, so outputs are never read back as inputs.
+    Inside a folder only regular files are inputs: a FIFO (reading it would wait
+    for a writer forever), a socket, a device, or a link that loops or leads
+    nowhere is named in `skipped` (one line each) and left alone. A path named
+    directly may be a pipe (`<(cmd)`, `/dev/stdin`): it is read once (`is_regular`).
     """
     skip = exclude.resolve() if exclude is not None else None
     seen: set[Path] = set()
-    for item in _walk(paths, skip):
+    for item in _walk(paths, skip, skipped if skipped is not None else []):
         # A file named twice (or inside two named folders) is cleaned once: a second pass would
         # read its own output, or dedup it against itself.
-        key = item.path if str(item.path) == STDIN else item.path.resolve()
+        try:
+            key = item.path if str(item.path) == STDIN else item.path.resolve()
+        except (OSError, RuntimeError):  # a link that loops: reading it says so, in one line
+            key = item.path.absolute()
         if key not in seen:
             seen.add(key)
             yield item
 
 
-def _walk(paths: list[str], skip: Path | None) -> Iterator[InputFile]:
+def is_regular(path: Path) -> bool:
+    """Whether a path (links followed) is a regular file, which can be read more than once.
+
+    Standard input, a pipe and a device can be read once only, so the first (templates) pass leaves them to the
+    cleaning pass.
+
+    >>> is_regular(Path(__file__)), is_regular(Path(STDIN)), is_regular(Path("/dev/null"))
+    (True, False, False)
+    """
+    if str(path) == STDIN:
+        return False
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, RuntimeError):
+        return True  # reading it fails, and says why
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why a file found in a folder is not an input (a FIFO, a socket, a looping link...), or None when it is one."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as exc:
+        if path.is_symlink():
+            return "a symbolic link that loops or leads nowhere"
+        return f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {stat.S_ISFIFO: "a FIFO", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device"}
+    return "not a regular file (" + next((name for test, name in kinds.items() if test(mode)), "special") + ")"
+
+
+def _walk(paths: list[str], skip: Path | None, skipped: list[str]) -> Iterator[InputFile]:
     for given in paths:
         root = Path(given)
         if given == STDIN:
@@ -119,11 +158,15 @@ def _walk(paths: list[str], skip: Path | None) -> Iterator[InputFile]:
                 dirnames[:] = sorted(
                     d for d in dirnames if not d.startswith(".") and (Path(dirpath) / d).resolve() != skip
                 )
-                for filename in filenames:
+                for filename in sorted(filenames):
                     if filename.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES + RECORD_SUFFIXES) and not filename.startswith("."):
                         path = Path(dirpath) / filename
-                        if path.is_symlink() and not _inside(path, inside):
+                        if path.is_symlink() and path.exists() and not _inside(path, inside):
                             continue  # a link out of the tree it was given: never read
+                        why = _not_regular(path)
+                        if why is not None:
+                            skipped.append(printable(f"{path}: {why}; skipped"))
+                            continue
                         found.append(InputFile(path, output_path(path.relative_to(root))))
             yield from sorted(found, key=lambda f: f.relative.as_posix())
         else:

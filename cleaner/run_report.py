@@ -37,11 +37,13 @@ class FileEntries:
     def __len__(self) -> int:
         return self._count
 
-    def add(self, name: str, entry: dict) -> None:
+    def add(self, name: str, entry: dict, failed_whole: bool = False) -> None:
+        """Add one input's entry; `failed_whole` for a record file that failed as a whole (counted among the failed,
+        with no record rejected for it)."""
         self._spool.write(json.dumps([name, entry], ensure_ascii=False).encode("utf-8") + b"\n")
         self._count += 1
         if "rejected" in entry:  # a record file's: its unreadable records count among the failed too
-            self.rejected += entry["rejected"] - entry.get("failed", 0)
+            self.rejected += entry["rejected"] - (entry.get("failed", 0) - failed_whole)
 
     def __iter__(self) -> Iterator[tuple[str, dict]]:
         self._spool.flush()
@@ -53,6 +55,32 @@ class FileEntries:
 
     def close(self) -> None:
         self._spool.close()
+
+
+class RunEntries(FileEntries):
+    """The entries of a run in the order of one uninterrupted run, `order`: those of inputs an earlier run finished
+    (`done`, by name) take their places among the ones added, so a resumed run writes the same report.
+
+    >>> entries = RunEntries(None, ["a", "b", "c"], {"a": {"documents": 1}, "c": {"documents": 3}})
+    >>> entries.add("b", {"documents": 2}); entries.finish(); [name for name, _ in entries]
+    ['a', 'b', 'c']
+    """
+
+    def __init__(self, folder: Path | None, order: list[str], done: dict[str, dict]) -> None:
+        super().__init__(folder)
+        self._position = {name: number for number, name in enumerate(order)}
+        self._done = sorted(done.items(), key=lambda item: self._position.get(item[0], len(order)), reverse=True)
+
+    def add(self, name: str, entry: dict, failed_whole: bool = False) -> None:
+        position = self._position.get(name, len(self._position))
+        while self._done and self._position.get(self._done[-1][0], len(self._position)) < position:
+            super().add(*self._done.pop())
+        super().add(name, entry, failed_whole)
+
+    def finish(self) -> None:
+        """Add the finished entries that come after the last one added."""
+        while self._done:
+            super().add(*self._done.pop())
 
 
 def write_report(path: Path, head: dict, files: FileEntries, tail: dict) -> None:

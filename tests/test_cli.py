@@ -159,8 +159,13 @@ def test_output_that_would_overwrite_the_input_is_refused(run_cli, tmp_path):
     page = write(tree / "page.txt", PAGE)
     before = page.read_bytes()
     result = run_cli("clean", tree, "-o", tree, "--language-detector", "none")
-    assert result.exit_code == 1
-    assert "use --in-place" in result.stderr
+    assert result.exit_code == 2  # a usage error, before anything is read or written
+    assert "the input folder itself" in result.stderr and "--in-place" in result.stderr
+    assert page.read_bytes() == before
+    assert sorted(p.name for p in tree.iterdir()) == ["page.txt"]  # no report.json, no .cleaner/ among the inputs
+    # A file named with its own folder as -o would still be replaced by its output: refused file by file.
+    result = run_cli("clean", page, "-o", tree, "--language-detector", "none")
+    assert result.exit_code == 1 and "use --in-place" in result.stderr
     assert page.read_bytes() == before
 
 

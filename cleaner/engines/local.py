@@ -17,7 +17,7 @@ from ..api import Cleaner
 from ..dedup_store import StoreError
 from ..document import Document
 from ..html import MarkupLimit, page_text
-from ..io import STDIN, InputError, InputFile, decode_html, read_bytes, read_text
+from ..io import STDIN, InputError, InputFile, decode_html, is_regular, read_bytes, read_text
 from ..pipeline import Pipeline
 from ..rules import RuleTimeout
 from ..stages.templates import TemplateTable
@@ -43,6 +43,10 @@ def learn_templates(cleaner: Cleaner, files: list[InputFile]) -> TemplateTable |
 
 
 def text_for_templates(item: InputFile) -> str | None:
+    """A file's text as the templates pass counts it; None for a file it cannot read, or can read only once (a pipe:
+    its one reading is the cleaning pass's)."""
+    if not is_regular(item.path):
+        return None
     try:
         document = read_document(item)
     except InputError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -55,7 +56,14 @@ _worker: dict[str, Pipeline] = {}
 _worker_heap = FreePagesCounter()  # this worker hands its free heap pages back every 64 documents it cleans
 
 
+def ignore_interrupt() -> None:
+    """In a worker: leave Ctrl-C to the parent, which stops the run in one line (the terminal sends it to every
+    process of the group; a worker would print a traceback of its own)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _start_worker(config: Config, templates: TemplateTable | None, inherited: Pipeline | None = None) -> None:
+    ignore_interrupt()
     return_large_frees()  # inherited from a forking parent that set it, but not by a spawned worker
     _worker["pipeline"] = inherited if inherited is not None else Cleaner(config).pipeline(templates)
 
@@ -109,7 +117,7 @@ def first_pass_workers(jobs: int, while_waiting: Callable[[], None] | None) -> I
     forks, and the block waits for it at its end. Its error is dropped: whoever needs the task's result
     does it again, on its own thread, and fails there.
     """
-    with ProcessPoolExecutor(jobs) as executor:
+    with ProcessPoolExecutor(jobs, initializer=ignore_interrupt) as executor:
         if while_waiting is None:
             yield executor
             return

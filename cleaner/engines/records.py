@@ -25,7 +25,7 @@ from ..api import Cleaner
 from ..dedup_store import StoreError
 from ..document import Document
 from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
-from ..io import InputError, InputFile
+from ..io import InputError, InputFile, is_regular
 from ..pipeline import Pipeline, Stats
 from ..rules import RuleTimeout
 from .heap import giving_back_free_pages
@@ -66,8 +66,10 @@ def read_records(path: Path, text_field: str, max_bytes: int) -> Iterator[Record
 
 
 def record_texts(files: Iterable[InputFile], text_field: str, max_bytes: int) -> Iterator[str]:
-    """The readable texts of record files, for the first (template-learning) pass."""
+    """The readable texts of record files, for the first (template-learning) pass (a pipe is left to the second)."""
     for item in files:
+        if not is_regular(item.path):
+            continue
         try:
             for record in read_records(item.path, text_field, max_bytes):
                 if record.error is None:

@@ -256,7 +256,11 @@ class Dedup:
         exact = self.index.earliest(*self.index.earlier(*exact_pairs, exact_ids))
         near = self.near_matches(near_pairs, near_ids)
         drops = [([lines[i]], int(exact_ids[i]), origin, "exact_duplicate") for i, origin in exact.items()]
-        drops += [(groups[i], int(near_ids[i]), origin, "near_duplicate") for i, origin in near.items()]
+        # A paragraph whose every line is already an exact repeat (a one-line paragraph) is one drop, not two:
+        # the report counts each drop once, as the totals count each line once.
+        exact_lines = {id(blocks[0]) for blocks, _, _, _ in drops}
+        drops += [(groups[i], int(near_ids[i]), origin, "near_duplicate") for i, origin in near.items()
+                  if not all(id(block) in exact_lines for block in groups[i])]
         details = self.remember([entry for _, entry, _, _ in drops], [origin for _, _, origin, _ in drops])
         for (blocks, _, _, rule), detail in zip(drops, details, strict=True):
             for block in blocks:
