@@ -68,7 +68,8 @@ class Manifest:
         """Record one input as finished, durably, after its output is in place."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # ASCII: a file name that is not UTF-8 (lone surrogates in Python) is written as \\udcXX and read back the same.
-        line = json.dumps({"name": item.name, "input": fingerprint(item), "report": report}, ensure_ascii=True, sort_keys=True)
+        # The report entry keeps its keys in their order: a resumed run writes it into report.json as it was.
+        line = json.dumps({"name": item.name, "input": fingerprint(item), "report": report}, ensure_ascii=True)
         try:
             with open(self.path, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")

@@ -49,12 +49,12 @@ def text_for_templates(item: InputFile) -> str | None:
         return None
     try:
         document = read_document(item)
-    except InputError:
+        # A page's lines as the text stages will see them: templates are lines that recur across documents.
+        return page_text(document.text) if document.format == "html" else document.text
+    except (InputError, MarkupLimit):
         return None  # reported by the second pass
     except Exception:  # noqa: BLE001 - a page the parser chokes on is reported by the second pass
         return None
-    # A page's lines as the text stages will see them: templates are lines that recur across documents.
-    return page_text(document.text) if document.format == "html" else document.text
 
 
 def read_document(item: InputFile) -> Document:
