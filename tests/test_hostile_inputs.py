@@ -315,6 +315,22 @@ def test_ctrl_c_with_two_jobs_exits_130_in_one_line_and_leaves_nothing_half_writ
     assert sorted(p.name for p in out.glob("shard-*") if "rejects" not in p.name) == [f"shard-{n}.jsonl.gz" for n in range(6)]
 
 
+# --- found by the fuzz run --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [300, 1000])
+def test_a_record_nested_deeper_than_can_be_written_goes_to_the_rejects_with_its_bytes(run_cli, tmp_path, depth):
+    deep = b'{"id": 2, "text": "x", "tree": ' + b"[" * depth + b"]" * depth + b"}"
+    lines = [json.dumps({"id": 1, "text": GOOD}).encode(), deep, json.dumps({"id": 3, "text": P3}).encode()]
+    source = folder_with(tmp_path, {"deep.jsonl": b"\n".join(lines) + b"\n"})
+    result = run_cli("clean", source, "-o", tmp_path / "out", *FLAGS)  # was a traceback: orjson writes 254 levels at most
+    errors = one_line_errors(result.stderr)
+    assert result.exit_code == 1 and any("deep.jsonl:2:" in e and "nested more than" in e for e in errors), errors
+    written = [json.loads(line)["id"] for line in (tmp_path / "out" / "deep.jsonl").read_text(encoding="utf-8").splitlines()]
+    rejected = [json.loads(line) for line in (tmp_path / "out" / "deep.rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert written == [1, 3] and [entry["raw"].encode() for entry in rejected] == [deep]
+
+
 # --- decided: a BOM before JSONL, -o and -, unknown index schemes -------------------------------------------------------------
 
 

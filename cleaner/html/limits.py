@@ -16,7 +16,7 @@ from .lines import LINE_TAGS, PARAGRAPH_TAGS
 
 # Far above any real page (the dev pages reach 9 MB), far below what would take the parser more than seconds.
 MAX_PAGE_CHARS = 64 << 20
-# Real elements carry a few dozen attributes (the most on the dev pages: 30); 1,000 costs the parser about 3 ms.
+# Real elements carry a few dozen attributes (the most on the 304 dev pages: 38); 1,000 cost the parser about 3 ms.
 MAX_ATTRIBUTES = 1_000
 # The parser checks its stack of open elements at every start tag, so its time grows with the square of the
 # nesting: 100,000 levels take minutes. Browsers cap the depth (Chromium at 512); so does this, above it.
@@ -39,11 +39,12 @@ _ATTRIBUTE = re.compile(rf"[{_WS}/]*+{_NAME}{_VALUE}")
 # a start or end tag with its attributes. Possessive quantifiers: linear time, never backtracking.
 _RAW_TEXT = "script|style|textarea|title|xmp|noembed|noframes|iframe|plaintext"
 _PIECE = re.compile(
-    rf"<!--(?:>|->|.*?--!?>|.*+)"
-    rf"|<[!?][^>]*+>?|</(?![A-Za-z])[^>]*+>?"
-    rf"|<(?P<raw>{_RAW_TEXT})(?P<raw_attributes>(?:{_ATTRIBUTE.pattern})*+)[{_WS}/]*+>?.*?(?:</(?P=raw)[{_WS}/>]|\Z)"
-    rf"|</?[A-Za-z][^{_WS}/>]*+(?P<attributes>(?:{_ATTRIBUTE.pattern})*+)",
-    re.DOTALL | re.IGNORECASE,
+    rf"<(?:!--(?:>|->|.*?--!?>|.*+)"
+    rf"|[!?][^>]*+>?|/(?![A-Za-z])[^>]*+>?"
+    rf"|(?P<raw>(?i:{_RAW_TEXT}))(?P<raw_attributes>(?:{_ATTRIBUTE.pattern})*+)[{_WS}/]*+>?"
+    rf"(?:[^<]++|<(?!/(?i:(?P=raw))[{_WS}/>]))*+"
+    rf"|/?[A-Za-z][^{_WS}/>]*+(?P<attributes>(?:{_ATTRIBUTE.pattern})*+))",
+    re.DOTALL,
 )
 
 
@@ -53,11 +54,13 @@ def most_attributes(html: str, more_than: int = MAX_ATTRIBUTES) -> tuple[int, in
 
     >>> most_attributes("<p id=a>x</p><div " + " ".join(f"a{i}" for i in range(1500)) + ">")
     (1500, 13)
-    >>> most_attributes("<script>for(i=0;i<n " + "a " * 1500 + "</script>")  # script text is not markup
+    >>> most_attributes("<SCRIPT>for(i=0;i<n " + "a " * 1500 + "</Script>")  # script text is not markup
     (0, 0)
     """
     most, at = 0, 0
     for piece in _PIECE.finditer(html):
+        if piece.end() - piece.start() <= more_than:
+            continue  # most tags: too short to hold that many
         start, end = piece.span("attributes") if piece.group("attributes") else piece.span("raw_attributes")
         if end - start > more_than:
             count = sum(1 for _ in _ATTRIBUTE.finditer(html, start, end))
