@@ -38,12 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fuzz_grammar import KINDS, check_records, page, records  # noqa: E402
+
 from cleaner import Cleaner, Config  # noqa: E402
 from cleaner.document import Document  # noqa: E402
 from cleaner.html import MarkupLimit  # noqa: E402
 from cleaner.io import InputError, decode, decode_html  # noqa: E402
 from cleaner.stages.normalize import normalize_text  # noqa: E402
-from fuzz_grammar import KINDS, check_records, page, records  # noqa: E402
 
 SNIPPETS = [
     b"Skip to content", b"Read more", b"Subscribe", b"Donate now", b"By Anna Smith", b"Sign up for our newsletter",
@@ -174,8 +175,8 @@ def mutational(args: argparse.Namespace, cleaner: Cleaner, tally: Tally) -> None
     rng = random.Random(args.seed)
     pool = corpus()
     started = time.monotonic()
-    for number, kind in enumerate(KINDS, start=1):  # a quarter of the time each
-        stop = started + args.seconds * number / len(KINDS)
+    for number, kind in enumerate(args.kinds, start=1):  # an equal share of the time each
+        stop = started + args.seconds * number / len(args.kinds)
         while time.monotonic() < stop:
             data = one_input(rng, kind, pool)
             tally.add(kind, data, check(cleaner, "html" if kind == "html-structured" else kind, data, args.slow))
@@ -237,6 +238,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0, help="time budget, split between text and HTML")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--slow", type=float, default=30.0, help="seconds past which one input counts as a hang")
+    parser.add_argument("--kinds", type=lambda value: value.split(","), default=list(KINDS),
+                        help=f"entry points to fuzz, comma-separated (default: {','.join(KINDS)})")
     parser.add_argument("--progress", action="store_true", help="a line on stderr as each entry point's share ends")
     parser.add_argument("--crashes", type=Path, default=ROOT / "benchmarks" / "fuzz-crashes")
     parser.add_argument("--atheris", action="store_true",

@@ -107,7 +107,10 @@ def output_problem(folder: Path, paths: tuple[str, ...]) -> str | None:
     """
     if folder.exists() and not folder.is_dir():
         return f"{folder}: exists and is not a folder"
-    here = folder.resolve()
+    try:
+        here = folder.resolve()
+    except (OSError, RuntimeError) as exc:  # a link that loops
+        return f"{folder}: cannot be used: {getattr(exc, 'strerror', None) or 'a symbolic link that loops'}"
     for given in paths:
         if given != STDIN and Path(given).is_dir() and Path(given).resolve() == here:
             return (f"{folder}: the input folder itself: the outputs would replace the inputs; "
