@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser
 
 from .jsonld import article_body
-from .limits import MarkupLimit, check_markup, limit_depth
+from .limits import MarkupLimit, bounded, limit_depth
 from .lines import Hints, Line, dom_lines
 from .markup import Mark, find_marks
 from .meta import page_metadata
@@ -56,8 +56,7 @@ def read_page(html: str) -> Page:
 
     A page past the bounds of `limits` (its size, the attributes of one element) raises MarkupLimit.
     """
-    check_markup(html)
-    tree = LexborHTMLParser(limit_depth(html))
+    tree = LexborHTMLParser(bounded(html))
     metadata = page_metadata(tree)
     body = article_body(tree) if "articleBody" in html else ""  # a substring search spares most pages the query
     tree.strip_tags(DROPPED_TAGS)
@@ -77,8 +76,7 @@ def page_text(html: str) -> str:
     >>> page_text(page) == read_page(page).text()
     True
     """
-    check_markup(html)
-    tree = LexborHTMLParser(limit_depth(html))
+    tree = LexborHTMLParser(bounded(html))
     body = article_body(tree) if "articleBody" in html else ""
     tree.strip_tags(DROPPED_TAGS)
     root = tree.body or tree.root

@@ -23,6 +23,10 @@ MAX_ATTRIBUTES = 1_000
 MAX_DEPTH = 1_000
 # A page with fewer tags than this (counted at memchr speed) cannot nest deep enough to matter.
 SCAN_FROM_TAGS = 20_000
+# The parser re-opens every formatting element left open (<b>, <i>, <font>...) in each block that follows, so N of
+# them before M blocks make N x M elements: 2,000 before 2,000 blocks, 47 kB of page, made 70 MB of tree. Real pages
+# leave a few open (the most on the 304 dev pages: 7, counted as below).
+MAX_FORMATTING = 32
 
 
 class MarkupLimit(ValueError):
@@ -69,8 +73,61 @@ def most_attributes(html: str, more_than: int = MAX_ATTRIBUTES) -> tuple[int, in
     return most, at
 
 
+_FORMATTING = re.compile(rf"<(/?)(b|big|code|em|font|i|s|small|strike|strong|tt|u)(?=[{_WS}/>])([^>]*+)>?", re.IGNORECASE)
+
+
+def limit_formatting(html: str, most: int = MAX_FORMATTING) -> str:
+    """The page with the formatting start tags past `most` left open taken out (their text stays), with their end tags.
+
+    Counted as the parser keeps its list of active formatting elements: a start tag adds one, the end tag of its
+    name takes the latest of that name away, and a fourth identical one (same name and attributes) replaces the
+    oldest instead of adding (the "Noah's Ark" clause). Other ways the parser empties the list (table cells, for
+    one) are not followed: the count errs on the high side, which keeps the parser fast.
+
+    >>> limit_formatting("<b id=1><b id=2><b id=3>x</b></b></b>", most=2)
+    '<b id=1><b id=2>x</b></b>'
+    >>> limit_formatting("<b><b><b><b><b>x", most=3)  # identical: the list holds three, the parser makes no more
+    '<b><b><b><b><b>x'
+    """
+    active = 0
+    same: Counter = Counter()  # active entries by (name, attributes)
+    latest: dict[str, list[tuple[str, str]]] = {}  # the active entries of each name, latest last
+    taken_out: Counter = Counter()  # start tags taken out, by name, whose end tags go too
+    pieces: list[str] = []
+    last = 0
+    for match in _FORMATTING.finditer(html):
+        closing, name, attributes = match.groups()
+        name = name.lower()
+        if closing:
+            if taken_out[name]:
+                taken_out[name] -= 1
+            else:
+                if latest.get(name):
+                    same[latest[name].pop()] -= 1
+                    active -= 1
+                continue
+        else:
+            key = (name, attributes.strip())
+            if same[key] >= 3:
+                continue  # replaces the oldest identical entry: the list does not grow
+            if active < most:
+                same[key] += 1
+                latest.setdefault(name, []).append(key)
+                active += 1
+                continue
+            taken_out[name] += 1
+        pieces.append(html[last : match.start()])
+        last = match.end()
+    if not pieces:
+        return html
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
 def check_markup(html: str, max_chars: int = MAX_PAGE_CHARS, max_attributes: int = MAX_ATTRIBUTES) -> None:
     """Raise MarkupLimit for a page too large to parse, or with an element of too many attributes.
+
+    Checks what the parser will be given, after `limit_formatting` and `limit_depth` (see `bounded`).
 
     >>> check_markup("<div " + "a " * 2000 + ">")
     Traceback (most recent call last):
@@ -86,7 +143,26 @@ def check_markup(html: str, max_chars: int = MAX_PAGE_CHARS, max_attributes: int
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Elements whose content is text: they nest nothing, and taking one out would turn its content (a script's code) into
+# the page's markup and text, so they are neither counted nor taken out.
+RAW_TEXT = frozenset(_RAW_TEXT.split("|"))
 BLOCKS = LINE_TAGS | PARAGRAPH_TAGS
+
+
+def bounded(html: str) -> str:
+    """The page as the parser is to read it: within every bound, or MarkupLimit saying which it is past.
+
+    The size is checked first (the rest costs time in proportion to it); the attributes last, on the very text the
+    parser gets: taking a tag out can change what the tags after it are made of.
+
+    >>> bounded("<p>fine</p>")
+    '<p>fine</p>'
+    """
+    if len(html) > MAX_PAGE_CHARS:
+        check_markup(html)
+    html = limit_depth(limit_formatting(html))
+    check_markup(html)
+    return html
 
 
 def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> str:
@@ -113,7 +189,7 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> str:
     for match in _TAG.finditer(html):
         closing, name, self_closing = match.groups()
         name = name.lower()
-        if self_closing or name in VOID:
+        if self_closing or name in VOID or name in RAW_TEXT:
             continue
         if excess:  # inside the tags taken out: an end tag closes the innermost of them
             excess += -1 if closing else 1
