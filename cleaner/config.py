@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .stages.dedup import DEDUP_MIN_WORDS, NEAR_MIN_WORDS, NEAR_THRESHOLD, SHINGLE_SIZE
 
-# The stages run, in order. `dedup` is corpus-wide: it keeps the first copy of a block.
-DEFAULT_STAGES = ("normalize", "segment", "patterns", "templates", "heuristics", "classify", "language", "dedup")
+# The stages run, in order. `decide` weighs the others' verdicts on a page read from HTML (see
+# `stages.decide`); `dedup` is corpus-wide: it keeps the first copy of a block.
+DEFAULT_STAGES = ("normalize", "segment", "patterns", "templates", "heuristics", "classify", "language", "decide", "dedup")
 KNOWN_STAGES = frozenset(DEFAULT_STAGES)
 
 

@@ -115,7 +115,7 @@ class Document:
     language: str = ""
     # Blocks where a region rule fired, with its reason; the heuristics stage extends them.
     region_starts: list[tuple[int, Reason]] = field(default_factory=list)
-    # First and last block index of the article's main body, once the classifier found it.
+    # The line numbers of the first and last block of the article's main body, once the classifier found it.
     main_body: tuple[int, int] | None = None
     # "html" for a page still to be read into lines by the html stage; "text" for everything else.
     format: str = "text"

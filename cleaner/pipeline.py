@@ -13,6 +13,7 @@ from .rules import RuleSet
 from .spill import Spill
 from .stages import Stage
 from .stages.classify import Classify
+from .stages.decide import Decide
 from .stages.dedup import Dedup
 from .stages.heuristics import Heuristics
 from .stages.language import DETECTORS, Detector, Language
@@ -49,6 +50,7 @@ def build_stages(
         "heuristics": Heuristics,
         "language": lambda: Language(detector),
         "classify": Classify,
+        "decide": Decide,
         "dedup": lambda: Dedup(config.dedup_min_words, near=config.dedup_near, threshold=config.dedup_threshold,
                                shingle_size=config.dedup_shingle_size, near_min_words=config.dedup_near_min_words,
                                store=make_store(config), spill=Spill(config.dedup_spill_dir, config.dedup_memory_mb << 20)),

@@ -49,6 +49,8 @@ class Hints:
     in_list: bool = False  # inside a <ul> or <ol>
     # After the content box and after furniture that follows it: the page goes on, not the article (`mark_content`).
     past_content: bool = False
+    # How many of its ancestors have a class or id that names content (`markup.find_content_boxes`).
+    named_content: int = 0
 
     @property
     def mark(self) -> Mark | None:
@@ -68,10 +70,12 @@ class Line:
 class _Frame:
     """An element being walked: what it changes while its subtree is open."""
 
-    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose", "first_line")
+    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose", "first_line", "named")
 
-    def __init__(self, node: LexborNode, tag: str, block: bool, mark: object | None, link: bool, list_kind: str) -> None:
+    def __init__(self, node: LexborNode, tag: str, block: bool, mark: object | None, link: bool, list_kind: str,
+                 named: bool = False) -> None:
         self.node = node
+        self.named = named  # its class or id names content
         self.tag = tag
         self.block = block
         self.mark = mark
@@ -96,6 +100,7 @@ class LineWriter:
         self.prefix = ""
         self.prose = 0
         self.lists: list[_Frame] = []  # the open <ul> and <ol> elements
+        self.named_boxes = False  # whether any element of the page names content (else no line need count them)
 
     def text(self, text: str, in_link: bool) -> None:
         if self.prefix and text.strip():
@@ -116,7 +121,9 @@ class LineWriter:
                 density = min(1.0, self.link_chars / len(text))
                 path = ">".join([f.tag for f in frames[-6:]])  # a list joins faster than a generator
                 tag = innermost_block(frames)
-                self.lines.append(Line(text, self.blank, Hints(tag, path, density, tuple(marks), in_list=bool(self.lists))))
+                named = sum(f.named for f in frames) if self.named_boxes else 0
+                self.lines.append(Line(text, self.blank, Hints(tag, path, density, tuple(marks), in_list=bool(self.lists),
+                                                               named_content=named)))
                 self.blank = False
                 prose = prose_length(text, density)
                 if prose:
@@ -144,11 +151,12 @@ def innermost_block(frames: list[_Frame]) -> str:
     return "body"
 
 
-def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
+def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark], content_boxes: frozenset[int] = frozenset()) -> list[Line]:
     """Walk the tree under `root` once, in document order, and return its lines.
 
     `marks_by_node` maps an element's `mem_id` to the markup evidence on it
-    (see `markup.find_marks`); it applies to every line inside that element.
+    (see `markup.find_marks`); it applies to every line inside that element. `content_boxes` holds the
+    `mem_id`s of elements whose class or id names content (`markup.find_content_boxes`), counted in `Hints.named_content`.
 
     >>> from selectolax.lexbor import LexborHTMLParser
     >>> tree = LexborHTMLParser("<p>One <a href=x>two</a></p><ul><li>Three<li>Four</ul><div>Five<br>Six</div>")
@@ -157,6 +165,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
 ('Six', False, 'div', 0.0)]
     """
     out = LineWriter()
+    out.named_boxes = bool(content_boxes)
     frames: list[_Frame] = []
     marks: list[_Frame] = []  # the open elements that carry a mark
     links = 0
@@ -186,7 +195,8 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                 child = node.child
                 if child is not None:  # an empty element opens nothing: no frame (a third of the elements)
                     mark = marks_by_node.get(node.mem_id) if marks_by_node else None
-                    frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "")
+                    frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "",
+                                   bool(content_boxes) and node.mem_id in content_boxes)
                     frame.first_line = len(out.lines)
                     frames.append(frame)
                     if mark is not None:
