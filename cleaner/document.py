@@ -221,3 +221,17 @@ class Document:
             parts.append(block.text)
             blank_in_gap = False
         return "".join(parts) + "\n" if parts else ""
+
+
+def drop_summary(doc: Document) -> str:
+    """The categories that emptied a document, most lines first: why it was rejected.
+
+    >>> drop_summary(Document("", blocks=[Block("x", 1, 0, 0, False, Reason("patterns", "r", "navigation"))]))
+    'navigation 1'
+    """
+    counts: Counter = Counter()
+    for reason, count in doc.drop_reasons().items():
+        counts[reason.category] += count
+    # Ties by name: folded and unfolded documents count their reasons in different orders.
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{category} {n}" for category, n in ranked) or "no text"
