@@ -151,23 +151,35 @@ class Cleaner:
         """
         return Pipeline(with_html(build_stages(self.config, self.rules, self.detector, templates)))
 
-    def learn_templates(self, texts: Iterable[str]) -> TemplateTable:
-        """Count the lines that recur across documents: a first pass over the corpus for `clean_many`."""
-        return TemplateTable.learn(texts, self.config.dedup_spill_dir)
+    def learn_templates(self, records: Iterable[str | bytes | dict | Document], format: str = "text") -> TemplateTable:  # noqa: A002
+        """Count the lines that recur across documents: the first pass over a corpus that `clean_many` makes
+        by itself when it can, and that `clean` takes as `templates`.
 
-    def clean(self, data: str | bytes, id: str = "", format: str = "auto") -> Result:  # noqa: A002 - the caller's words
+        Items are read as `clean_many` reads them, with `format` ("text" here: a str counts as it is;
+        "auto" or "html" reads pages, counting their lines as the text stages will see them).
+
+        >>> cleaner = Cleaner(Config(language_detector="none"))
+        >>> table = cleaner.learn_templates(["Home\\nA story.", "Home\\nAnother story.", "Home\\nA third one."])
+        >>> cleaner.clean("Home\\nThe council approved the new budget on Monday after a long debate.", templates=table).text
+        'The council approved the new budget on Monday after a long debate.\\n'
+        """
+        return TemplateTable.learn(self._template_texts(records, format), self.config.dedup_spill_dir)
+
+    def clean(self, data: str | bytes, id: str = "", format: str = "auto",  # noqa: A002 - the caller's words
+              templates: TemplateTable | None = None) -> Result:
         """Clean one text or page on its own (duplicates are looked for within it only), as `cleaner clean FILE` does.
 
         `data` is text or an HTML page, as str or bytes (decoded as the CLI decodes a file: UTF-8 or
         UTF-16 text; a page by its BOM, its <meta> charset, or detection). `format` is "text", "html",
         or "auto": a page is told by its first tags. Input that cannot be read or cleaned gives a
-        Result with no text and `rejected` saying why; so does one with nothing left.
+        Result with no text and `rejected` saying why; so does one with nothing left. `templates`
+        (from `learn_templates` over the corpus) drops the lines that recur across its documents.
         """
         try:
             doc = read_input(data, id or "input", format, id)
         except InputError as exc:
             return rejected_result(str(exc), id)
-        return self._finish(run_or_fail(self.pipeline().run, doc), doc)
+        return self._finish(run_or_fail(self.pipeline(templates).run, doc), doc)
 
     def clean_many(
         self, records: Iterable[str | bytes | dict | Document], templates: TemplateTable | str | None = LEARN,
@@ -206,7 +218,7 @@ class Cleaner:
                           "`cleaner clean` drops; pass templates=cleaner.learn_templates(...) from a pass of your own, "
                           "or templates=None to clean without them", stacklevel=3)
             return None
-        return self.learn_templates(self._template_texts(records, format))
+        return self.learn_templates(records, format)
 
     def _template_texts(self, records: Iterable, format: str) -> Iterator[str]:  # noqa: A002
         for number, record in enumerate(records):
