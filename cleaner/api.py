@@ -205,7 +205,8 @@ class Cleaner:
             try:
                 doc = self._document(record, number, format)
             except InputError as exc:
-                yield rejected_result(str(exc), str(number), record_fields(record, self.config.text_field))
+                yield rejected_result(str(exc), record_id(record, number, self.config.id_field),
+                                      record_fields(record, self.config.text_field))
                 continue
             yield self._finish(run_or_fail(pipeline.run, doc), doc)
 
@@ -239,6 +240,16 @@ class Cleaner:
         if isinstance(outcome, Failed):
             return rejected_result(outcome.reason, doc.id, doc.metadata)
         return result_of(outcome)
+
+
+def record_id(record: object, number: int, id_field: str) -> str:
+    """A rejected input's id: a record's own, else its position in the stream.
+
+    >>> record_id({"id": "c"}, 2, "id"), record_id({"id": None}, 2, "id"), record_id(b"x", 2, "id")
+    ('c', '2', '2')
+    """
+    own = record.get(id_field) if isinstance(record, dict) else None
+    return str(number if own is None else own)
 
 
 def record_fields(record: object, text_field: str) -> dict:

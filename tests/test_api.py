@@ -108,7 +108,7 @@ def test_a_bad_record_is_rejected_with_its_reason_and_the_stream_goes_on(fast_cl
         "record 3: a int, not text or bytes", "nothing left after cleaning: navigation 1", ""]
     assert results[0].metadata == {"id": "x", "body": "no text field"}  # nothing of a rejected record is lost
     assert [r.text for r in results] == ["", "", "", "", "", P1 + "\n"]
-    assert [r.id for r in results] == ["0", "1", "2", "3", "4", "5"]
+    assert [r.id for r in results] == ["x", "1", "2", "3", "4", "5"]  # its own id, else its position
 
 
 def test_a_document_a_stage_fails_on_is_rejected_and_the_stream_goes_on(tmp_path):
