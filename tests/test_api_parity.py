@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from texts import P1, P2, P3
 
-
 SHARED = "Lindenberg Gazette weekly digest"  # a short line in most records: a template line, learned in a first pass
 
 PAGE = (

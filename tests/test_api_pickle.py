@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 from texts import P1, P2, P3
 
-from cleaner import Cleaner, Config
-
 TEXTS = ["Skip to content\n" + P1, f"<nav><a href=/>Home</a></nav><p>{P2}</p>", P3 + "\nShow more", b"Share this\n" + P1.encode()]
 
 
