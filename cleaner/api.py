@@ -76,7 +76,7 @@ def rejected_result(reason: str, id: str = "", metadata: dict | None = None) -> 
 
 
 LEARN = "learn"  # clean_many's default: learn the template lines in a first pass, as `cleaner clean` does
-_UNBUILT = object()  # a rule set or language model not built yet in this process (after unpickling)
+_UNBUILT = object()  # not built yet in this process: the language model until first used, the rules after unpickling
 
 
 class Cleaner:

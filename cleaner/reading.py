@@ -101,6 +101,6 @@ def template_text(doc: Document) -> str:
     """A document's lines as the templates pass counts them: a page's lines as the text stages will see them.
 
     >>> template_text(Document("<p>One</p><p>Two</p>", format="html")), template_text(Document("x"))
-    ('One\\nTwo', 'x')
+    ('One\\n\\nTwo', 'x')
     """
     return page_text(doc.text) if doc.format == "html" else doc.text
