@@ -1,4 +1,4 @@
-"""A datatrove pipeline step that cleans documents with cleaner (`pip install 'cleaner[datatrove]'`).
+"""A datatrove pipeline step that cleans documents with cleaner (the `datatrove` extra: `pip install -e '.[datatrove]'`).
 
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader
