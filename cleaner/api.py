@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .config import Config
-from .document import Document, drop_summary
+from .document import Document, cleaner_field, drop_summary
 from .io import InputError
 from .pipeline import Failed, Pipeline, build_stages, make_detector, run_or_fail
 from .reading import read_input, record_document, template_text
@@ -57,6 +57,18 @@ class Result:
     metadata: dict = field(default_factory=dict)
     document: Document | None = field(default=None, repr=False, compare=False)
     rejected: str = ""
+
+    @property
+    def summary(self) -> dict:
+        """What `cleaner clean` writes in a cleaned record's `cleaner` field: the language, the lines removed by
+        category, and where the first copies of dropped duplicates are (named by this stream's ids).
+
+        So `{**record, "text": result.text, "cleaner": result.summary}` is the record as the CLI writes it.
+
+        >>> Cleaner(Config(language_detector="none")).clean("Skip to content\\nThe council met on Monday.").summary
+        {'language': 'und', 'removed': {'navigation': 1}}
+        """
+        return cleaner_field(self.document) if self.document is not None else {}
 
 
 def result_of(doc: Document) -> Result:

@@ -17,26 +17,16 @@ the `exclusion_writer` if one is given, with its reason in `filter_reason`.
 from __future__ import annotations
 
 import contextlib
-from collections import Counter, deque
+from collections import deque
 
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.writers.disk_base import DiskWriter
 from datatrove.utils.typeshelper import StatHints
 
-from .api import Cleaner, Result
+from .api import Cleaner
 from .config import Config
 from .stages.templates import TemplateTable
-
-
-def removed_counts(result: Result) -> dict[str, int]:
-    """How many lines each category lost, as `cleaner clean` writes it in a record's `cleaner` field.
-
-    >>> from cleaner.api import RemovedBlock
-    >>> removed_counts(Result("x", (RemovedBlock(1, "Home", "patterns", "r", "navigation"),), "en"))
-    {'navigation': 1}
-    """
-    return dict(sorted(Counter(block.category for block in result.removed).items()))
 
 
 class CleanBoilerplate(PipelineStep):
@@ -45,7 +35,8 @@ class CleanBoilerplate(PipelineStep):
     `config` as for `Cleaner`; `format` "auto" (pages told by their first tags), "text" or "html";
     `templates` a table from `Cleaner.learn_templates` over the corpus, to drop the lines that recur
     across it as `cleaner clean` does (a streaming step sees each document once, so it cannot learn them).
-    A kept document's metadata gains `cleaner`: its language and how many lines each category lost.
+    A kept document's metadata gains `cleaner`, as a record cleaned by `cleaner clean` does (`Result.summary`):
+    its language, how many lines each category lost, and where the first copies of its dropped duplicates are.
     """
 
     name = "🧹 cleaner"
@@ -80,9 +71,8 @@ class CleanBoilerplate(PipelineStep):
                         writer.write(doc, rank)
                     continue
                 doc.text = result.text
-                removed = removed_counts(result)
-                doc.metadata["cleaner"] = {"language": result.language, "removed": removed}
-                for category, count in removed.items():
+                doc.metadata["cleaner"] = result.summary
+                for category, count in result.summary["removed"].items():
                     self.stat_update(f"removed_{category}", value=count)
                 self.stat_update(StatHints.forwarded)
                 self.update_doc_stats(doc)

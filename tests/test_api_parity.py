@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from texts import P1, P2, P3
 
+from cleaner.formats import dumps
+
 SHARED = "Lindenberg Gazette weekly digest"  # a short line in most records: a template line, learned in a first pass
 
 PAGE = (
@@ -50,6 +52,14 @@ def test_clean_many_gives_what_cleaner_clean_writes_for_a_jsonl_file(run_cli, tm
     assert [r.rejected.split(": ", 1)[-1] for r in results if r.rejected] == [
         reject["reason"].split("c.jsonl:", 1)[-1].split(": ", 1)[-1] for reject in rejects]
     assert any(block.category == "template" for r in results for block in r.removed)  # the first pass mattered
+    # The record as the CLI writes it, byte for byte, but where the first copy of a duplicate is named: the CLI
+    # names it by file and line, the library by the stream's ids.
+    lines = (tmp_path / "out" / "c.jsonl").read_bytes().splitlines(keepends=True)
+    kept = [(record, r) for record, r in zip(records, results, strict=True) if not r.rejected]
+    unnamed = [(line, record, r) for line, (record, r) in zip(lines, kept, strict=True) if "duplicate_of" not in r.summary]
+    assert len(unnamed) >= len(kept) - 1
+    for line, record, result in unnamed:
+        assert dumps({**record, "text": result.text, "cleaner": result.summary}) == line
 
 
 def test_clean_gives_what_cleaner_clean_writes_for_an_html_file(run_cli, tmp_path, default_cleaner):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import sys
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,7 +22,7 @@ import orjson
 from tqdm import tqdm
 
 from ..api import Cleaner
-from ..document import Document, drop_summary
+from ..document import Document, cleaner_field, drop_summary
 from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
 from ..io import InputError, InputFile
 from ..pipeline import Failed, Pipeline, Stats, run_or_fail
@@ -72,25 +72,6 @@ def record_texts(files: Iterable[InputFile], text_field: str, max_bytes: int) ->
                     yield record.fields[text_field]
         except InputError:
             continue  # reported by the cleaning pass
-
-
-def cleaner_field(doc: Document) -> dict:
-    """What the `cleaner` field of a cleaned record says about it.
-
-    >>> from cleaner.document import Block, Reason
-    >>> doc = Document("", language="en", blocks=[Block("x", 1, 0, 0, False, Reason("dedup", "exact", "duplicate", "a.jsonl:3:2"))])
-    >>> cleaner_field(doc)
-    {'language': 'en', 'removed': {'duplicate': 1}, 'duplicate_of': ['a.jsonl:3:2']}
-    """
-    reasons = doc.drop_reasons()
-    removed: Counter = Counter()
-    for reason, count in reasons.items():
-        removed[reason.category] += count
-    origins = sorted({r.detail for r in reasons if r.category == "duplicate" and r.detail})
-    info: dict = {"language": doc.language, "removed": dict(sorted(removed.items()))}
-    if origins:
-        info["duplicate_of"] = origins
-    return info
 
 
 def reject_line(record: Record, reason: str) -> bytes:
