@@ -395,14 +395,14 @@ def default_patterns_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "patterns"
 
 
-def pattern_sources(directory: Path | None = None) -> tuple[tuple[str, str], ...]:
+def pattern_sources(directory: Path | str | None = None) -> tuple[tuple[str, str], ...]:
     """The `*.toml` files of a patterns directory (default: the shipped rules) as (path, text), by file name:
     what a rule set is built from, and all a pickled `Cleaner` carries of its rules.
 
     >>> sources = pattern_sources(); sources[0][0].endswith(".toml") and "[[rule]]" in sources[0][1]
     True
     """
-    directory = directory or default_patterns_dir()
+    directory = Path(directory) if directory else default_patterns_dir()
     if not directory.is_dir():
         raise RuleError(f"{directory}: patterns directory not found")
     sources = []

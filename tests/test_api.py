@@ -164,3 +164,10 @@ def test_config_rejects_bad_values():
         Config(language_detector="magic")
     with pytest.raises(ConfigError, match="dedup_min_words"):
         Config(dedup_min_words=0)
+
+
+def test_a_rules_folder_may_be_given_as_a_string(tmp_path, repo_root):
+    (tmp_path / "navigation.toml").write_bytes((repo_root / "patterns" / "navigation.toml").read_bytes())
+    only_navigation = Cleaner(Config(language_detector="none", patterns_dir=str(tmp_path)))
+    assert only_navigation.clean("Skip to content\n" + P1).text == P1 + "\n"
+    assert {rule.category for rule in only_navigation.rules.rules} == {"navigation"}
