@@ -221,3 +221,35 @@ class Document:
             parts.append(block.text)
             blank_in_gap = False
         return "".join(parts) + "\n" if parts else ""
+
+
+def drop_summary(doc: Document) -> str:
+    """The categories that emptied a document, most lines first: why it was rejected.
+
+    >>> drop_summary(Document("", blocks=[Block("x", 1, 0, 0, False, Reason("patterns", "r", "navigation"))]))
+    'navigation 1'
+    """
+    counts: Counter = Counter()
+    for reason, count in doc.drop_reasons().items():
+        counts[reason.category] += count
+    # Ties by name: folded and unfolded documents count their reasons in different orders.
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{category} {n}" for category, n in ranked) or "no text"
+
+
+def cleaner_field(doc: Document) -> dict:
+    """What the `cleaner` field of a cleaned record says about it.
+
+    >>> doc = Document("", language="en", blocks=[Block("x", 1, 0, 0, False, Reason("dedup", "exact", "duplicate", "a.jsonl:3:2"))])
+    >>> cleaner_field(doc)
+    {'language': 'en', 'removed': {'duplicate': 1}, 'duplicate_of': ['a.jsonl:3:2']}
+    """
+    reasons = doc.drop_reasons()
+    removed: Counter = Counter()
+    for reason, count in reasons.items():
+        removed[reason.category] += count
+    origins = sorted({r.detail for r in reasons if r.category == "duplicate" and r.detail})
+    info: dict = {"language": doc.language, "removed": dict(sorted(removed.items()))}
+    if origins:
+        info["duplicate_of"] = origins
+    return info

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import Config
-from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store
+from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store, StoreError
 from .document import Document
 from .features import forget_lines, line_facts, take_line_facts
-from .rules import RuleSet
+from .rules import RuleSet, RuleTimeout
 from .spill import Spill
 from .stages import Stage
 from .stages.classify import Classify
@@ -153,6 +154,31 @@ class Pipeline:
                 block.drop(reason)
             changed = True
         return changed
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A document the stages failed on: it is rejected with this reason, and the run goes on."""
+
+    reason: str
+
+
+def run_or_fail(run: Callable[[Document], Document], doc: Document) -> Document | Failed:
+    """`run(doc)`, or Failed with the reason when a stage raises (a lost dedup index still stops the run).
+
+    >>> run_or_fail(lambda doc: doc.text.no_such_method(), Document("x"))
+    Failed(reason="internal error while cleaning: AttributeError: 'str' object has no attribute 'no_such_method'")
+    """
+    try:
+        return run(doc)
+    except StoreError:
+        raise
+    except RuleTimeout as exc:
+        return Failed(str(exc))
+    except RecursionError:
+        return Failed("too deeply nested to clean")
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
+        return Failed(f"internal error while cleaning: {type(exc).__name__}: {exc}")
 
 
 @dataclass
