@@ -67,7 +67,7 @@ def run_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
                             help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")(function)
     function = click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
                             help="Where the stages run: processes on this machine, or a Ray cluster "
-                                 "(pip install 'cleaner[ray]').")(function)
+                                 "(pip install 'cleaner-corpus[ray]').")(function)
     function = click.option("--resume", is_flag=True,
                             help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")(function)
     function = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")(function)

@@ -91,7 +91,7 @@ class RedisStore:
             import redis  # noqa: F401 - datasketch needs it for its Redis storage
             from datasketch.storage import ordered_storage
         except ImportError:
-            raise StoreError("the redis dedup index needs the redis package: pip install 'cleaner[redis]'") from None
+            raise StoreError("the redis dedup index needs the redis package: pip install 'cleaner-corpus[redis]'") from None
         from urllib.parse import urlparse
 
         parts = urlparse(url)
