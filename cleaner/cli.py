@@ -168,7 +168,9 @@ def explain(file: str, color: bool | None, html: bool, output: Path, config_path
         fail(f"{file}: is a folder; explain takes one file", 2)
     stats, audit = Stats(), Audit(DEFAULT_SAMPLE)
     failed = False
-    for item in guarded(inspected(cleaner, list(find_inputs([file], keep_paths=True)), DEFAULT_MAX_BYTES)):
+    # Named as `clean` and `dedup` name it (not by its path, as check does), so that with the --dedup-index of
+    # such a run the file is compared with the others, not with its own earlier entry.
+    for item in guarded(inspected(cleaner, list(find_inputs([file])), DEFAULT_MAX_BYTES)):
         if item.error:
             click.echo(f"cleaner: {item.error}", err=True)
             failed = True
@@ -176,7 +178,7 @@ def explain(file: str, color: bool | None, html: bool, output: Path, config_path
         show_lines(item, color)
         stats.add_document(item.doc, len(item.doc.text.encode("utf-8")), len(item.doc.cleaned_text().encode("utf-8")))
         if html:
-            audit.add(item.where, item.doc)
+            audit.add(Path(item.where).name, item.doc)
     if html and stats.documents:
         write_atomic(output / "report.html", render(stats, audit, f"cleaner explain {Path(file).name}"))
         click.echo(f"wrote {output / 'report.html'}", err=True)

@@ -96,7 +96,7 @@ def find_inputs(paths: list[str], exclude: Path | None = None, keep_paths: bool 
     followed, so a walk never leaves the tree it was given; `exclude` (the
     output folder) is skipped, so outputs are never read back as inputs.
 
-    With `keep_paths` (nothing is written under an output folder: check, explain, in place) each file is named
+    With `keep_paths` (nothing is written under an output folder: check, in place) each file is named
     by its path as given or walked, so that a persisted dedup index knows `corpus/a.txt` by one name whether
     the folder or the file was named, and two `a.txt` in different folders by two.
     """
