@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
@@ -17,6 +19,7 @@ from .formats import DEFAULT_MAX_BYTES
 from .io import find_inputs, write_atomic
 from .pipeline import Stats
 from .rules import RuleError, load_rules
+from .seed_index import committed_files
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
 CATEGORY_COLOURS = {"duplicate": "magenta", "donation": "yellow", "newsletter": "cyan", "byline": "blue"}
@@ -47,6 +50,29 @@ def make_cleaner(config_path: Path | None, patterns: Path | None, detector: str 
     except (ConfigError, RuleError) as exc:
         fail(str(exc), 2)
         raise AssertionError("unreachable") from None
+
+
+def seed_index(index: str | None, paths: tuple[str, ...], make: Callable[[], RunCleaner]) -> None:
+    """--index-committed: when the --dedup-index file does not exist yet (a fresh clone of a corpus repository),
+    index the files committed under the top folders of PATHS first, not reporting them (see `seed_index`)."""
+    if index is None or index == "memory" or index.startswith("redis://") or Path(index).exists():
+        return
+    files = committed_files(list(paths))
+    if not files:
+        return
+    cleaner = make()
+    for _ in guarded(inspected(cleaner, list(find_inputs(files, keep_paths=True)), DEFAULT_MAX_BYTES)):
+        pass  # committed already: indexed as first copies, not judged
+    stage = cleaner.dedup()
+    if stage is not None:
+        stage.close()
+    click.echo(f"cleaner: indexed {len(files)} committed file(s) into {index}", err=True)
+
+
+INDEX_COMMITTED = click.option(
+    "--index-committed", is_flag=True,
+    help="When the --dedup-index file does not exist yet, first index the files git has committed under the "
+         "top folders of PATHS (a fresh clone's first pre-commit run), so a copy of one is found.")
 
 
 def common_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
@@ -100,11 +126,12 @@ def main() -> None:
 @click.option("--report-html", is_flag=True, help="Also write OUTPUT/report.html: what was removed and why, for a browser.")
 @click.option("--report-sample", type=click.IntRange(min=0), default=DEFAULT_SAMPLE, metavar="N",
               help="Documents shown in report.html, worst-hit first.")
+@INDEX_COMMITTED
 @common_options
 def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | None, jobs: int | None, resume: bool, engine: str,
           ray_address: str | None, max_bytes: int,
           report_html: bool, report_sample: int, config_path: Path | None, patterns: Path | None, language_detector: str | None,
-          index: str | None, text_field: str | None, id_field: str | None) -> None:
+          index: str | None, text_field: str | None, id_field: str | None, index_committed: bool) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
 
     Takes text (.txt), HTML pages (.html, written as .txt) and record files
@@ -117,6 +144,9 @@ def clean(paths: tuple[str, ...], output: str, in_place: bool, progress: bool | 
     """
     out_dir = output_folder(paths, output, in_place)
     index = run_index(index, out_dir, resume, config_path)
+    if index_committed:
+        seed_index(index, paths, partial(make_cleaner, config_path, patterns, language_detector, index, text_field=text_field,
+                                         id_field=id_field))
     cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir, config_path),
                            text_field=text_field, id_field=id_field)
     run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address, Audit(report_sample) if report_html else None,
@@ -206,9 +236,10 @@ def show_lines(item: Inspected, color: bool | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@INDEX_COMMITTED
 @common_options
 def check(paths: tuple[str, ...], config_path: Path | None, patterns: Path | None, language_detector: str | None,
-          index: str | None, text_field: str | None, id_field: str | None) -> None:
+          index: str | None, text_field: str | None, id_field: str | None, index_committed: bool) -> None:
     """List what cleaning would remove from PATHS, one line each, and exit 1 if there is any. Never writes the files.
 
     Prints FILE:LINE: RULE [CATEGORY]  TEXT for each line (FILE:RECORD:LINE in record files), a line for
@@ -216,6 +247,9 @@ def check(paths: tuple[str, ...], config_path: Path | None, patterns: Path | Non
     PATHS are checked against the whole indexed corpus and indexed in turn (the pre-commit hooks' way
     of seeing every batch and every earlier commit).
     """
+    if index_committed:
+        seed_index(index, paths, partial(make_cleaner, config_path, patterns, language_detector, index, text_field=text_field,
+                                         id_field=id_field))
     cleaner = make_cleaner(config_path, patterns, language_detector, index, text_field=text_field, id_field=id_field)
     summary = CheckSummary()
     for item in guarded(inspected(cleaner, list(find_inputs(list(paths), keep_paths=True)), DEFAULT_MAX_BYTES)):

@@ -58,7 +58,7 @@ def test_manifest_declares_both_hooks():
 
     hooks = {hook["id"]: hook for hook in load_manifest(str(MANIFEST))}
     assert set(hooks) == {"cleaner-check", "cleaner-fix"}
-    assert hooks["cleaner-check"]["entry"] == "cleaner check --dedup-index .cleaner/dedup.sqlite"
+    assert hooks["cleaner-check"]["entry"] == "cleaner check --dedup-index .cleaner/dedup.sqlite --index-committed"
     assert hooks["cleaner-fix"]["entry"].startswith("cleaner clean --in-place")
     for hook in hooks.values():
         assert hook["require_serial"] is True  # batches one after another, each reading what the last indexed
@@ -195,6 +195,15 @@ def test_check_hook_sees_every_batch_and_every_earlier_commit(tmp_path, local_ho
     assert refused.returncode != 0, output
     assert f"corpus/copy.txt:1: exact_duplicate [duplicate] (copy of {names[7]}:1)" in output, output
     assert "corpus/copy.txt: dropped whole: min_words: nothing left" in output
+    assert "indexed" not in output  # the index was there: nothing to seed
+
+    # So does it in a fresh clone, which has no index: its first run indexes the committed files first.
+    shutil.rmtree(root / ".cleaner")
+    refused = subprocess.run(["git", "commit", "-q", "-m", "copy"], cwd=root, env=env, capture_output=True, text=True)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert f"cleaner: indexed {len(names)} committed file(s) into .cleaner/dedup.sqlite" in output
+    assert f"corpus/copy.txt:1: exact_duplicate [duplicate] (copy of {names[7]}:1)" in output, output
 
 
 @pytest.mark.slow
