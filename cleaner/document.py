@@ -129,6 +129,8 @@ class Document:
     prepared: dict = field(default_factory=dict)
     # Blocks `fold_dropped` took out of `blocks`: how many went for each reason.
     folded: Counter = field(default_factory=Counter)
+    # Why the document was dropped whole (`stages.whole`): it is never written, only counted and explained.
+    rejected: Reason | None = None
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]

@@ -22,6 +22,7 @@ from .stages.normalize import Normalize
 from .stages.patterns import Patterns
 from .stages.segment import Segment
 from .stages.templates import Templates, TemplateTable
+from .stages.whole import KeepWhole, KeepWholeAfterDedup
 
 
 def make_detector(config: Config) -> Detector | None:
@@ -56,7 +57,26 @@ def build_stages(
                                shingle_size=config.dedup_shingle_size, near_min_words=config.dedup_near_min_words,
                                store=make_store(config), spill=Spill(config.dedup_spill_dir, config.dedup_memory_mb << 20)),
     }
-    return [makers[name]() for name in config.stages]
+    stages = [makers[name]() for name in config.stages]
+    return with_whole_document_tests(stages, config)
+
+
+def with_whole_document_tests(stages: list[Stage], config: Config) -> list[Stage]:
+    """The stages with the whole-document tests (`stages.whole`) in place: by language and by what is left
+    before dedup, so that a document not written is never a first copy, and by what is left again after it.
+
+    >>> [s.name for s in with_whole_document_tests([Segment(), Language(None), Dedup()], Config())]
+    ['segment', 'language', 'document', 'dedup', 'document']
+    """
+    languages = config.languages if "language" in config.stages else ()
+    if config.min_words <= 0 and not languages:
+        return stages
+    names = [stage.name for stage in stages]
+    at = names.index("dedup") if "dedup" in names else len(stages)
+    stages.insert(at, KeepWhole(config.min_words, languages))
+    if at < len(names) and config.min_words > 0:
+        stages.insert(at + 2, KeepWholeAfterDedup(config.min_words))
+    return stages
 
 
 LINE_FACTS = "line_facts"  # where a folded document carries its kept lines' facts (`Document.prepared`)
@@ -194,6 +214,8 @@ class Stats:
     by_stage: Counter = field(default_factory=Counter)
     by_category: Counter = field(default_factory=Counter)
     by_rule: Counter = field(default_factory=Counter)
+    # Documents dropped whole (`stages.whole`), by the setting that dropped them: min_words, languages.
+    documents_dropped: Counter = field(default_factory=Counter)
 
     def add_document(self, doc: Document, bytes_in: int, bytes_out: int) -> None:
         self.documents += 1
@@ -205,6 +227,8 @@ class Stats:
             self.by_stage[reason.stage] += count
             self.by_category[reason.category] += count
             self.by_rule[reason.rule] += count
+        if doc.rejected is not None:
+            self.documents_dropped[doc.rejected.rule] += 1
 
     def merge(self, other: Stats) -> None:
         for name in ("documents", "failed", "bytes_in", "bytes_out", "blocks_in", "blocks_dropped"):
@@ -212,6 +236,7 @@ class Stats:
         self.by_stage.update(other.by_stage)
         self.by_category.update(other.by_category)
         self.by_rule.update(other.by_rule)
+        self.documents_dropped.update(other.documents_dropped)
 
     def to_dict(self) -> dict:
         """Plain, key-sorted data for report.json."""
@@ -225,6 +250,7 @@ class Stats:
             "by_stage": dict(sorted(self.by_stage.items())),
             "by_category": dict(sorted(self.by_category.items())),
             "by_rule": dict(sorted(self.by_rule.items())),
+            "documents_dropped": dict(sorted(self.documents_dropped.items())),
         }
 
     @classmethod
@@ -235,5 +261,5 @@ class Stats:
         True
         """
         counts = {name: int(data.get(name, 0)) for name in ("documents", "failed", "bytes_in", "bytes_out", "blocks_in", "blocks_dropped")}
-        tables = {name: Counter(data.get(name, {})) for name in ("by_stage", "by_category", "by_rule")}
+        tables = {name: Counter(data.get(name, {})) for name in ("by_stage", "by_category", "by_rule", "documents_dropped")}
         return cls(**counts, **tables)

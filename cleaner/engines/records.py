@@ -166,9 +166,9 @@ class RecordCleaner:
                 continue
             cleaned = doc.cleaned_text()
             outcome.stats.add_document(doc, len(record.fields[self.text_field].encode("utf-8")), len(cleaned.encode("utf-8")))
-            if not cleaned:
+            if not cleaned or doc.rejected is not None:
                 outcome.rejected += 1
-                rejects.write(reject_line(record, "nothing left after cleaning: " + drop_summary(doc)))
+                rejects.write(reject_line(record, rejection(doc)))
                 continue
             fields = dict(record.fields)
             fields[self.text_field] = cleaned
@@ -204,6 +204,19 @@ def _write_rows(pa: object, pq: object, output: object, writer: object, rows: li
         writer = pq.ParquetWriter(output, table.schema)
     writer.write_table(table)
     return writer
+
+
+def rejection(doc: Document) -> str:
+    """Why a record is not written: nothing left, too little left, or its language.
+
+    >>> from cleaner.document import Block, Reason
+    >>> why = Reason("document", "languages", "document", "language fr, not in languages en")
+    >>> rejection(Document("", rejected=why, blocks=[Block("Bonjour", 1, 0, 0, False, why)]))
+    'dropped whole: language fr, not in languages en (document 1)'
+    """
+    if doc.rejected is None or doc.rejected.detail.startswith("nothing left"):
+        return "nothing left after cleaning: " + drop_summary(doc)
+    return f"dropped whole: {doc.rejected.detail} ({drop_summary(doc)})"
 
 
 def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jobs: int = 1, engine: str = "local",
