@@ -37,15 +37,11 @@ def packaged_model(name: str) -> Forest:
 
 
 class Decide:
-    """Keep or drop every line of a page read from HTML by the line model's score.
+    """Keep or drop every line of a page read from HTML by the line model's score (`tests/stages/test_decide.py`
+    runs it on whole pages; on its own, without the stages whose verdicts it weighs, it has nothing to go on).
 
-    >>> from cleaner.pipeline import Pipeline
-    >>> from cleaner.stages.html import with_html
-    >>> from cleaner.stages.segment import Segment
-    >>> doc = Document("<nav><a href=/>Home</a> <a href=/a>About</a></nav><h1>Budget approved</h1>"
-    ...     "<p>The council approved the budget on Monday after a debate that lasted for most of the day.</p>", format="html")
-    >>> [b.text for b in Pipeline(with_html([Segment(), Decide()])).run(doc).blocks if b.kept]
-    ['Budget approved', 'The council approved the budget on Monday after a debate that lasted for most of the day.']
+    >>> Decide().forest.features == FEATURES, LINE_MODEL.label
+    (True, 'decide/line_model [boilerplate]')
     """
 
     name = STAGE
