@@ -8,20 +8,21 @@ LightGBM, which `cleaner` itself never imports) as flat node arrays:
      "value": [...]}
 
 A node with feature -1 is a leaf holding `value`; any other goes left when the row's feature is at most
-`threshold`, as LightGBM decides. A row's score is the exactly rounded sum (`math.fsum`) of its leaves, so it
-is the same on every machine and for any order of the trees.
+`threshold`, as LightGBM decides. Leaves hold multiples of 2**-24, so a row's score, the sum of its leaves, is
+exact: the same on every machine and for any order of the trees.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 FORMAT = "cleaner-trees/1"
+LEAF_BITS = 24  # leaf values are kept to multiples of 2**-24: a sum of a few thousand of them is exact in a double
 
 
 class ModelFileError(ValueError):
@@ -60,7 +61,8 @@ class Forest:
             right = np.asarray(data["right"], dtype=np.int64)
             arrays = dict(
                 roots=np.asarray(data["roots"], dtype=np.int64), feature=feature, left=left, right=right,
-                threshold=np.asarray(data["threshold"], dtype=np.float64), value=np.asarray(data["value"], dtype=np.float64),
+                threshold=np.asarray(data["threshold"], dtype=np.float64),
+                value=np.round(np.asarray(data["value"], dtype=np.float64) * 2**LEAF_BITS) / 2**LEAF_BITS,
             )
             names = tuple(data["features"])
             bias, cut = float(data["bias"]), float(data["cut"])
@@ -85,17 +87,30 @@ class Forest:
         return cls.from_dict(data, str(path))
 
     def scores(self, rows: np.ndarray) -> list[float]:
-        """Each row's raw score: the bias plus its leaf in every tree, summed exactly."""
+        """Each row's raw score: the bias plus its leaf in every tree.
+
+        Leaves hold multiples of 2**-LEAF_BITS (`from_lightgbm` rounds them), so their sum is exact in any order.
+        """
         if len(rows) == 0:
             return []
+        feature, threshold, children = self._walk
         node = np.broadcast_to(self.roots, (len(rows), len(self.roots))).copy()
         index = np.arange(len(rows))[:, None]
         for _ in range(self.depth):
-            feature = self.feature[node]
-            inner = feature >= 0
-            goes_left = rows[index, np.where(inner, feature, 0)] <= self.threshold[node]
-            node = np.where(inner, np.where(goes_left, self.left[node], self.right[node]), node)
-        return [math.fsum(leaves) + self.bias for leaves in self.value[node].tolist()]
+            node = children[2 * node + (rows[index, feature[node]] > threshold[node])]
+        return (self.value[node].sum(axis=1) + self.bias).tolist()
+
+    @cached_property
+    def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The nodes as one step of a walk needs them: a leaf tests feature 0 against +inf and leads to itself."""
+        leaf = self.feature < 0
+        feature = np.where(leaf, 0, self.feature)
+        threshold = np.where(leaf, np.inf, self.threshold)
+        own = np.arange(len(self.feature))
+        children = np.empty(2 * len(own), dtype=np.int64)
+        children[0::2] = np.where(leaf, own, self.left)
+        children[1::2] = np.where(leaf, own, self.right)
+        return feature, threshold, children
 
 
 def tree_depth(roots: np.ndarray, feature: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:
@@ -125,7 +140,7 @@ def from_lightgbm(dump: dict, features: list[str], cut: float) -> dict:
         for key in ("feature", "threshold", "left", "right", "value"):
             data[key].append(0)
         if "leaf_value" in node:
-            data["feature"][at], data["value"][at] = -1, float(node["leaf_value"])
+            data["feature"][at], data["value"][at] = -1, round(float(node["leaf_value"]) * 2**LEAF_BITS) / 2**LEAF_BITS
             return at
         if node.get("decision_type") != "<=" or node.get("missing_type") not in ("None", "NaN", None):
             raise ValueError("only numeric '<=' splits are supported (features are never missing)")
