@@ -46,8 +46,7 @@ FEATURES: tuple[str, ...] = (
        "page_content_lines", "page_has_content_box", "page_named_lines")
 )
 
-_DIGIT = re.compile(r"\d")
-_CAPITAL = re.compile(r"[^\W\d_]")
+_LETTER = re.compile(r"[^\W\d_]")  # a letter: a word character that is neither a digit (str.isdecimal) nor "_"
 _DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d")
 _SEPARATORS = ("|", "»", "›")
 _SENTENCE_END = (".", "!", "?", "。", '"', "”")
@@ -60,12 +59,12 @@ def line_shape(text: str) -> list[float]:
     [1.79, 3.3, 0.6, 1.0, 0.0]
     """
     words = word_count(text)
-    letters = _CAPITAL.findall(text)
+    letters = "".join(_LETTER.findall(text))
     end = text.rstrip()
     return [
         math.log1p(words), math.log1p(len(text)), stopword_share(text) if words else 0.0,
         float(end.endswith(_SENTENCE_END)), float(end.endswith(":")),
-        len(_DIGIT.findall(text)) / max(1, len(text)), sum(c.isupper() for c in letters) / max(1, len(letters)),
+        sum(map(str.isdecimal, text)) / max(1, len(text)), sum(map(str.isupper, letters)) / max(1, len(letters)),
         float(text.startswith(("* ", "+ ", "o "))), float(any(s in text for s in _SEPARATORS)),
         text.count(",") / max(1, words), float(is_heading(text)), float(is_prose(text)), float(ends_truncated(text)),
         float(bool(_DATE.search(text))),
@@ -106,48 +105,97 @@ def document_features(doc: Document) -> np.ndarray:
     count = len(blocks)
     if not count:
         return np.zeros((0, len(FEATURES)))
-    shapes = [line_shape(b.text) for b in blocks]
-    kept = [1.0 if b.kept else 0.0 for b in blocks]
-    words = [float(word_count(b.text)) for b in blocks]
-    page_words = sum(words) or 1.0
-    kept_words = sum(w for w, k in zip(words, kept, strict=True) if k)
+    texts = [b.text for b in blocks]
+    shapes = np.array([line_shape(text) for text in texts])
+    kept = np.array([b.kept for b in blocks], dtype=np.float64)
+    words = np.array([word_count(text) for text in texts], dtype=np.float64)
+    page_words = float(words.sum()) or 1.0
+    kept_words = float((words * kept).sum())
     hints = [b.hints for b in blocks]
     path_lines: dict[str, int] = {}
     path_words: dict[str, float] = {}
-    for hint, w in zip(hints, words, strict=True):
+    for hint, w in zip(hints, words.tolist(), strict=True):
         if hint is not None:
             path_lines[hint.path] = path_lines.get(hint.path, 0) + 1
             path_words[hint.path] = path_words.get(hint.path, 0.0) + w
+    verdicts: dict = {}
+    columns = [
+        np.array([verdicts.get(b.dropped) or verdicts.setdefault(b.dropped, verdict(b)) for b in blocks]),
+        np.array([markup(h, path_lines, path_words, page_words) for h in hints]),
+        shapes,
+        title_columns(texts, doc.metadata.get("title")),
+        place_columns(blocks, words, kept, doc.main_body, page_words, kept_words),
+        neighbour_columns(kept, shapes),
+        window_columns(kept, words),
+        np.broadcast_to(page_columns(hints, kept, words, page_words, kept_words), (count, 9)),
+    ]
+    return np.hstack(columns).astype(np.float32).astype(np.float64)
+
+
+def title_columns(texts: list[str], title: object) -> np.ndarray:
+    """Whether each line is the page's title, and whether it holds it."""
+    key = squash_key(title) if isinstance(title, str) else ""
+    rows = []
+    for text in texts:
+        line = squash_key(text)
+        rows.append((float(bool(key and line) and (line == key or (len(line) > 10 and line in key))),
+                     float(len(key) > 10 and key in line)))
+    return np.array(rows, dtype=np.float64)
+
+
+def place_columns(blocks: list[Block], words: np.ndarray, kept: np.ndarray, body: tuple[int, int] | None,
+                  page_words: float, kept_words: float) -> np.ndarray:
+    """Position, words before (all and kept), and inside, before or after the main body (by line number)."""
+    count = len(blocks)
+    before = np.cumsum(words) - words
+    kept_before = np.cumsum(words * kept) - words * kept
+    position = np.arange(count) / max(1, count - 1)
+    columns = [position, before / page_words, kept_before / kept_words if kept_words else np.full(count, -1.0)]
+    if body is None:
+        columns += [np.full(count, -1.0), np.zeros(count), np.zeros(count)]
+    else:
+        lines = np.array([b.line for b in blocks], dtype=np.float64)
+        columns += [((body[0] <= lines) & (lines <= body[1])).astype(np.float64),
+                    np.maximum(0, body[0] - lines) / count, np.maximum(0, lines - body[1]) / count]
+    return np.column_stack(columns)
+
+
+def neighbour_columns(kept: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """Kept or not, words and stopwords of the lines `NEIGHBOURS` away (-1 past either end)."""
+    count = len(kept)
+    own = np.column_stack([kept, shapes[:, 0], shapes[:, 2]])
+    columns = []
+    for offset in NEIGHBOURS:
+        shifted = np.full((count, 3), -1.0)
+        if offset < 0 and count > -offset:
+            shifted[-offset:] = own[:offset]
+        elif offset > 0 and count > offset:
+            shifted[:-offset] = own[offset:]
+        columns.append(shifted)
+    return np.hstack(columns)
+
+
+def window_columns(kept: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """The share of kept lines, and of kept words, among the `WINDOW` lines on each side."""
+    count = len(kept)
+    index = np.arange(count)
+    low, high = np.maximum(0, index - WINDOW), np.minimum(count, index + WINDOW + 1)
+
+    def around(values: np.ndarray) -> np.ndarray:
+        sums = np.concatenate([[0.0], np.cumsum(values)])
+        return sums[high] - sums[low] - values
+
+    lines = (high - low - 1).astype(np.float64)
+    return np.column_stack([around(kept) / np.maximum(1, lines), around(words * kept) / np.maximum(1.0, around(words))])
+
+
+def page_columns(hints: list, kept: np.ndarray, words: np.ndarray, page_words: float, kept_words: float) -> np.ndarray:
+    """The page: lines, kept share, words, and the shares of list items, link lines, content-box and named lines."""
+    count = len(kept)
     marked = [h for h in hints if h is not None]
-    page = [
-        math.log1p(count), sum(kept) / count, kept_words / page_words, math.log1p(page_words),
+    return np.array([
+        math.log1p(count), float(kept.sum()) / count, kept_words / page_words, math.log1p(page_words),
         sum(h.tag == "li" for h in marked) / count, sum(h.link_density > 0.5 for h in marked) / count,
         sum(h.in_content for h in marked) / count, float(any(h.in_content for h in marked)),
         sum(h.named_content > 0 for h in marked) / count,
-    ]
-    title = squash_key(doc.metadata.get("title", "")) if isinstance(doc.metadata.get("title"), str) else ""
-    body = doc.main_body
-    rows = []
-    before = kept_before = 0.0
-    for index, block in enumerate(blocks):
-        row = verdict(block) + markup(hints[index], path_lines, path_words, page_words) + shapes[index]
-        key = squash_key(block.text)
-        row += [float(bool(title and key) and (key == title or (len(key) > 10 and key in title))),
-                float(len(title) > 10 and title in key)]
-        line = block.line
-        row += [index / max(1, count - 1), before / page_words, kept_before / kept_words if kept_words else -1.0]
-        if body is None:
-            row += [-1.0, 0.0, 0.0]
-        else:
-            row += [float(body[0] <= line <= body[1]), max(0, body[0] - line) / count, max(0, line - body[1]) / count]
-        for offset in NEIGHBOURS:
-            other = index + offset
-            row += [kept[other], shapes[other][0], shapes[other][2]] if 0 <= other < count else [-1.0, -1.0, -1.0]
-        around = [j for j in range(max(0, index - WINDOW), min(count, index + WINDOW + 1)) if j != index]
-        around_words = sum(words[j] for j in around)
-        row += [sum(kept[j] for j in around) / max(1, len(around)),
-                sum(words[j] * kept[j] for j in around) / max(1.0, around_words)]
-        rows.append(row + page)
-        before += words[index]
-        kept_before += words[index] * kept[index]
-    return np.asarray(rows, dtype=np.float32).astype(np.float64)
+    ])
