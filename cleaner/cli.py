@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .audit import DEFAULT_SAMPLE, Audit, render
+from .cli_inspect import CheckSummary, Inspected, check_lines, inspected
 from .cli_run import RunCleaner, fail, guarded, output_folder, run, run_index, spill_dir
 from .config import Config, ConfigError
 from .engines.heap import return_large_frees
-from .engines.local import clean_files
 from .formats import DEFAULT_MAX_BYTES
-from .io import find_inputs, printable, write_atomic
+from .io import find_inputs, write_atomic
 from .pipeline import Stats
 from .rules import RuleError, load_rules
+from .seed_index import committed_files
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
 CATEGORY_COLOURS = {"duplicate": "magenta", "donation": "yellow", "newsletter": "cyan", "byline": "blue"}
@@ -46,13 +49,37 @@ REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what redis-py's from_url
 
 def make_cleaner(config_path: Path | None, patterns: Path | None, detector: str | None, index: str | None = None,
                  **overrides: object) -> RunCleaner:
+    """The run's cleaner from [tool.cleaner] and the flags; a bad setting or rule stops with exit code 2 (a usage error)."""
     try:
         config = Config.from_pyproject(config_path or Path("pyproject.toml"))
         config = config.with_overrides(patterns_dir=patterns, language_detector=detector, **index_overrides(index), **overrides)
         return RunCleaner(config)
     except (ConfigError, RuleError) as exc:
-        fail(str(exc))
+        fail(str(exc), 2)
         raise AssertionError("unreachable") from None
+
+
+def seed_index(index: str | None, paths: tuple[str, ...], make: Callable[[], RunCleaner]) -> None:
+    """--index-committed: when the --dedup-index file does not exist yet (a fresh clone of a corpus repository),
+    index the files committed under the top folders of PATHS first, not reporting them (see `seed_index`)."""
+    if index is None or index == "memory" or index.startswith("redis://") or Path(index).exists():
+        return
+    files = committed_files(list(paths))
+    if not files:
+        return
+    cleaner = make()
+    for _ in guarded(inspected(cleaner, list(find_inputs(files, keep_paths=True)), DEFAULT_MAX_BYTES)):
+        pass  # committed already: indexed as first copies, not judged
+    stage = cleaner.dedup()
+    if stage is not None:
+        stage.close()
+    click.echo(f"cleaner: indexed {len(files)} committed file(s) into {index}", err=True)
+
+
+INDEX_COMMITTED = click.option(
+    "--index-committed", is_flag=True,
+    help="When the --dedup-index file does not exist yet, first index the files git has committed under the "
+         "top folders of PATHS (a fresh clone's first pre-commit run), so a copy of one is found.")
 
 
 def common_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
@@ -62,6 +89,10 @@ def common_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
                             help="A folder of *.toml rules to use instead of the shipped ones.")(function)
     function = click.option("--language-detector", type=click.Choice(["py3langid", "langdetect", "none"]),
                             help="How to name each document's language.  [default: py3langid]")(function)
+    function = click.option("--id-field", metavar="NAME",
+                            help="The field naming a record in record files.  [default: id]")(function)
+    function = click.option("--text-field", metavar="NAME",
+                            help="The field holding a record's text in record files (.jsonl, .parquet).  [default: text]")(function)
     function = click.option("--dedup-index", "index", metavar="PATH|URL|memory",
                             help="Keep the duplicate index between runs: an SQLite file, a redis:// URL, or 'memory' "
                                  "(this run only).  [default: dedup_index in [tool.cleaner], else memory]")(function)
@@ -74,7 +105,7 @@ def run_options(function):  # noqa: ANN001, ANN201 - a click decorator stack
                             help="The Ray cluster to use (ray://HOST:10001, or 'auto').  [default: a local Ray]")(function)
     function = click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
                             help="Where the stages run: processes on this machine, or a Ray cluster "
-                                 "(pip install 'cleaner[ray]').")(function)
+                                 "(pip install 'cleaner-corpus[ray]').")(function)
     function = click.option("--resume", is_flag=True,
                             help="Finish an interrupted run into the same OUTPUT: skip the inputs it finished.")(function)
     function = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: all cores]")(function)
@@ -113,11 +144,12 @@ def main() -> None:
 @click.option("--report-html", is_flag=True, help="Also write OUTPUT/report.html: what was removed and why, for a browser.")
 @click.option("--report-sample", type=click.IntRange(min=0), default=DEFAULT_SAMPLE, metavar="N",
               help="Documents shown in report.html, worst-hit first.")
+@INDEX_COMMITTED
 @common_options
 def clean(paths: tuple[str, ...], output: str | None, in_place: bool, progress: bool | None, jobs: int | None, resume: bool, engine: str,
           ray_address: str | None, max_bytes: int,
           report_html: bool, report_sample: int, config_path: Path | None, patterns: Path | None, language_detector: str | None,
-          index: str | None) -> None:
+          index: str | None, text_field: str | None, id_field: str | None, index_committed: bool) -> None:
     """Clean files and folders (recursively) into OUTPUT, mirroring their paths.
 
     Takes text (.txt), HTML pages (.html, written as .txt) and record files
@@ -132,7 +164,11 @@ def clean(paths: tuple[str, ...], output: str | None, in_place: bool, progress: 
     """
     out_dir = output_folder(paths, output, in_place)
     index = run_index(index, out_dir, resume, config_path)
-    cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir, config_path))
+    if index_committed:
+        seed_index(index, paths, partial(make_cleaner, config_path, patterns, language_detector, index, text_field=text_field,
+                                         id_field=id_field))
+    cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir, config_path),
+                           text_field=text_field, id_field=id_field)
     run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address, Audit(report_sample) if report_html else None,
         max_bytes=max_bytes)
 
@@ -149,7 +185,7 @@ def clean(paths: tuple[str, ...], output: str | None, in_place: bool, progress: 
 @common_options
 def dedup(paths: tuple[str, ...], output: str | None, in_place: bool, threshold: float | None, exact_only: bool, progress: bool | None,
           jobs: int | None, resume: bool, engine: str, ray_address: str | None, config_path: Path | None, patterns: Path | None,
-          language_detector: str | None, index: str | None) -> None:
+          language_detector: str | None, index: str | None, text_field: str | None, id_field: str | None) -> None:
     """Drop repeated and nearly repeated paragraphs only (no boilerplate stages), into OUTPUT.
 
     The first copy in input order stays. With --dedup-index the files are also checked
@@ -159,7 +195,7 @@ def dedup(paths: tuple[str, ...], output: str | None, in_place: bool, threshold:
     index = run_index(index, out_dir, resume, config_path)
     cleaner = make_cleaner(config_path, patterns, language_detector, index, dedup_spill_dir=spill_dir(out_dir, config_path),
                            stages=("normalize", "segment", "dedup"),
-                           dedup_threshold=threshold, dedup_near=False if exact_only else None)
+                           dedup_threshold=threshold, dedup_near=False if exact_only else None, text_field=text_field, id_field=id_field)
     run(cleaner, paths, output, in_place, progress, jobs, resume, engine, ray_address)
 
 
@@ -170,64 +206,90 @@ def dedup(paths: tuple[str, ...], output: str | None, in_place: bool, threshold:
 @click.option("-o", "--output", default="out", type=click.Path(file_okay=False, path_type=Path), help="Folder for report.html.")
 @common_options
 def explain(file: str, color: bool | None, html: bool, output: Path, config_path: Path | None, patterns: Path | None,
-            language_detector: str | None, index: str | None) -> None:
+            language_detector: str | None, index: str | None, text_field: str | None, id_field: str | None) -> None:
     """Show every line of FILE, kept or dropped, with the stage, rule and category that dropped it.
 
-    A duplicate names the file and line of the earlier copy it repeats: within FILE, or,
-    with a persisted --dedup-index, anywhere in the corpus indexed so far.
+    A record file (.jsonl, .jsonl.gz, .jsonl.zst, .parquet) is shown record by record. A duplicate names
+    the file and line of the earlier copy it repeats: within FILE, or, with a persisted --dedup-index,
+    anywhere in the corpus indexed so far.
     """
-    cleaner = make_cleaner(config_path, patterns, language_detector, index)
+    cleaner = make_cleaner(config_path, patterns, language_detector, index, text_field=text_field, id_field=id_field)
     if Path(file).is_dir():
-        fail(f"{file}: is a folder; explain takes one file")
-    outcome = next(guarded(clean_files(cleaner, find_inputs([file]))))
-    if outcome.error:
-        fail(outcome.error)
-    doc = outcome.doc
-    click.echo(f"# {file}: language {doc.language}, {len(doc.dropped_blocks())} of {len(doc.blocks)} lines dropped", color=color)
+        fail(f"{file}: is a folder; explain takes one file", 2)
+    stats, audit = Stats(), Audit(DEFAULT_SAMPLE)
+    failed = False
+    # Named as `clean` and `dedup` name it (not by its path, as check does), so that with the --dedup-index of
+    # such a run the file is compared with the others, not with its own earlier entry.
+    for item in guarded(inspected(cleaner, list(find_inputs([file])), DEFAULT_MAX_BYTES)):
+        if item.error:
+            click.echo(f"cleaner: {item.error}", err=True)
+            failed = True
+            continue
+        show_lines(item, color)
+        stats.add_document(item.doc, len(item.doc.text.encode("utf-8")), len(item.doc.cleaned_text().encode("utf-8")))
+        if html:
+            audit.add(Path(item.where).name, item.doc)
+    if html and stats.documents:
+        write_atomic(output / "report.html", render(stats, audit, f"cleaner explain {Path(file).name}"))
+        click.echo(f"wrote {output / 'report.html'}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def show_lines(item: Inspected, color: bool | None) -> None:
+    """`explain`'s listing of one document: a header, then each line KEEP or DROP with its reason."""
+    doc = item.doc
+    whole = f"; dropped whole: {doc.rejected.rule}: {doc.rejected.detail}" if doc.rejected is not None else ""
+    click.echo(f"# {item.where}: language {doc.language}, {len(doc.dropped_blocks())} of {len(doc.blocks)} lines dropped{whole}",
+               color=color)
     for block in doc.blocks:
         reason = block.dropped
         if reason is None:
             line = click.style(f"{block.line:5} KEEP ", fg="green") + block.text
         else:
-            where = f" (first copy at {reason.detail})" if reason.detail else ""
+            where = f" (first copy at {reason.detail})" if reason.detail and reason.category == "duplicate" else ""
             tag = click.style(f"{block.line:5} DROP ", fg="red")
             label = click.style(f"{reason.label}{where}", fg=CATEGORY_COLOURS.get(reason.category, "red"))
             line = f"{tag}{label}  " + click.style(block.text, dim=True)
         click.echo(line, color=color)
-    if html:
-        stats, audit = Stats(), Audit(1)
-        stats.add_document(doc, outcome.bytes_in, len(doc.cleaned_text().encode("utf-8")))
-        audit.add(outcome.input.name, doc)
-        write_atomic(output / "report.html", render(stats, audit, f"cleaner explain {outcome.input.name}"))
-        click.echo(f"wrote {output / 'report.html'}", err=True)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@INDEX_COMMITTED
 @common_options
 def check(paths: tuple[str, ...], config_path: Path | None, patterns: Path | None, language_detector: str | None,
-          index: str | None) -> None:
-    """List the boilerplate in PATHS as FILE:LINE: RULE [CATEGORY]; exit 1 if there is any. Never writes the files.
+          index: str | None, text_field: str | None, id_field: str | None, index_committed: bool) -> None:
+    """List what cleaning would remove from PATHS, one line each, and exit 1 if there is any. Never writes the files.
 
-    With a persisted --dedup-index, PATHS are checked against the whole indexed corpus and indexed in turn.
+    Prints FILE:LINE: RULE [CATEGORY]  TEXT for each line (FILE:RECORD:LINE in record files), a line for
+    each document that would be dropped whole, and a summary on stderr. With a persisted --dedup-index,
+    PATHS are checked against the whole indexed corpus and indexed in turn (the pre-commit hooks' way
+    of seeing every batch and every earlier commit).
     """
-    cleaner = make_cleaner(config_path, patterns, language_detector, index)
-    found = failed = 0
+    if index_committed:
+        seed_index(index, paths, partial(make_cleaner, config_path, patterns, language_detector, index, text_field=text_field,
+                                         id_field=id_field))
+    cleaner = make_cleaner(config_path, patterns, language_detector, index, text_field=text_field, id_field=id_field)
+    summary = CheckSummary()
     skipped: list[str] = []
-    inputs = list(find_inputs(list(paths), skipped=skipped))
+    inputs = list(find_inputs(list(paths), keep_paths=True, skipped=skipped))
     for message in skipped:
         click.echo(f"cleaner: {message}", err=True)
-        failed += 1
-    for outcome in guarded(clean_files(cleaner, inputs)):
-        if outcome.error:
-            click.echo(f"cleaner: {printable(outcome.error)}", err=True)
-            failed += 1
+        summary.failed += 1
+    for item in guarded(inspected(cleaner, inputs, DEFAULT_MAX_BYTES)):
+        if item.error:
+            click.echo(f"cleaner: {item.error}", err=True)
+            summary.failed += 1
             continue
-        for block in outcome.doc.dropped_blocks():
-            where = f" (copy of {block.dropped.detail})" if block.dropped.detail else ""
-            click.echo(f"{outcome.input.path}:{block.line}: {block.dropped.rule} [{block.dropped.category}]{where}")
-            found += 1
-    if found or failed:
+        for line in check_lines(item):
+            click.echo(line)
+        summary.add(item.doc, item.doc.dropped_blocks())
+    stage = cleaner.dedup()
+    if stage is not None:
+        stage.close()
+    click.echo(summary.line(), err=True)
+    if not summary.clean:
         sys.exit(1)
 
 

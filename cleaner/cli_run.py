@@ -33,10 +33,10 @@ from .stages.html import METADATA_FIELDS, with_html
 from .stages.templates import TemplateTable
 
 
-def fail(message: str) -> None:
-    """Stop with a one-line error and exit code 1."""
+def fail(message: str, code: int = 1) -> None:
+    """Stop with a one-line error and an exit code: 1 for a failure while running, 2 for a usage or config error."""
     click.echo(f"cleaner: {printable(message)}", err=True)
-    sys.exit(1)
+    sys.exit(code)
 
 
 class RunCleaner(Cleaner):
@@ -177,7 +177,7 @@ def run(cleaner: RunCleaner, paths: tuple[str, ...], output: str | None, in_plac
 def _run(cleaner: RunCleaner, paths: tuple[str, ...], out_dir: Path | None, in_place: bool, progress: bool | None,
          jobs: int | None, resume: bool, engine: str, ray_address: str | None, audit: Audit | None, max_bytes: int) -> None:
     skipped: list[str] = []
-    found = list(find_inputs(list(paths), exclude=out_dir, skipped=skipped))
+    found = list(find_inputs(list(paths), exclude=out_dir, keep_paths=in_place, skipped=skipped))
     if out_dir is not None:
         found = without_earlier_rejects(found)
         collision = first_collision(found, out_dir)
@@ -189,6 +189,7 @@ def _run(cleaner: RunCleaner, paths: tuple[str, ...], out_dir: Path | None, in_p
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
     totals, errors, changed = Stats(), [], []
+    dropped_whole = 0  # files dropped whole (`stages.whole`): not written
     for message in skipped:
         click.echo(f"cleaner: {message}", err=True)
         errors.append({"file": message.split(": ", 1)[0], "error": message})
@@ -221,7 +222,8 @@ def _run(cleaner: RunCleaner, paths: tuple[str, ...], out_dir: Path | None, in_p
             stats.failed = 1
         else:
             stats.add_document(outcome.doc, outcome.bytes_in, len(outcome.doc.cleaned_text().encode("utf-8")))
-            entry = {**stats.to_dict(), "language": outcome.doc.language, **page_fields(outcome.doc)}
+            entry = {**stats.to_dict(), "language": outcome.doc.language, **page_fields(outcome.doc), **file_fields(outcome.doc)}
+            dropped_whole += outcome.doc.rejected is not None
             per_file.add(outcome.input.name, entry)
             if audit is not None:
                 audit.add(outcome.input.name, outcome.doc)
@@ -249,10 +251,11 @@ def _run(cleaner: RunCleaner, paths: tuple[str, ...], out_dir: Path | None, in_p
         stage.close()
     per_file.close()
     rate = totals.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
-    rejected = per_file.rejected
+    rejected = per_file.rejected + dropped_whole
+    why = ", ".join(f"{count} {name}" for name, count in sorted(totals.documents_dropped.items()))
     click.echo(f"cleaned: {totals.documents + totals.failed} document(s) in, {totals.documents - rejected} out, "
-               f"{rejected} rejected, {totals.failed} failed; {totals.blocks_dropped} of {totals.blocks_in} lines removed; "
-               f"{rate:.1f} MB/s", err=True)
+               f"{rejected} rejected{f' ({why})' if why else ''}, {totals.failed} failed; "
+               f"{totals.blocks_dropped} of {totals.blocks_in} lines removed; {rate:.1f} MB/s", err=True)
     if errors or changed:
         sys.exit(1)
 
@@ -318,6 +321,17 @@ def clean_record_files(cleaner: RunCleaner, files: list[InputFile], out_dir: Pat
             manifest.add(item, entry)
 
 
+def file_fields(doc: Document) -> dict:
+    """What report.json says of a file beyond its counts: the codec it was read in when not UTF-8, and why it
+    was dropped whole."""
+    fields: dict = {}
+    if "encoding" in doc.metadata:
+        fields["encoding"] = doc.metadata["encoding"]
+    if doc.rejected is not None:
+        fields["dropped"] = f"{doc.rejected.rule}: {doc.rejected.detail}"
+    return fields
+
+
 def page_fields(doc: Document) -> dict:
     """The head's metadata of a page read from HTML (title, date, author, url, lang), for report.json."""
     page = {key: doc.metadata[key] for key in METADATA_FIELDS if key in doc.metadata} if doc.line_hints else {}
@@ -333,10 +347,25 @@ def guarded(outcomes: Iterator[FileOutcome]) -> Iterator[FileOutcome]:
 
 
 def deliver(outcome: FileOutcome, out_dir: Path | None, in_place: bool, changed: list[str]) -> str | None:
-    """Write one cleaned file where it belongs; returns an error message instead of raising."""
+    """Write one cleaned file where it belongs; returns an error message instead of raising.
+
+    A document dropped whole is never written: to a folder it is left out (an output of an earlier run
+    removed), in place the file stays as it was, is named on stderr and counts as a change to make.
+    """
     text = outcome.doc.cleaned_text()
     source = outcome.input.path
+    rejected = outcome.doc.rejected
     try:
+        if rejected is not None:
+            if in_place and str(source) != STDIN:
+                click.echo(f"cleaner: {printable(str(source))}: left as it was: dropped whole ({rejected.rule}: "
+                           f"{rejected.detail}); edit or remove it", err=True)
+                changed.append(str(source))
+            elif out_dir is not None:
+                target = out_dir / outcome.input.relative
+                if target.is_file() and (str(source) == STDIN or target.resolve() != source.resolve()):
+                    target.unlink()  # an earlier run's output of this input would say it was kept
+            return None
         if out_dir is None and not in_place:
             sys.stdout.write(text)
             sys.stdout.flush()

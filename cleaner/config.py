@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .stages.dedup import DEDUP_MIN_WORDS, NEAR_MIN_WORDS, NEAR_THRESHOLD, SHINGLE_SIZE
 
-# The stages run, in order. `dedup` is corpus-wide: it keeps the first copy of a block.
-DEFAULT_STAGES = ("normalize", "segment", "patterns", "templates", "heuristics", "classify", "language", "dedup")
+# The stages run, in order. `decide` weighs the others' verdicts on a page read from HTML (see
+# `stages.decide`); `dedup` is corpus-wide: it keeps the first copy of a block.
+DEFAULT_STAGES = ("normalize", "segment", "patterns", "templates", "heuristics", "classify", "language", "decide", "dedup")
 KNOWN_STAGES = frozenset(DEFAULT_STAGES)
 
 
@@ -53,6 +54,14 @@ class Config:
     # JSONL records: the field holding the text and the one naming the record.
     text_field: str = "text"
     id_field: str = "id"
+    # A document that cleaning left with fewer words than this is dropped whole, never written as a stub
+    # (one the cleaning took nothing from stays as it is). 3: a page emptied by its boilerplate or by dedup,
+    # or left with "Advertisement" or a lone date, goes; every real page of seeds/ and the dev set keeps
+    # far more. 0 writes whatever is left.
+    min_words: int = 3
+    # Only documents in these languages are written (codes as the detector names them, "und" for text too
+    # short to tell); the others are dropped whole. Empty: every language.
+    languages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = [s for s in self.stages if s not in KNOWN_STAGES]
@@ -70,6 +79,12 @@ class Config:
             raise ConfigError(f"dedup_shingle_size must be 1 to 10 words, not {self.dedup_shingle_size!r}")
         if self.dedup_index not in ("memory", "sqlite", "redis"):
             raise ConfigError(f"dedup_index must be memory, sqlite or redis, not {self.dedup_index!r}")
+        if not isinstance(self.min_words, int) or isinstance(self.min_words, bool) or self.min_words < 0:
+            raise ConfigError(f"min_words must be a whole number, 0 or more, not {self.min_words!r}")
+        if not isinstance(self.languages, tuple) or not all(isinstance(code, str) and code for code in self.languages):
+            raise ConfigError(f"languages must be a list of language codes, not {self.languages!r}")
+        if self.languages and "language" in self.stages and self.language_detector == "none":
+            raise ConfigError("languages needs a language detector (language_detector is 'none')")
         if not isinstance(self.dedup_memory_mb, int) or self.dedup_memory_mb < 1:
             raise ConfigError(f"dedup_memory_mb must be a whole number of MB, at least 1, not {self.dedup_memory_mb!r}")
 
@@ -95,6 +110,10 @@ class Config:
             if not isinstance(table["stages"], list) or not all(isinstance(s, str) for s in table["stages"]):
                 raise ConfigError(f"{path}: [tool.cleaner] stages must be a list of stage names")
             table["stages"] = tuple(table["stages"])
+        if "languages" in table:
+            if not isinstance(table["languages"], list) or not all(isinstance(code, str) for code in table["languages"]):
+                raise ConfigError(f"{path}: [tool.cleaner] languages must be a list of language codes")
+            table["languages"] = tuple(table["languages"])
         if "dedup_index_path" in table:
             if not isinstance(table["dedup_index_path"], str):
                 raise ConfigError(f"{path}: [tool.cleaner] dedup_index_path must be a path string")

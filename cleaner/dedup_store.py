@@ -47,7 +47,11 @@ class SqliteStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True)
+            # A folder made for the index (.cleaner/ in a corpus repository) tells git to ignore it: committed,
+            # the index would change with every hook run, and pre-commit would call that a modified file.
+            (self.path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit below
             self.db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; a crash rolls back
@@ -91,7 +95,7 @@ class RedisStore:
             import redis  # noqa: F401 - datasketch needs it for its Redis storage
             from datasketch.storage import ordered_storage
         except ImportError:
-            raise StoreError("the redis dedup index needs the redis package: pip install 'cleaner[redis]'") from None
+            raise StoreError("the redis dedup index needs the redis package: pip install 'cleaner-corpus[redis]'") from None
         from urllib.parse import urlparse
 
         parts = urlparse(url)

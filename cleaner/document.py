@@ -115,7 +115,7 @@ class Document:
     language: str = ""
     # Blocks where a region rule fired, with its reason; the heuristics stage extends them.
     region_starts: list[tuple[int, Reason]] = field(default_factory=list)
-    # First and last block index of the article's main body, once the classifier found it.
+    # The line numbers of the first and last block of the article's main body, once the classifier found it.
     main_body: tuple[int, int] | None = None
     # "html" for a page still to be read into lines by the html stage; "text" for everything else.
     format: str = "text"
@@ -129,6 +129,8 @@ class Document:
     prepared: dict = field(default_factory=dict)
     # Blocks `fold_dropped` took out of `blocks`: how many went for each reason.
     folded: Counter = field(default_factory=Counter)
+    # Why the document was dropped whole (`stages.whole`): it is never written, only counted and explained.
+    rejected: Reason | None = None
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]
@@ -221,3 +223,35 @@ class Document:
             parts.append(block.text)
             blank_in_gap = False
         return "".join(parts) + "\n" if parts else ""
+
+
+def drop_summary(doc: Document) -> str:
+    """The categories that emptied a document, most lines first: why it was rejected.
+
+    >>> drop_summary(Document("", blocks=[Block("x", 1, 0, 0, False, Reason("patterns", "r", "navigation"))]))
+    'navigation 1'
+    """
+    counts: Counter = Counter()
+    for reason, count in doc.drop_reasons().items():
+        counts[reason.category] += count
+    # Ties by name: folded and unfolded documents count their reasons in different orders.
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{category} {n}" for category, n in ranked) or "no text"
+
+
+def cleaner_field(doc: Document) -> dict:
+    """What the `cleaner` field of a cleaned record says about it.
+
+    >>> doc = Document("", language="en", blocks=[Block("x", 1, 0, 0, False, Reason("dedup", "exact", "duplicate", "a.jsonl:3:2"))])
+    >>> cleaner_field(doc)
+    {'language': 'en', 'removed': {'duplicate': 1}, 'duplicate_of': ['a.jsonl:3:2']}
+    """
+    reasons = doc.drop_reasons()
+    removed: Counter = Counter()
+    for reason, count in reasons.items():
+        removed[reason.category] += count
+    origins = sorted({r.detail for r in reasons if r.category == "duplicate" and r.detail})
+    info: dict = {"language": doc.language, "removed": dict(sorted(removed.items()))}
+    if origins:
+        info["duplicate_of"] = origins
+    return info

@@ -245,11 +245,11 @@ def nesting(value: object) -> int:
 
 
 def read_parquet(path: Path, text_field: str = "text", batch_rows: int = 1024) -> Iterator[Record]:
-    """The rows of a Parquet file in order, a batch of rows in memory at a time (needs `cleaner[parquet]`)."""
+    """The rows of a Parquet file in order, a batch of rows in memory at a time (needs `cleaner-corpus[parquet]`)."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError(f"{path}: reading Parquet needs pyarrow: pip install 'cleaner[parquet]'") from None
+        raise InputError(f"{path}: reading Parquet needs pyarrow: pip install 'cleaner-corpus[parquet]'") from None
     name = str(path)
     try:
         source = pq.ParquetFile(path)

@@ -89,7 +89,8 @@ def output_path(path: Path) -> Path:
     return path.with_suffix(".txt") if path.suffix.lower() in HTML_SUFFIXES else path
 
 
-def find_inputs(paths: list[str], exclude: Path | None = None, skipped: list[str] | None = None) -> Iterator[InputFile]:
+def find_inputs(paths: list[str], exclude: Path | None = None, keep_paths: bool = False,
+                skipped: list[str] | None = None) -> Iterator[InputFile]:
     """Expand files and folders (recursively, sorted) into input files.
 
     A file inside a named folder keeps its path relative to that folder; a file
@@ -100,10 +101,16 @@ def find_inputs(paths: list[str], exclude: Path | None = None, skipped: list[str
     for a writer forever), a socket, a device, or a link that loops or leads
     nowhere is named in `skipped` (one line each) and left alone. A path named
     directly may be a pipe (`<(cmd)`, `/dev/stdin`): it is read once (`is_regular`).
+
+    With `keep_paths` (nothing is written under an output folder: check, in place) each file is named
+    by its path as given or walked, so that a persisted dedup index knows `corpus/a.txt` by one name whether
+    the folder or the file was named, and two `a.txt` in different folders by two.
     """
     skip = exclude.resolve() if exclude is not None else None
     seen: set[Path] = set()
     for item in _walk(paths, skip, skipped if skipped is not None else []):
+        if keep_paths and str(item.path) != STDIN:
+            item = InputFile(item.path, item.path)
         # A file named twice (or inside two named folders) is cleaned once: a second pass would
         # read its own output, or dedup it against itself.
         try:
@@ -207,26 +214,82 @@ def bomless_utf16(data: bytes) -> str | None:
 
 
 def decode(data: bytes, name: str) -> str:
-    """Bytes to text: UTF-8 (a BOM is dropped) or UTF-16 with a BOM; anything else is an InputError.
+    """Bytes to text, as `decode_text` reads them.
 
     >>> decode(b"\\xef\\xbb\\xbfhi", "a.txt")
     'hi'
     """
+    return decode_text(data, name)[0]
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes to text and the codec that read them: UTF-8 (a BOM is dropped), UTF-16 (with or without a BOM),
+    else the lines that are not UTF-8 in the codec detected on them; binary data is an InputError.
+
+    Line by line, because files put together from several sources mix UTF-8 with a legacy code page.
+
+    >>> decode_text("Grüße aus Köln\\n".encode("cp1252"), "a.txt")
+    ('Grüße aus Köln\\n', 'cp1252')
+    >>> decode_text("Grüße\\n".encode() + "Viele Grüße aus Köln.\\n".encode("cp1252"), "a.txt")
+    ('Grüße\\nViele Grüße aus Köln.\\n', 'cp1252')
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: invalid UTF-16 at byte {exc.start}") from None
     if b"\x00" in data[:8192]:
         codec = bomless_utf16(data)
         if codec is not None:
-            return data.decode(codec)
+            return data.decode(codec), codec
         raise InputError(f"{name}: binary file (NUL bytes), not text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{name}:{line}: not valid UTF-8 (byte {exc.start})") from None
+        first_bad = exc.start
+    lines = data.splitlines(keepends=True)
+    foreign = [line for line in lines if not _is_utf8(line)]
+    codec = detect_text_charset(b"".join(foreign))
+    if codec is None:
+        line = data[:first_bad].count(b"\n") + 1
+        raise InputError(f"{name}:{line}: not valid UTF-8 (byte {first_bad}), nor text in any encoding detected")
+    text = "".join(line.decode("utf-8") if _is_utf8(line) else line.decode(codec, errors="replace") for line in lines)
+    return text.removeprefix("\ufeff"), codec
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_text_charset(data: bytes) -> str | None:
+    """The codec of text bytes that are not UTF-8 (charset-normalizer), or None when nothing reads them as text.
+
+    Short texts read equally well in several code pages; Windows-1252, the commonest legacy encoding of
+    Western text, is chosen among those that read them best, or when it gives the same text as the best.
+
+    >>> detect_text_charset("für Straßen und Schulen".encode("cp1252")), detect_text_charset("Привет, как дела".encode("cp1251"))
+    ('cp1252', 'cp1251')
+    """
+    from charset_normalizer import from_bytes  # only text that is not UTF-8 needs it
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best = min(matches, key=lambda match: match.chaos)
+    tied = {match.encoding for match in matches if match.chaos <= best.chaos}
+    codec = codecs.lookup(_SUPERSETS.get(best.encoding, best.encoding)).name
+    if "cp1252" in tied:
+        return "cp1252"
+    try:
+        if data.decode("cp1252") == data.decode(codec):
+            return "cp1252"
+    except UnicodeDecodeError:
+        pass
+    return codec
 
 
 def read_bytes(path: Path) -> bytes:
@@ -239,7 +302,12 @@ def read_bytes(path: Path) -> bytes:
 
 def read_text(path: Path) -> str:
     """Read and decode one input text file (`-` is standard input); failures become a one-line InputError."""
-    return decode(read_bytes(path), str(path))
+    return read_text_and_codec(path)[0]
+
+
+def read_text_and_codec(path: Path) -> tuple[str, str]:
+    """One input text file's text and the codec that read it (see `decode_text`)."""
+    return decode_text(read_bytes(path), str(path))
 
 
 # A charset declared in the first bytes of a page: <meta charset=...> or http-equiv's content="...; charset=...".

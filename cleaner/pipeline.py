@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import Config
-from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store
+from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store, StoreError
 from .document import Document
 from .features import forget_lines, line_facts, take_line_facts
-from .rules import RuleSet
+from .html.limits import MarkupLimit
+from .rules import RuleSet, RuleTimeout
 from .spill import Spill
 from .stages import Stage
 from .stages.classify import Classify
+from .stages.decide import Decide
 from .stages.dedup import Dedup
 from .stages.heuristics import Heuristics
 from .stages.language import DETECTORS, Detector, Language
@@ -20,6 +23,7 @@ from .stages.normalize import Normalize
 from .stages.patterns import Patterns
 from .stages.segment import Segment
 from .stages.templates import Templates, TemplateTable
+from .stages.whole import KeepWhole, KeepWholeAfterDedup
 
 
 def make_detector(config: Config) -> Detector | None:
@@ -49,11 +53,31 @@ def build_stages(
         "heuristics": Heuristics,
         "language": lambda: Language(detector),
         "classify": Classify,
+        "decide": Decide,
         "dedup": lambda: Dedup(config.dedup_min_words, near=config.dedup_near, threshold=config.dedup_threshold,
                                shingle_size=config.dedup_shingle_size, near_min_words=config.dedup_near_min_words,
                                store=make_store(config), spill=Spill(config.dedup_spill_dir, config.dedup_memory_mb << 20)),
     }
-    return [makers[name]() for name in config.stages]
+    stages = [makers[name]() for name in config.stages]
+    return with_whole_document_tests(stages, config)
+
+
+def with_whole_document_tests(stages: list[Stage], config: Config) -> list[Stage]:
+    """The stages with the whole-document tests (`stages.whole`) in place: by language and by what is left
+    before dedup, so that a document not written is never a first copy, and by what is left again after it.
+
+    >>> [s.name for s in with_whole_document_tests([Segment(), Language(None), Dedup()], Config())]
+    ['segment', 'language', 'document', 'dedup', 'document']
+    """
+    languages = config.languages if "language" in config.stages else ()
+    if config.min_words <= 0 and not languages:
+        return stages
+    names = [stage.name for stage in stages]
+    at = names.index("dedup") if "dedup" in names else len(stages)
+    stages.insert(at, KeepWhole(config.min_words, languages))
+    if at < len(names) and config.min_words > 0:
+        stages.insert(at + 2, KeepWholeAfterDedup(config.min_words))
+    return stages
 
 
 LINE_FACTS = "line_facts"  # where a folded document carries its kept lines' facts (`Document.prepared`)
@@ -153,6 +177,33 @@ class Pipeline:
         return changed
 
 
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A document the stages failed on: it is rejected with this reason, and the run goes on."""
+
+    reason: str
+
+
+def run_or_fail(run: Callable[[Document], Document], doc: Document) -> Document | Failed:
+    """`run(doc)`, or Failed with the reason when a stage raises (a lost dedup index still stops the run).
+
+    >>> run_or_fail(lambda doc: doc.text.no_such_method(), Document("x"))
+    Failed(reason="internal error while cleaning: AttributeError: 'str' object has no attribute 'no_such_method'")
+    """
+    try:
+        return run(doc)
+    except StoreError:
+        raise
+    except RuleTimeout as exc:
+        return Failed(str(exc))
+    except RecursionError:
+        return Failed("too deeply nested to clean")
+    except MarkupLimit as exc:
+        return Failed(f"page not parsed: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
+        return Failed(f"internal error while cleaning: {type(exc).__name__}: {exc}")
+
+
 @dataclass
 class Stats:
     """Counts for a run or one file: documents, bytes and blocks, drops per stage, category and rule."""
@@ -166,6 +217,8 @@ class Stats:
     by_stage: Counter = field(default_factory=Counter)
     by_category: Counter = field(default_factory=Counter)
     by_rule: Counter = field(default_factory=Counter)
+    # Documents dropped whole (`stages.whole`), by the setting that dropped them: min_words, languages.
+    documents_dropped: Counter = field(default_factory=Counter)
 
     def add_document(self, doc: Document, bytes_in: int, bytes_out: int) -> None:
         self.documents += 1
@@ -177,6 +230,8 @@ class Stats:
             self.by_stage[reason.stage] += count
             self.by_category[reason.category] += count
             self.by_rule[reason.rule] += count
+        if doc.rejected is not None:
+            self.documents_dropped[doc.rejected.rule] += 1
 
     def merge(self, other: Stats) -> None:
         for name in ("documents", "failed", "bytes_in", "bytes_out", "blocks_in", "blocks_dropped"):
@@ -184,6 +239,7 @@ class Stats:
         self.by_stage.update(other.by_stage)
         self.by_category.update(other.by_category)
         self.by_rule.update(other.by_rule)
+        self.documents_dropped.update(other.documents_dropped)
 
     def to_dict(self) -> dict:
         """Plain, key-sorted data for report.json."""
@@ -197,6 +253,7 @@ class Stats:
             "by_stage": dict(sorted(self.by_stage.items())),
             "by_category": dict(sorted(self.by_category.items())),
             "by_rule": dict(sorted(self.by_rule.items())),
+            "documents_dropped": dict(sorted(self.documents_dropped.items())),
         }
 
     @classmethod
@@ -207,5 +264,5 @@ class Stats:
         True
         """
         counts = {name: int(data.get(name, 0)) for name in ("documents", "failed", "bytes_in", "bytes_out", "blocks_in", "blocks_dropped")}
-        tables = {name: Counter(data.get(name, {})) for name in ("by_stage", "by_category", "by_rule")}
+        tables = {name: Counter(data.get(name, {})) for name in ("by_stage", "by_category", "by_rule", "documents_dropped")}
         return cls(**counts, **tables)

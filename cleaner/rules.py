@@ -13,13 +13,13 @@ that into a one-line message, never a traceback.
 from __future__ import annotations
 
 import re
-import signal
-import threading
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+import regex as timed_re
 
 from .prefilter import Linear, LooseScanner, exact_re2, hit_lines, loose_line_filter, phrase_finder, renewed
 
@@ -41,9 +41,11 @@ class RuleTimeout(RuntimeError):
 
 # Rules are user input, and Python's `re` backtracks: `(a+)+$` takes longer than the age of the universe on
 # forty a's and a b. So a regex rule runs on RE2 (linear time) whenever RE2 can say exactly what it says;
-# the rest (look-arounds, \b, backreferences) run on `re` with this budget per line, and a rule that runs
-# past it fails the document with an error naming the rule instead of hanging the run. A line of prose takes
-# microseconds; a linear scan of a 100 MB line well under the extra second per megabyte.
+# the rest (look-arounds, \b, backreferences) run on the `regex` module, which reads them as `re` does and
+# stops a search past its `timeout` by itself: no signal, so it works in any thread, on any system, and
+# leaves a caller's own alarms alone. A rule that runs past this budget per line fails the document with an
+# error naming the rule instead of hanging the run. A line of prose takes microseconds; a linear scan of a
+# 100 MB line well under the extra second per megabyte.
 RULE_BUDGET_SECONDS = 1.0
 RULE_BUDGET_PER_MB = 1.0
 # RE2 caches the DFA states it builds for as long as an automaton lives, up to its `max_mem` (64 MB each,
@@ -75,7 +77,8 @@ class Rule:
     phrases: tuple[str, ...]  # whole-line phrases as `phrase_key` gives them; empty for a regex rule
     body: str  # the pattern without anchors, for the combined prefilter
     regex: re.Pattern[str]
-    linear: Linear | None  # the same pattern compiled by RE2 (see `exact_re2`), or None: `regex` runs, on a budget
+    linear: Linear | None  # the same pattern compiled by RE2 (see `exact_re2`), or None: `timed` runs, on a budget
+    timed: timed_re.Pattern | None  # the same pattern for the `regex` module, for a regex rule RE2 cannot run
     whole: bool
     max_words: int
     must_match: tuple[str, ...]
@@ -125,7 +128,14 @@ class Rule:
         keys = tuple(" ".join(p.casefold().split()) for p in phrases) if phrases is not None else ()
         # Phrase rules are escaped literals (no nested repetition): `re` is linear on them and exact.
         linear = None if phrases is not None else exact_re2(regex.pattern, regex.flags)
-        return cls(rule_id, category, scope, keys, body, regex, linear, whole, max_words, tuple(must), tuple(must_not), source)
+        timed = None
+        if phrases is None:
+            try:
+                timed = timed_re.compile(regex.pattern, regex.flags & re.IGNORECASE)
+            except timed_re.error as exc:
+                raise RuleError(f"{where}: bad regular expression: {exc}") from None
+        return cls(rule_id, category, scope, keys, body, regex, linear, timed, whole, max_words, tuple(must), tuple(must_not),
+                   source)
 
     @property
     def ignore_case(self) -> bool:
@@ -144,18 +154,21 @@ class Rule:
         return bool(self.regex.match(line) if self.whole else self.regex.search(line))
 
     def _search_on_budget(self, line: str) -> bool:
-        """`re` on a regex RE2 cannot run, stopped with RuleTimeout past the budget (main thread only: signals)."""
-        if threading.current_thread() is not threading.main_thread():
-            return bool(self.regex.search(line))
-        _install_alarm()
+        """The `regex` module's search, stopped with RuleTimeout past the budget; in any thread, with no signal.
+
+        >>> rule = Rule.from_table({"id": "x.slow", "regex": "(a|aa)+b(?=x)", "examples": {"match": ["aabx"],
+        ...     "no_match": ["b"]}}, category="test", source="inline")
+        >>> rule.matches("a" * 80 + "c")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        cleaner.rules.RuleTimeout: rule 'x.slow' (inline) ran past its 1 s budget on a line of 81 characters ...
+        """
         seconds = RULE_BUDGET_SECONDS + RULE_BUDGET_PER_MB * len(line) / 1e6
-        _running.update(rule=self, seconds=seconds, size=len(line))
-        signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
-            return bool(self.regex.search(line))
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            _running["rule"] = None
+            return self.timed.search(line, timeout=seconds) is not None
+        except TimeoutError:
+            raise RuleTimeout(f"rule {self.id!r} ({self.source}) ran past its {seconds:.0f} s budget on a line of "
+                              f"{len(line)} characters (catastrophic backtracking?); write it so that RE2 accepts it "
+                              "(no look-arounds, \\b or backreferences)") from None
 
     def failing_examples(self) -> list[str]:
         """The examples this rule gets wrong, as messages; empty when it is right."""
@@ -169,30 +182,6 @@ class Rule:
                 except RuleTimeout as exc:
                     wrong.append(f"{exc}: {example!r}")
         return wrong
-
-
-# The rule `re` is running on a budget in this process, if any (only the main thread runs on a budget).
-_running: dict = {"rule": None, "seconds": 0.0, "size": 0, "previous": None, "installed": False}
-
-
-def _install_alarm() -> None:
-    """Handle SIGALRM once per process: a rule on a budget stops; any other alarm goes to the handler before ours."""
-    if _running["installed"]:
-        return
-    _running["previous"] = signal.signal(signal.SIGALRM, _on_alarm)
-    _running["installed"] = True
-
-
-def _on_alarm(signum: int, frame: object) -> None:
-    rule = _running["rule"]
-    if rule is None:
-        previous = _running["previous"]
-        if callable(previous):
-            previous(signum, frame)
-        return
-    raise RuleTimeout(f"rule {rule.id!r} ({rule.source}) ran past its {_running['seconds']:.0f} s budget on a line of "
-                      f"{_running['size']} characters (catastrophic backtracking?); write it so that RE2 accepts it "
-                      "(no look-arounds, \\b or backreferences)")
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -238,8 +227,8 @@ class RuleSet:
         self._limited = LooseScanner([_scan_part(rules[i]) for i in self._limited_rules])
         self._limited_words = max((rules[i].max_words for i in self._limited_rules), default=0)
         self._unlimited = LooseScanner([_scan_part(rules[i]) for i in self._unlimited_rules])
-        # A scanner's hit names all the rules of its automaton. The rules that run on `re` on a budget (a timer
-        # set and cleared per call) are first asked, through their own loose pattern, whether they can match.
+        # A scanner's hit names all the rules of its automaton. The rules that run on a budget (a backtracking
+        # search, many times dearer than RE2's) are first asked, through their own loose pattern, whether they can match.
         budgeted = (i for i in scanned if rules[i].linear is None and not rules[i].phrases)
         self._prechecks = {i: check for i in budgeted if (check := loose_line_filter(*_scan_part(rules[i]))) is not None}
         self._scanned = 0
@@ -366,22 +355,34 @@ def _scan_part(rule: Rule) -> tuple[str, bool]:
 def load_file(path: Path) -> list[Rule]:
     """Load and compile one pattern file; raises RuleError naming the file and rule."""
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: cannot read: {exc}") from None
+    return parse_file(text, str(path))
+
+
+def parse_file(text: str, source: str) -> list[Rule]:
+    """Compile the rules of one pattern file's text; `source` names it in messages. Raises RuleError.
+
+    >>> [r.id for r in parse_file('category = "x"\\n[[rule]]\\nid = "x.a"\\nphrases = ["a"]\\n'
+    ...     'examples = {match = ["a"], no_match = ["b"]}', "x.toml")]
+    ['x.a']
+    """
+    try:
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{path}: not valid TOML: {exc}") from None
+        raise RuleError(f"{source}: not valid TOML: {exc}") from None
     category = table.get("category")
     if not isinstance(category, str) or not category:
-        raise RuleError(f"{path}: needs a top-level 'category = \"...\"'")
+        raise RuleError(f"{source}: needs a top-level 'category = \"...\"'")
     tables = table.get("rule")
     if not isinstance(tables, list) or not tables:
-        raise RuleError(f"{path}: needs at least one [[rule]]")
-    rules = [Rule.from_table(t, category=category, source=str(path)) for t in tables]
+        raise RuleError(f"{source}: needs at least one [[rule]]")
+    rules = [Rule.from_table(t, category=category, source=source) for t in tables]
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise RuleError(f"{path}: rule {rule.id!r}: the id is used twice")
+            raise RuleError(f"{source}: rule {rule.id!r}: the id is used twice")
         seen.add(rule.id)
     return rules
 
@@ -394,19 +395,40 @@ def default_patterns_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "patterns"
 
 
-def load_rules(directory: Path | None = None) -> RuleSet:
-    """Load every `*.toml` under a patterns directory (default: the shipped rules)."""
-    directory = directory or default_patterns_dir()
+def pattern_sources(directory: Path | str | None = None) -> tuple[tuple[str, str], ...]:
+    """The `*.toml` files of a patterns directory (default: the shipped rules) as (path, text), by file name:
+    what a rule set is built from, and all a pickled `Cleaner` carries of its rules.
+
+    >>> sources = pattern_sources(); sources[0][0].endswith(".toml") and "[[rule]]" in sources[0][1]
+    True
+    """
+    directory = Path(directory) if directory else default_patterns_dir()
     if not directory.is_dir():
         raise RuleError(f"{directory}: patterns directory not found")
+    sources = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            sources.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(f"{path}: cannot read: {exc}") from None
+    if not sources:
+        raise RuleError(f"{directory}: no *.toml pattern files")
+    return tuple(sources)
+
+
+def rules_from_sources(sources: Iterable[tuple[str, str]]) -> RuleSet:
+    """The rule set of pattern files given as (path, text), in that order; raises RuleError naming file and rule."""
     rules: list[Rule] = []
     ids: dict[str, str] = {}
-    for path in sorted(directory.glob("*.toml")):
-        for rule in load_file(path):
+    for source, text in sources:
+        for rule in parse_file(text, source):
             if rule.id in ids:
-                raise RuleError(f"{path}: rule {rule.id!r}: the id is also used in {ids[rule.id]}")
-            ids[rule.id] = str(path)
+                raise RuleError(f"{source}: rule {rule.id!r}: the id is also used in {ids[rule.id]}")
+            ids[rule.id] = source
             rules.append(rule)
-    if not rules:
-        raise RuleError(f"{directory}: no *.toml pattern files")
     return RuleSet(tuple(rules))
+
+
+def load_rules(directory: Path | None = None) -> RuleSet:
+    """Load every `*.toml` under a patterns directory (default: the shipped rules)."""
+    return rules_from_sources(pattern_sources(directory))

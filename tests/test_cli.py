@@ -207,8 +207,10 @@ def test_check_lists_boilerplate_and_exits_1_on_a_seed(run_cli, seeds_dir):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith(f"{seed}:") for line in lines)
-    assert f"{seed}:2: donation.call-to-action [donation]" in lines
-    assert f"{seed}:27: newsletter.signup [newsletter]" in lines
+    assert f"{seed}:2: donation.call-to-action [donation]  Contribute today" in lines
+    assert f"{seed}:27: newsletter.signup [newsletter]  Sign up for our free weekly newsletter" in lines
+    # Then a summary on stderr, counting by category.
+    assert result.stderr.strip().splitlines()[-1].startswith(f"check: {len(lines)} line(s) to remove in 1 of 1 document(s) (donation ")
     # Line numbers point at the lines they name.
     source = seed.read_text(encoding="utf-8").split("\n")
     assert "Contribute today" in source[2 - 1] and "newsletter" in source[27 - 1]
@@ -234,7 +236,7 @@ HELP_SUMMARIES = {
     (): "Strip boilerplate",
     ("clean",): "Clean files and folders",
     ("explain",): "Show every line of FILE",
-    ("check",): "List the boilerplate in PATHS",
+    ("check",): "List what cleaning would remove from PATHS",
     ("patterns",): "Work with the boilerplate rules.",
     ("patterns", "test"): "Check every rule against its examples",
 }
@@ -285,20 +287,23 @@ def test_bad_files_are_reported_and_the_rest_still_cleaned(run_cli, tmp_path):
     result = run_cli("clean", tree, "-o", out, "--language-detector", "none")
     assert result.exit_code == 1
     errors = one_line_errors(result.stderr)
-    assert len(errors) == 3
-    for name, words in [("b_image.txt", "binary"), ("c_nul.txt", "binary"), ("d_latin1.txt", "UTF-8")]:
+    assert len(errors) == 2
+    for name, words in [("b_image.txt", "binary"), ("c_nul.txt", "binary")]:
         (line,) = [e for e in errors if name in e]
         assert words in line
     assert "Traceback" not in result.output
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert [e["file"] for e in report["errors"]] == ["b_image.txt", "c_nul.txt", "d_latin1.txt"]
-    assert report["totals"]["failed"] == 3 and report["totals"]["documents"] == 3
-    assert sorted(report["files"]) == ["a_good.txt", "e_utf16.txt", "f_good.txt"]
+    assert [e["file"] for e in report["errors"]] == ["b_image.txt", "c_nul.txt"]
+    assert report["totals"]["failed"] == 2 and report["totals"]["documents"] == 4
+    assert sorted(report["files"]) == ["a_good.txt", "d_latin1.txt", "e_utf16.txt", "f_good.txt"]
+    # Latin-1 is read as such (by detection, as Windows-1252, its superset) and named in the report.
+    assert report["files"]["d_latin1.txt"]["encoding"] == "cp1252"
+    assert (out / "d_latin1.txt").read_text(encoding="utf-8") == "Grüße aus Köln\n"
     # Good files are cleaned; the UTF-16 file was decoded (and written as UTF-8); bad ones have no output.
     assert (out / "a_good.txt").read_text(encoding="utf-8") == CLEAN_PAGE
     assert (out / "e_utf16.txt").read_text(encoding="utf-8") == CLEAN_PAGE_B
     assert (out / "f_good.txt").read_text(encoding="utf-8") == GERMAN + "\n"
-    assert not (out / "b_image.txt").exists() and not (out / "d_latin1.txt").exists()
+    assert not (out / "b_image.txt").exists() and not (out / "c_nul.txt").exists()
 
 
 def test_check_reports_a_bad_file_in_one_line_and_exits_1(run_cli, tmp_path):
@@ -315,7 +320,7 @@ def test_a_bad_patterns_folder_is_a_one_line_error(run_cli, tmp_path, command):
           'examples.match = ["a"]\nexamples.no_match = ["b"]\n')
     page = write(tmp_path / "page.txt", PAGE)
     result = run_cli(command, page, "--patterns", bad)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, not "boilerplate found"
     assert result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("cleaner: ") and "broken.toml" in line and "x.bad" in line
@@ -343,7 +348,7 @@ def test_config_from_pyproject_in_the_working_directory(run_cli, tmp_path):
     assert result.stdout == PAGE  # only segmentation: nothing dropped
     Path("pyproject.toml").write_text('[tool.cleaner]\nsparkle = 1\n', encoding="utf-8")
     bad = run_cli("clean", page, "-o", "-")
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2  # a config error is a usage error, not "files changed"
     (line,) = bad.stderr.strip().splitlines()
     assert "sparkle" in line and "Traceback" not in bad.output
 
@@ -436,4 +441,4 @@ def test_explain_refuses_a_folder_in_one_line(tmp_path):
     from cleaner.cli import main
 
     result = CliRunner().invoke(main, ["explain", str(tmp_path)])
-    assert result.exit_code == 1 and "is a folder" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "is a folder" in result.output and "Traceback" not in result.output  # a usage error

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.io import InputError, decode, find_inputs, read_text, write_atomic
+from cleaner.io import InputError, decode, decode_text, find_inputs, read_text, write_atomic
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 
@@ -81,12 +81,19 @@ def test_binary_data_is_refused_in_one_line(data):
     assert "\n" not in message
 
 
-def test_invalid_utf8_is_refused_naming_file_and_line():
+def test_text_in_no_encoding_is_refused_naming_file_and_line(monkeypatch):
+    monkeypatch.setattr("cleaner.io.detect_text_charset", lambda data: None)  # nothing reads the bytes as text
     with pytest.raises(InputError) as caught:
         decode(b"first line\nsecond \xff\xfe line\n", "bad.txt")
     message = str(caught.value)
     assert message.startswith("bad.txt:2:") and "UTF-8" in message
     assert "\n" not in message
+
+
+def test_text_in_a_legacy_code_page_is_read_in_the_codec_detected():
+    assert decode_text("Привет, как дела? Всё хорошо, спасибо.\n".encode("cp1251"), "ru.txt") == (
+        "Привет, как дела? Всё хорошо, спасибо.\n", "cp1251")
+    assert decode_text(b"plain ascii\n", "a.txt") == ("plain ascii\n", "utf-8")
 
 
 def test_read_text_of_a_missing_file_is_an_input_error(tmp_path):

@@ -25,10 +25,13 @@ def pipeline(**config) -> Pipeline:
 
 
 def test_stages_are_built_in_config_order():
-    cfg = Config(language_detector="none")
+    cfg = Config(language_detector="none", min_words=0)
     assert [s.name for s in build_stages(cfg, shipped_rules(), None)] == list(cfg.stages)
-    short = Config(stages=("segment", "patterns"), language_detector="none")
+    short = Config(stages=("segment", "patterns"), language_detector="none", min_words=0)
     assert [s.name for s in build_stages(short, shipped_rules(), None)] == ["segment", "patterns"]
+    # The whole-document tests (stages.whole) go around dedup: before it, and after it again.
+    names = [s.name for s in build_stages(Config(language_detector="none"), shipped_rules(), None)]
+    assert names == [*Config().stages[:-1], "document", "dedup", "document"]
 
 
 def test_each_build_gives_fresh_stage_objects():

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from texts import P1
 
+import cleaner.rules as rules_module
 from cleaner.document import Document
-from cleaner.rules import Rule, RuleError, RuleSet, default_patterns_dir, load_file, load_rules
+from cleaner.rules import Rule, RuleError, RuleSet, RuleTimeout, default_patterns_dir, load_file, load_rules
 from cleaner.stages.patterns import Patterns
 from cleaner.stages.segment import Segment
 
@@ -239,3 +243,44 @@ def test_a_rule_set_renews_its_automata_after_scanning_its_budget_and_matches_th
     assert all(new is not old for (_, new), (_, old) in zip(rules._limited._fast, scanners))
     assert all(rule.linear._compiled is not old for rule, old in zip([r for r in rules.rules if r.linear], linears))
     assert rules._scanned == len(text)  # counting starts again from the renewal
+
+
+# --- the time budget of rules RE2 cannot run: no signal, any thread ---------------------------------------------
+
+COPYRIGHT = "© 2024 Example Corp. All rights reserved."  # footer.copyright: a rule with look-arounds, run on a budget
+
+
+def test_a_budgeted_rule_runs_on_the_shipped_rules():
+    rule = load_rules().first_match(COPYRIGHT)
+    assert rule.id == "footer.copyright" and rule.linear is None  # so the tests below exercise the budget
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="a POSIX alarm")
+def test_a_callers_alarm_and_handler_survive_cleaning(fast_cleaner):
+    handler = signal.getsignal(signal.SIGALRM)
+    signal.alarm(600)
+    try:
+        assert fast_cleaner.clean(COPYRIGHT + "\n" + P1).text == P1 + "\n"
+        remaining = signal.alarm(0)
+    finally:
+        signal.alarm(0)
+    assert remaining > 0  # still pending: cleaning did not cancel it
+    assert signal.getsignal(signal.SIGALRM) is handler
+
+
+def test_rules_need_no_interval_timer(monkeypatch):
+    """As on Windows, where the signal module has no setitimer."""
+    for name in ("setitimer", "ITIMER_REAL", "SIGALRM", "alarm"):
+        monkeypatch.delattr(signal, name, raising=False)
+    rules = load_rules()
+    assert rules.first_match(COPYRIGHT).id == "footer.copyright"
+
+
+def test_the_budget_holds_in_any_thread(monkeypatch):
+    monkeypatch.setattr(rules_module, "RULE_BUDGET_SECONDS", 0.05)
+    rule = Rule.from_table({"id": "user.slow", "regex": "(a|aa)+b(?=x)", "examples": {"match": ["aabx"], "no_match": ["b"]}},
+                           category="user", source="user.toml")
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(rule.matches, "a" * 30 + "c")  # a second and more of backtracking, well past 0.05
+        with pytest.raises(RuleTimeout, match="'user.slow' \\(user.toml\\) ran past its"):
+            future.result()

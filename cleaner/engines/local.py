@@ -17,7 +17,7 @@ from ..api import Cleaner
 from ..dedup_store import StoreError
 from ..document import Document
 from ..html import MarkupLimit, page_text
-from ..io import STDIN, InputError, InputFile, decode_html, is_regular, read_bytes, read_text
+from ..io import STDIN, InputError, InputFile, decode_html, is_regular, read_bytes, read_text_and_codec
 from ..pipeline import Pipeline
 from ..rules import RuleTimeout
 from ..stages.templates import TemplateTable
@@ -58,10 +58,14 @@ def text_for_templates(item: InputFile) -> str | None:
 
 
 def read_document(item: InputFile) -> Document:
-    """The file as a document: text decoded as text, a page decoded with its charset and left for the html stage."""
+    """The file as a document: text decoded as text, a page decoded with its charset and left for the html stage.
+
+    A text file read in another codec than UTF-8 names it in the metadata's `encoding` (for report.json).
+    """
     if item.is_html:
         return Document(decode_html(read_bytes(item.path), str(item.path)), item.name, format="html")
-    return Document(read_text(item.path), item.name)
+    text, codec = read_text_and_codec(item.path)
+    return Document(text, item.name, metadata={} if codec == "utf-8" else {"encoding": codec})
 
 
 def clean_file(pipeline: Pipeline, item: InputFile) -> FileOutcome:

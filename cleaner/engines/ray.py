@@ -11,7 +11,7 @@ lookups in parallel with the others; the driver keeps where each entry is and
 its sketch, verifies the candidates and decides, in input order. No connected
 components are needed: a paragraph goes when it is linked to any earlier one
 (see `stages.dedup`), a test on each pair. Stages never know which engine runs
-them. Ray is an optional extra (`pip install 'cleaner[ray]'`) and only this
+them. Ray is an optional extra (`pip install 'cleaner-corpus[ray]'`) and only this
 module imports it.
 
 Files are read by the actors from their paths, so on a multi-node cluster the
@@ -60,7 +60,7 @@ def connect(address: str | None, jobs: int | None) -> Any:  # noqa: ANN401 - the
     try:
         import ray
     except ImportError:
-        raise RayUnavailable("the Ray engine needs Ray: pip install 'cleaner[ray]'") from None
+        raise RayUnavailable("the Ray engine needs Ray: pip install 'cleaner-corpus[ray]'") from None
     if not ray.is_initialized():
         try:
             if address:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import sys
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,12 +22,10 @@ import orjson
 from tqdm import tqdm
 
 from ..api import Cleaner
-from ..dedup_store import StoreError
-from ..document import Document
+from ..document import Document, cleaner_field, drop_summary
 from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
 from ..io import InputError, InputFile, is_regular
-from ..pipeline import Pipeline, Stats
-from ..rules import RuleTimeout
+from ..pipeline import Failed, Pipeline, Stats, run_or_fail
 from .heap import giving_back_free_pages
 
 PARQUET_BATCH_ROWS = 1024  # rows held before a Parquet row group is written: bounded memory
@@ -78,25 +76,6 @@ def record_texts(files: Iterable[InputFile], text_field: str, max_bytes: int) ->
             continue  # reported by the cleaning pass
 
 
-def cleaner_field(doc: Document) -> dict:
-    """What the `cleaner` field of a cleaned record says about it.
-
-    >>> from cleaner.document import Block, Reason
-    >>> doc = Document("", language="en", blocks=[Block("x", 1, 0, 0, False, Reason("dedup", "exact", "duplicate", "a.jsonl:3:2"))])
-    >>> cleaner_field(doc)
-    {'language': 'en', 'removed': {'duplicate': 1}, 'duplicate_of': ['a.jsonl:3:2']}
-    """
-    reasons = doc.drop_reasons()
-    removed: Counter = Counter()
-    for reason, count in reasons.items():
-        removed[reason.category] += count
-    origins = sorted({r.detail for r in reasons if r.category == "duplicate" and r.detail})
-    info: dict = {"language": doc.language, "removed": dict(sorted(removed.items()))}
-    if origins:
-        info["duplicate_of"] = origins
-    return info
-
-
 def reject_line(record: Record, reason: str) -> bytes:
     """A rejects-file line: where the record was, why, and the record itself (or its raw bytes)."""
     entry: dict = {"source": f"{record.source}:{record.line}", "reason": reason}
@@ -115,32 +94,11 @@ def reject_line(record: Record, reason: str) -> bytes:
 Runner = Callable[[Iterable["Document | None"]], Iterator["Document | Failed | None"]]
 
 
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """A record the stages failed on: it goes to the rejects file with this reason, and the file goes on."""
-
-    reason: str
-
-
 def documents_in_worker(pipeline: Pipeline, docs: list[Document | None]) -> list[Document | Failed | None]:
     """A batch of records' documents through the per-document stages, as a worker sends them back: folded,
     since the process that writes records needs their counts, never their dropped lines (a fraction to unpickle)."""
     run = partial(pipeline.run_document, fold=True)
     return [None if doc is None else run_or_fail(run, doc) for doc in docs]
-
-
-def run_or_fail(run: Callable[[Document], Document], doc: Document) -> Document | Failed:
-    """`run(doc)`, or Failed with the reason when a stage raises (a lost dedup index still stops the run)."""
-    try:
-        return run(doc)
-    except StoreError:
-        raise
-    except RuleTimeout as exc:
-        return Failed(str(exc))
-    except RecursionError:
-        return Failed("too deeply nested to clean")
-    except Exception as exc:  # noqa: BLE001 - one bad record must not stop the file
-        return Failed(f"internal error while cleaning: {type(exc).__name__}: {exc}")
 
 
 def serial_runner(pipeline: Pipeline) -> Runner:
@@ -210,9 +168,9 @@ class RecordCleaner:
                 continue
             cleaned = doc.cleaned_text()
             outcome.stats.add_document(doc, len(record.fields[self.text_field].encode("utf-8")), len(cleaned.encode("utf-8")))
-            if not cleaned:
+            if not cleaned or doc.rejected is not None:
                 outcome.rejected += 1
-                rejects.write(reject_line(record, "nothing left after cleaning: " + _summary(doc)))
+                rejects.write(reject_line(record, rejection(doc)))
                 continue
             fields = dict(record.fields)
             fields[self.text_field] = cleaned
@@ -250,19 +208,17 @@ def _write_rows(pa: object, pq: object, output: object, writer: object, rows: li
     return writer
 
 
-def _summary(doc: Document) -> str:
-    """The categories that emptied a record, most lines first.
+def rejection(doc: Document) -> str:
+    """Why a record is not written: nothing left, too little left, or its language.
 
     >>> from cleaner.document import Block, Reason
-    >>> _summary(Document("", blocks=[Block("x", 1, 0, 0, False, Reason("patterns", "r", "navigation"))]))
-    'navigation 1'
+    >>> why = Reason("document", "languages", "document", "language fr, not in languages en")
+    >>> rejection(Document("", rejected=why, blocks=[Block("Bonjour", 1, 0, 0, False, why)]))
+    'dropped whole: language fr, not in languages en (document 1)'
     """
-    counts: Counter = Counter()
-    for reason, count in doc.drop_reasons().items():
-        counts[reason.category] += count
-    # Ties by name: folded and unfolded documents count their reasons in different orders.
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return ", ".join(f"{category} {n}" for category, n in ranked) or "no text"
+    if doc.rejected is None or doc.rejected.detail.startswith("nothing left"):
+        return "nothing left after cleaning: " + drop_summary(doc)
+    return f"dropped whole: {doc.rejected.detail} ({drop_summary(doc)})"
 
 
 def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jobs: int = 1, engine: str = "local",

@@ -49,6 +49,8 @@ class Hints:
     in_list: bool = False  # inside a <ul> or <ol>
     # After the content box and after furniture that follows it: the page goes on, not the article (`mark_content`).
     past_content: bool = False
+    # How many of its ancestors have a class or id that names content (`markup.find_content_boxes`).
+    named_content: int = 0
 
     @property
     def mark(self) -> Mark | None:
@@ -68,15 +70,19 @@ class Line:
 class _Frame:
     """An element being walked: what it changes while its subtree is open."""
 
-    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose", "first_line", "block_tag")
+    __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose", "first_line", "named", "block_tag",
+                 "named_depth")
 
     def __init__(self, node: LexborNode, tag: str, block: bool, mark: object | None, link: bool, list_kind: str,
-                 outer: _Frame | None = None) -> None:
+                 named: bool = False, outer: _Frame | None = None) -> None:
         self.node = node
+        self.named = named  # its class or id names content
         self.tag = tag
         self.block = block
         # The innermost block element's tag, this one included: known at once however deep the walk is.
         self.block_tag = tag if block else outer.block_tag if outer is not None else "body"
+        # How many open elements, this one included, name content: known at once however deep the walk is.
+        self.named_depth = named + (outer.named_depth if outer is not None else 0)
         self.mark = mark
         self.link = link
         self.list_kind = list_kind  # "ul" or "ol" for a list, else ""
@@ -102,6 +108,7 @@ class LineWriter:
         # The open marked elements as a tuple, shared by the lines they hold (their number and innermost one
         # say whether they changed): a page nested a thousand marked boxes deep must not copy them per line.
         self._marks: tuple[int, _Frame | None, tuple[_Frame, ...]] = (0, None, ())
+        self.named_boxes = False  # whether any element of the page names content (else no line need count them)
 
     def text(self, text: str, in_link: bool) -> None:
         if self.prefix and text.strip():
@@ -122,7 +129,9 @@ class LineWriter:
                 density = min(1.0, self.link_chars / len(text))
                 path = ">".join([f.tag for f in frames[-6:]])  # a list joins faster than a generator
                 tag = innermost_block(frames)
-                self.lines.append(Line(text, self.blank, Hints(tag, path, density, self.marks_of(marks), in_list=bool(self.lists))))
+                named = frames[-1].named_depth if self.named_boxes and frames else 0
+                self.lines.append(Line(text, self.blank, Hints(tag, path, density, self.marks_of(marks), in_list=bool(self.lists),
+                                                               named_content=named)))
                 self.blank = False
                 prose = prose_length(text, density)
                 if prose:
@@ -157,11 +166,12 @@ def innermost_block(frames: list[_Frame]) -> str:
     return frames[-1].block_tag if frames else "body"
 
 
-def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
+def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark], content_boxes: frozenset[int] = frozenset()) -> list[Line]:
     """Walk the tree under `root` once, in document order, and return its lines.
 
     `marks_by_node` maps an element's `mem_id` to the markup evidence on it
-    (see `markup.find_marks`); it applies to every line inside that element.
+    (see `markup.find_marks`); it applies to every line inside that element. `content_boxes` holds the
+    `mem_id`s of elements whose class or id names content (`markup.find_content_boxes`), counted in `Hints.named_content`.
 
     >>> from selectolax.lexbor import LexborHTMLParser
     >>> tree = LexborHTMLParser("<p>One <a href=x>two</a></p><ul><li>Three<li>Four</ul><div>Five<br>Six</div>")
@@ -170,6 +180,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
 ('Six', False, 'div', 0.0)]
     """
     out = LineWriter()
+    out.named_boxes = bool(content_boxes)
     frames: list[_Frame] = []
     marks: list[_Frame] = []  # the open elements that carry a mark
     links = 0
@@ -200,7 +211,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark]) -> list[Line]:
                 if child is not None:  # an empty element opens nothing: no frame (a third of the elements)
                     mark = marks_by_node.get(node.mem_id) if marks_by_node else None
                     frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "",
-                                   frames[-1] if frames else None)
+                                   bool(content_boxes) and node.mem_id in content_boxes, frames[-1] if frames else None)
                     frame.first_line = len(out.lines)
                     frames.append(frame)
                     if mark is not None:

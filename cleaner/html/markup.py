@@ -130,6 +130,33 @@ def attributes_mark(attributes: dict) -> Mark | None:
     return None
 
 
+# Words in class and id values that name the page's own matter: an article, a post, a product, a thread, a card
+# of a listing. Evidence for a line, never a verdict (a menu's "nav-item" holds one too): the line model weighs it.
+CONTENT_WORDS = frozenset(
+    "article content post entry story body text main blog product description detail details thread message review "
+    "recipe question answer listing result results item items card summary".split()
+)
+_ANY_CONTENT_WORD = re.compile("|".join(sorted(CONTENT_WORDS)), re.IGNORECASE)
+
+
+def find_content_boxes(root: LexborNode) -> frozenset[int]:
+    """The `mem_id`s of the elements under `root` whose class or id words name content.
+
+    >>> from selectolax.lexbor import LexborHTMLParser
+    >>> body = LexborHTMLParser("<div class=postBody><p>x</p></div><div id=contents>y</div><div class=nav>z</div>").body
+    >>> [node.attributes for node in body.css("div") if node.mem_id in find_content_boxes(body)]
+    [{'class': 'postBody'}]
+    """
+    found = set()
+    for node in root.css(_CLASS_OR_ID):
+        attributes = node.attributes
+        for value in (attributes.get("class"), attributes.get("id")):
+            if value and _ANY_CONTENT_WORD.search(value) and not CONTENT_WORDS.isdisjoint(class_words(value)):
+                found.add(node.mem_id)
+                break
+    return frozenset(found)
+
+
 def find_marks(root: LexborNode) -> dict[int, Mark]:
     """Marks by element `mem_id`, for the elements under `root` that markup shows to be furniture.
 

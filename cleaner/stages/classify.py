@@ -58,7 +58,7 @@ class Classify:
             for index in range(grown, grow_forwards(doc.blocks, high) + 1):
                 inside[index] = True
                 grown_part[index] = index < low or (index > high and initial[index] != BAD)
-        doc.main_body = (spans[0][0], spans[-1][1]) if spans else None
+        doc.main_body = (doc.blocks[spans[0][0]].line, doc.blocks[spans[-1][1]].line) if spans else None
         if spans:
             for index in lede_before(doc.blocks, spans[0][0]):
                 grown_part[index] = True

@@ -152,7 +152,8 @@ class ContentEvidence:
 
 
 def with_html(stages: list) -> list:
-    """The stages with the html steps in place: reading first, markup right after `segment`, content last.
+    """The stages with the html steps in place: reading first, markup right after `segment`, content last
+    (before `decide`, when it runs).
 
     >>> from .segment import Segment
     >>> [s.name for s in with_html([Segment()])]
@@ -160,8 +161,11 @@ def with_html(stages: list) -> list:
     """
     result: list = [ReadHtml()]
     for stage in stages:
+        if stage.name == "decide":  # the line model weighs the content box's verdicts too
+            result.append(ContentEvidence())
         result.append(stage)
         if stage.name == "segment":
             result.append(MarkupEvidence())
-    result.append(ContentEvidence())
+    if not any(stage.name == "decide" for stage in stages):
+        result.append(ContentEvidence())
     return result

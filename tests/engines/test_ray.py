@@ -38,7 +38,7 @@ def test_ray_writes_what_the_local_engine_writes_on_the_seeds() -> None:
 
 def test_ray_keeps_the_same_first_copies_of_planted_duplicates(tmp_path: Path) -> None:
     folder = corpus(tmp_path, documents=300)
-    (folder / "page150.txt").write_bytes(b"ok \xc3\x28 not utf-8")
+    (folder / "page150.txt").write_bytes(b"ok \x00\x01 binary, not text")
     local, on_ray = outputs(folder, "local"), outputs(folder, "ray")
     assert on_ray == local
     assert sum(P1 in (text or "") for _, text, _ in local) == 1

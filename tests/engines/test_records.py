@@ -108,4 +108,4 @@ def test_the_summary_line_counts_documents_in_out_rejected_and_failed(runner, tm
     (source / "page.txt").write_text(f"{P2}\n")
     result = runner.invoke(main, ["clean", str(source), "-o", str(tmp_path / "out"), "--language-detector", "none", "--jobs", "1"])
     assert result.exit_code == 1  # the bad line is a failure
-    assert "cleaned: 4 document(s) in, 2 out, 1 rejected, 1 failed;" in result.stderr
+    assert "cleaned: 4 document(s) in, 2 out, 1 rejected (1 min_words), 1 failed;" in result.stderr

@@ -1,0 +1,201 @@
+"""What the line model sees of each line: the stages' verdicts, the markup, the line's shape, its place and its neighbours.
+
+`document_features(doc)` turns a document that went through every per-document stage into one row of
+numbers per block, in the order of `FEATURES`. The rows are what `benchmarks/train_lines.py` fits the
+model on and what the `decide` stage scores, so the two can never disagree. Every feature is a plain
+number; a feature that does not apply (markup of a text dump, a neighbour past the page's end) is -1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from .document import Block, Document
+from .features import ends_truncated, is_heading, is_prose, squash_key, stopword_share, word_count
+
+# The verdicts of the stages before `decide`: which stage dropped a line, under which category and rule.
+STAGES = ("html", "patterns", "templates", "heuristics", "classify")
+CATEGORIES = ("navigation", "sidebar", "footer", "template", "ui", "boilerplate", "comments", "duplicate", "form",
+              "hidden", "related", "byline", "promo", "social", "tags", "newsletter", "cookie", "account", "donation")
+RULES = ("outside_main_body", "boilerplate_block", "html.link-line", "html.past-content", "repeated_line",
+         "related.list-heading", "recurring_line", "trailing_heading")
+# The line's own block element, and elements among its last six ancestors (`Hints.path`).
+TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "div", "pre", "blockquote", "dd", "dt",
+        "figcaption", "caption", "span", "a", "section", "article", "body")
+PATH_TAGS = ("article", "main", "section", "header", "aside", "footer", "nav", "form", "table", "ul", "ol", "figure",
+             "blockquote", "a", "span", "strong", "details")
+NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
+WINDOW = 5  # lines on each side whose verdicts describe the line's surroundings
+
+FEATURES: tuple[str, ...] = (
+    ("kept",)
+    + tuple(f"stage_{s}" for s in STAGES) + tuple(f"category_{c}" for c in CATEGORIES) + tuple(f"rule_{r}" for r in RULES)
+    + tuple(f"tag_{t}" for t in TAGS) + tuple(f"path_{t}" for t in PATH_TAGS)
+    + ("path_lines", "path_words_share", "link_density", "in_content", "past_content", "in_list", "marked", "path_depth",
+       "named_content")
+    + ("words", "characters", "stopwords", "ends_sentence", "ends_colon", "digits", "capitals", "bullet", "separators",
+       "commas", "heading", "prose", "truncated", "has_date")
+    + ("is_title", "holds_title")
+    + ("position", "words_before", "kept_words_before", "in_body", "before_body", "after_body")
+    + tuple(f"{name}_{offset:+d}" for offset in NEIGHBOURS for name in ("kept", "words", "stopwords"))
+    + ("window_kept", "window_kept_words")
+    + ("page_lines", "page_kept_lines", "page_kept_words", "page_words", "page_list_items", "page_link_lines",
+       "page_content_lines", "page_has_content_box", "page_named_lines")
+)
+
+_LETTER = re.compile(r"[^\W\d_]")  # a letter: a word character that is neither a digit (str.isdecimal) nor "_"
+_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d")
+_SEPARATORS = ("|", "»", "›")
+_SENTENCE_END = (".", "!", "?", "。", '"', "”")
+
+
+def line_shape(text: str) -> list[float]:
+    """The line's own shape: words and characters (log), stopword share, punctuation, digits, capitals, kind.
+
+    >>> [round(x, 2) for x in line_shape("The council met on Monday.")][:5]
+    [1.79, 3.3, 0.6, 1.0, 0.0]
+    """
+    words = word_count(text)
+    letters = "".join(_LETTER.findall(text))
+    end = text.rstrip()
+    return [
+        math.log1p(words), math.log1p(len(text)), stopword_share(text) if words else 0.0,
+        float(end.endswith(_SENTENCE_END)), float(end.endswith(":")),
+        sum(map(str.isdecimal, text)) / max(1, len(text)), sum(map(str.isupper, letters)) / max(1, len(letters)),
+        float(text.startswith(("* ", "+ ", "o "))), float(any(s in text for s in _SEPARATORS)),
+        text.count(",") / max(1, words), float(is_heading(text)), float(is_prose(text)), float(ends_truncated(text)),
+        float(bool(_DATE.search(text))),
+    ]
+
+
+def verdict(block: Block) -> list[float]:
+    """Whether the stages kept the line and, if not, which stage, category and rule dropped it."""
+    reason = block.dropped
+    if reason is None:
+        return [1.0] + [0.0] * (len(STAGES) + len(CATEGORIES) + len(RULES))
+    return ([0.0] + [float(reason.stage == s) for s in STAGES] + [float(reason.category == c) for c in CATEGORIES]
+            + [float(reason.rule == r) for r in RULES])
+
+
+def markup(hints: object | None, path_lines: dict[str, int], path_words: dict[str, float], page_words: float) -> list[float]:
+    """The line's element, its ancestors, how many lines of the page share its path, and the content-box flags."""
+    if hints is None:
+        return [-1.0] * (len(TAGS) + len(PATH_TAGS) + 9)
+    parts = hints.path.split(">")
+    return ([float(hints.tag == t) for t in TAGS] + [float(t in parts) for t in PATH_TAGS]
+            + [math.log1p(path_lines[hints.path]), path_words[hints.path] / page_words, hints.link_density,
+               float(hints.in_content), float(hints.past_content), float(hints.in_list), float(bool(hints.marks)),
+               float(len(parts)), float(min(hints.named_content, 3))])
+
+
+def document_features(doc: Document) -> np.ndarray:
+    """One row of `FEATURES` per block of `doc`, in order.
+
+    >>> from cleaner.document import Reason
+    >>> doc = Document("", blocks=[Block("Home", 1, 0, 0, False, Reason("patterns", "nav", "navigation")),
+    ...     Block("The council met on Monday to approve the budget.", 2, 5, 1, True)])
+    >>> rows = document_features(doc)
+    >>> rows.shape == (2, len(FEATURES)), float(rows[0, FEATURES.index("category_navigation")]), float(rows[1, FEATURES.index("kept_-1")])
+    (True, 1.0, 0.0)
+    """
+    blocks = doc.blocks
+    count = len(blocks)
+    if not count:
+        return np.zeros((0, len(FEATURES)))
+    texts = [b.text for b in blocks]
+    shapes = np.array([line_shape(text) for text in texts])
+    kept = np.array([b.kept for b in blocks], dtype=np.float64)
+    words = np.array([word_count(text) for text in texts], dtype=np.float64)
+    page_words = float(words.sum()) or 1.0
+    kept_words = float((words * kept).sum())
+    hints = [b.hints for b in blocks]
+    path_lines: dict[str, int] = {}
+    path_words: dict[str, float] = {}
+    for hint, w in zip(hints, words.tolist(), strict=True):
+        if hint is not None:
+            path_lines[hint.path] = path_lines.get(hint.path, 0) + 1
+            path_words[hint.path] = path_words.get(hint.path, 0.0) + w
+    verdicts: dict = {}
+    columns = [
+        np.array([verdicts.get(b.dropped) or verdicts.setdefault(b.dropped, verdict(b)) for b in blocks]),
+        np.array([markup(h, path_lines, path_words, page_words) for h in hints]),
+        shapes,
+        title_columns(texts, doc.metadata.get("title")),
+        place_columns(blocks, words, kept, doc.main_body, page_words, kept_words),
+        neighbour_columns(kept, shapes),
+        window_columns(kept, words),
+        np.broadcast_to(page_columns(hints, kept, words, page_words, kept_words), (count, 9)),
+    ]
+    return np.hstack(columns).astype(np.float32).astype(np.float64)
+
+
+def title_columns(texts: list[str], title: object) -> np.ndarray:
+    """Whether each line is the page's title, and whether it holds it."""
+    key = squash_key(title) if isinstance(title, str) else ""
+    rows = []
+    for text in texts:
+        line = squash_key(text)
+        rows.append((float(bool(key and line) and (line == key or (len(line) > 10 and line in key))),
+                     float(len(key) > 10 and key in line)))
+    return np.array(rows, dtype=np.float64)
+
+
+def place_columns(blocks: list[Block], words: np.ndarray, kept: np.ndarray, body: tuple[int, int] | None,
+                  page_words: float, kept_words: float) -> np.ndarray:
+    """Position, words before (all and kept), and inside, before or after the main body (by line number)."""
+    count = len(blocks)
+    before = np.cumsum(words) - words
+    kept_before = np.cumsum(words * kept) - words * kept
+    position = np.arange(count) / max(1, count - 1)
+    columns = [position, before / page_words, kept_before / kept_words if kept_words else np.full(count, -1.0)]
+    if body is None:
+        columns += [np.full(count, -1.0), np.zeros(count), np.zeros(count)]
+    else:
+        lines = np.array([b.line for b in blocks], dtype=np.float64)
+        columns += [((body[0] <= lines) & (lines <= body[1])).astype(np.float64),
+                    np.maximum(0, body[0] - lines) / count, np.maximum(0, lines - body[1]) / count]
+    return np.column_stack(columns)
+
+
+def neighbour_columns(kept: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """Kept or not, words and stopwords of the lines `NEIGHBOURS` away (-1 past either end)."""
+    count = len(kept)
+    own = np.column_stack([kept, shapes[:, 0], shapes[:, 2]])
+    columns = []
+    for offset in NEIGHBOURS:
+        shifted = np.full((count, 3), -1.0)
+        if offset < 0 and count > -offset:
+            shifted[-offset:] = own[:offset]
+        elif offset > 0 and count > offset:
+            shifted[:-offset] = own[offset:]
+        columns.append(shifted)
+    return np.hstack(columns)
+
+
+def window_columns(kept: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """The share of kept lines, and of kept words, among the `WINDOW` lines on each side."""
+    count = len(kept)
+    index = np.arange(count)
+    low, high = np.maximum(0, index - WINDOW), np.minimum(count, index + WINDOW + 1)
+
+    def around(values: np.ndarray) -> np.ndarray:
+        sums = np.concatenate([[0.0], np.cumsum(values)])
+        return sums[high] - sums[low] - values
+
+    lines = (high - low - 1).astype(np.float64)
+    return np.column_stack([around(kept) / np.maximum(1, lines), around(words * kept) / np.maximum(1.0, around(words))])
+
+
+def page_columns(hints: list, kept: np.ndarray, words: np.ndarray, page_words: float, kept_words: float) -> np.ndarray:
+    """The page: lines, kept share, words, and the shares of list items, link lines, content-box and named lines."""
+    count = len(kept)
+    marked = [h for h in hints if h is not None]
+    return np.array([
+        math.log1p(count), float(kept.sum()) / count, kept_words / page_words, math.log1p(page_words),
+        sum(h.tag == "li" for h in marked) / count, sum(h.link_density > 0.5 for h in marked) / count,
+        sum(h.in_content for h in marked) / count, float(any(h.in_content for h in marked)),
+        sum(h.named_content > 0 for h in marked) / count,
+    ])
