@@ -54,8 +54,11 @@ class Decide:
         if not doc.line_hints or not doc.blocks:
             return
         forest = self.forest
-        for block, score in zip(doc.blocks, forest.scores(document_features(doc)), strict=True):
-            if score > forest.cut:
+        keep = [score > forest.cut for score in forest.scores(document_features(doc))]
+        if not any(keep):
+            return  # a page it would empty (a lone paragraph, unlike the pages it learned from) keeps the stages' verdicts
+        for block, kept in zip(doc.blocks, keep, strict=True):
+            if kept:
                 if not block.kept:
                     block.dropped = None
             elif block.kept:

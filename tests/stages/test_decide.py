@@ -65,3 +65,8 @@ def test_the_model_travels_to_worker_processes_unchanged():
     forest = packaged_model(HTML_MODEL)
     copy = pickle.loads(pickle.dumps(forest))
     assert copy.features == forest.features and (copy.value == forest.value).all()
+
+
+def test_a_page_the_model_would_empty_keeps_the_stages_verdicts():
+    page = f"<nav><a href=/>Home</a></nav><p>{PARAGRAPHS[0]}</p>"
+    assert cleaned(page) == cleaned(page, stages=tuple(s for s in Config().stages if s != "decide")) == PARAGRAPHS[0] + "\n"
