@@ -152,6 +152,14 @@ def test_a_page_over_the_size_bound_is_refused():
         check_markup("<p>" + "x" * 100, max_chars=50)
 
 
+def test_a_page_of_more_lines_than_the_bound_is_refused_before_the_text_stages():
+    # 500,000 one-word lines (4.5 MB) took the stages after the parser 80 s (the fuzz run's "hang").
+    started = time.monotonic()
+    with pytest.raises(MarkupLimit, match="150,000 lines"):
+        read_page("<ul>" + "<option>x" * 150_000)
+    assert time.monotonic() - started < 10
+
+
 def test_stray_end_tags_do_not_hide_deep_nesting():
     # `</p>` closes no <font>: counted as closing, it let 40,000 fonts nest and took the parser 10 s.
     page = "<font>x</p>" * 40_000
