@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser
 
 from .jsonld import article_body
-from .limits import MarkupLimit, bounded, check_lines, limit_depth
+from .limits import MarkupLimit, bounded, limit_depth
 from .lines import Hints, Line, dom_lines
 from .markup import Mark, find_content_boxes, find_marks
 from .meta import page_metadata
@@ -54,7 +54,7 @@ def read_page(html: str) -> Page:
     >>> [(line.text[:22], line.hints.in_content) for line in page.lines]
     [('Plan agreed', False), ('The committee met on T', True), ('Read the full article', False)]
 
-    A page past the bounds of `limits` (its size, the attributes of one element, its lines) raises MarkupLimit.
+    A page past the bounds of `limits` (its size, the attributes of one element) raises MarkupLimit.
     """
     tree = LexborHTMLParser(bounded(html))
     metadata = page_metadata(tree)
@@ -62,7 +62,6 @@ def read_page(html: str) -> Page:
     tree.strip_tags(DROPPED_TAGS)
     root = tree.body or tree.root
     lines = dom_lines(root, find_marks(root), find_content_boxes(root)) if root is not None else []
-    check_lines(len(lines))
     if body and len(body) > sum(len(line.text) for line in lines):
         lines = with_body(lines, body)
     return Page(lines, metadata)
@@ -82,7 +81,6 @@ def page_text(html: str) -> str:
     tree.strip_tags(DROPPED_TAGS)
     root = tree.body or tree.root
     lines = dom_lines(root, {}) if root is not None else []
-    check_lines(len(lines))
     if body and len(body) > sum(len(line.text) for line in lines):
         lines = with_body(lines, body)
     return Page(lines, {}).text()
