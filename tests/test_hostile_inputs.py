@@ -19,8 +19,10 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 from texts import P1, P2, P3
 
+from cleaner.document import Document
 from cleaner.html import MarkupLimit, read_page
 from cleaner.html.limits import MAX_ATTRIBUTES, MAX_FORMATTING, bounded, check_markup, limit_depth
+from cleaner.stages.html import ReadHtml
 
 GOOD = f"{P1}\n\n{P2}\n"
 FLAGS = ("--no-progress", "--language-detector", "none")
@@ -150,6 +152,14 @@ def test_the_attribute_bound_counts_as_the_tokenizer_does():
 def test_a_page_over_the_size_bound_is_refused():
     with pytest.raises(MarkupLimit, match="characters of HTML"):
         check_markup("<p>" + "x" * 100, max_chars=50)
+
+
+def test_a_page_of_more_lines_than_the_bound_is_refused_before_the_text_stages():
+    # 500,000 one-word lines (4.5 MB) took the stages after the parser 80 s (the fuzz run's "hang").
+    started = time.monotonic()
+    with pytest.raises(MarkupLimit, match="150,000 lines"):
+        ReadHtml().process(Document("<ul>" + "<option>x" * 150_000, format="html"))
+    assert time.monotonic() - started < 10
 
 
 def test_stray_end_tags_do_not_hide_deep_nesting():

@@ -18,6 +18,9 @@ from .lines import LINE_TAGS, PARAGRAPH_TAGS
 MAX_PAGE_CHARS = 64 << 20
 # Real elements carry a few dozen attributes (the most on the 304 dev pages: 38); 1,000 cost the parser about 3 ms.
 MAX_ATTRIBUTES = 1_000
+# Lines of one page: the stages after the parser take about 6,000 lines a second on a page (the line model the most),
+# so this bounds a page to seconds. Far above real pages (the most on the 304 dev pages: 2,738 lines).
+MAX_PAGE_LINES = 100_000
 # The parser checks its stack of open elements at every start tag, so its time grows with the square of the
 # nesting: 100,000 levels take minutes. Browsers cap the depth (Chromium at 512); so does this, above it.
 MAX_DEPTH = 1_000
@@ -122,6 +125,18 @@ def limit_formatting(html: str, most: int = MAX_FORMATTING) -> str:
         return html
     pieces.append(html[last:])
     return "".join(pieces)
+
+
+def check_lines(count: int, most: int = MAX_PAGE_LINES) -> None:
+    """Raise MarkupLimit for a page of more lines than the stages after the parser should take.
+
+    >>> check_lines(300_000)
+    Traceback (most recent call last):
+    ...
+    cleaner.html.limits.MarkupLimit: 300,000 lines (the limit is 100,000)
+    """
+    if count > most:
+        raise MarkupLimit(f"{count:,} lines (the limit is {most:,})")
 
 
 def check_markup(html: str, max_chars: int = MAX_PAGE_CHARS, max_attributes: int = MAX_ATTRIBUTES) -> None:

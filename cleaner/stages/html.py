@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..document import Block, Document, Reason
 from ..html import Hints, read_page
+from ..html.limits import check_lines
 
 STAGE = "html"
 METADATA_FIELDS = ("title", "date", "author", "url", "lang")  # the head's fields, as documents' metadata carries them
@@ -67,6 +68,7 @@ class ReadHtml:
         if doc.format != "html":
             return
         page = read_page(doc.text)
+        check_lines(len(page.lines))  # MarkupLimit past them: the stages after this one take seconds per 10,000 lines
         hints: list = []
         lines: list[str] = []
         for line in page.lines:
