@@ -62,6 +62,34 @@ def ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C for the length of the block, and raise it at its end.
+
+    Forking runs Python's at-fork callbacks (the logging module's locks among them); an interrupt raised inside
+    one is printed as "Exception ignored" and lost, and the run goes on as if nothing was pressed. So while this
+    process forks its workers a Ctrl-C is only noted. Only the main thread can set a handler; elsewhere nothing is held.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
+def forked_now(executor: ProcessPoolExecutor) -> ProcessPoolExecutor:
+    """The executor with its workers started, Ctrl-C held meanwhile (a forking executor starts them all on its first task)."""
+    with interrupts_held():
+        executor.submit(int).result()
+    return executor
+
+
 def _start_worker(config: Config, templates: TemplateTable | None, inherited: Pipeline | None = None) -> None:
     ignore_interrupt()
     return_large_frees()  # inherited from a forking parent that set it, but not by a spawned worker
@@ -96,7 +124,7 @@ def cleaning_workers(cleaner: Cleaner, templates: TemplateTable | None, jobs: in
     gc.freeze()
     executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs)
     try:
-        yield executor
+        yield forked_now(executor)
     finally:
         executor.shutdown(cancel_futures=True)
         gc.unfreeze()
@@ -118,10 +146,10 @@ def first_pass_workers(jobs: int, while_waiting: Callable[[], None] | None) -> I
     does it again, on its own thread, and fails there.
     """
     with ProcessPoolExecutor(jobs, initializer=ignore_interrupt) as executor:
+        forked_now(executor)
         if while_waiting is None:
             yield executor
             return
-        executor.submit(int).result()  # the workers are forked on the first task
 
         def quietly() -> None:
             try:

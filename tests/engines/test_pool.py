@@ -195,3 +195,20 @@ def test_batches_windows_and_shards_of_any_size_give_the_same_records(tmp_path: 
     monkeypatch.setattr(pool, "CORPUS_WINDOW", 3)
     assert cleaned("small", parts=1, jobs=2) == expected
     assert cleaned("split", parts=4, jobs=2) == expected
+
+
+def test_a_ctrl_c_while_workers_are_forked_is_held_and_raised_after():
+    import os
+    import signal
+
+    import pytest
+
+    from cleaner.engines.pool import interrupts_held
+
+    reached_the_end_of_the_block = False
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            reached_the_end_of_the_block = True
+    assert reached_the_end_of_the_block
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
