@@ -53,6 +53,10 @@ _PIECE = re.compile(
     rf"|/?[A-Za-z][^{_WS}/>]*+(?P<attributes>(?:{_ATTRIBUTE.pattern})*+))",
     re.DOTALL,
 )
+# Inside <svg> and <math> nothing is raw text (a <textarea> or <style> there is an element like any other), so a
+# page holding either is also read without the raw-text rule, and the larger count stands.
+_PIECE_FOREIGN = re.compile(_PIECE.pattern.replace(f"(?P<raw>(?i:{_RAW_TEXT}))", "(?P<raw>(?!))"), re.DOTALL)
+_FOREIGN = re.compile(r"<(?:svg|math)[\t\n\f\r />]", re.IGNORECASE)
 
 
 def most_attributes(html: str, more_than: int = MAX_ATTRIBUTES) -> tuple[int, int]:
@@ -63,9 +67,18 @@ def most_attributes(html: str, more_than: int = MAX_ATTRIBUTES) -> tuple[int, in
     (1500, 13)
     >>> most_attributes("<SCRIPT>for(i=0;i<n " + "a " * 1500 + "</Script>")  # script text is not markup
     (0, 0)
+    >>> most_attributes("<svg><textarea><b " + "a " * 1500 + ">")[0]  # but in an <svg> nothing is raw text
+    1500
     """
+    found = _most_attributes(_PIECE, html, more_than)
+    if _FOREIGN.search(html):
+        found = max(found, _most_attributes(_PIECE_FOREIGN, html, more_than))
+    return found
+
+
+def _most_attributes(pieces: re.Pattern, html: str, more_than: int) -> tuple[int, int]:
     most, at = 0, 0
-    for piece in _PIECE.finditer(html):
+    for piece in pieces.finditer(html):
         if piece.end() - piece.start() <= more_than:
             continue  # most tags: too short to hold that many
         start, end = piece.span("attributes") if piece.group("attributes") else piece.span("raw_attributes")
