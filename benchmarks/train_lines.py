@@ -1,6 +1,6 @@
 """Fit the line model (`cleaner/models/html-lines.json`) on the dev pages, and say how well it does on sites it never saw.
 
-usage: python benchmarks/train_lines.py [--eval ../shared/eval] [--cv] [--families] [--write]
+usage: python benchmarks/train_lines.py [--eval ../shared/eval] [--cv] [--families] [--cuts C ...] [--write [--cut C]]
        (needs the `train` extra: pip install -e '.[train]')
 
 Every page of the three dev sets (web-dev, bodies-dev, wcxb-dev; HTML) goes through the stages before
@@ -14,7 +14,8 @@ words. Every page weighs the same.
          scores the outputs with each set's own scorer beside the stages' own verdicts: the estimate for
          pages of sites the model never saw.
 --families  fits on two dev sets and scores the third: the estimate for a family of pages it never saw.
---write  fits on everything and writes the model file.
+--cuts   scores --cv and --families at several cuts (the raw score above which a line is kept) from one fit each.
+--write  fits on everything and writes the model file, with --cut (default 0: even odds).
 """
 
 from __future__ import annotations
@@ -205,8 +206,7 @@ def main() -> None:
         held_out(a.eval, pages, [(f, lambda p, f=f: p["family"] == f) for f in FAMILIES], "unseen", work, cuts)
     if a.write:
         forest = fit(pages, cut=a.cut)
-        data = json.loads(json.dumps(forest_data(forest)))
-        MODEL.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+        MODEL.write_text(json.dumps(forest_data(forest), separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {MODEL.relative_to(ROOT)}: {len(forest.roots)} trees, {len(forest.feature)} nodes", file=sys.stderr)
     print(f"outputs in {work}", file=sys.stderr)
 
