@@ -89,7 +89,7 @@ class Forest:
     def scores(self, rows: np.ndarray) -> list[float]:
         """Each row's raw score: the bias plus its leaf in every tree.
 
-        Leaves hold multiples of 2**-LEAF_BITS (`from_lightgbm` rounds them), so their sum is exact in any order.
+        Leaves hold multiples of 2**-LEAF_BITS (`from_dict` rounds them), so their sum is exact in any order.
         """
         if len(rows) == 0:
             return []
@@ -140,7 +140,7 @@ def from_lightgbm(dump: dict, features: list[str], cut: float) -> dict:
         for key in ("feature", "threshold", "left", "right", "value"):
             data[key].append(0)
         if "leaf_value" in node:
-            data["feature"][at], data["value"][at] = -1, round(float(node["leaf_value"]) * 2**LEAF_BITS) / 2**LEAF_BITS
+            data["feature"][at], data["value"][at] = -1, float(node["leaf_value"])
             return at
         if node.get("decision_type") != "<=" or node.get("missing_type") not in ("None", "NaN", None):
             raise ValueError("only numeric '<=' splits are supported (features are never missing)")

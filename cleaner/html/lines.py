@@ -108,7 +108,6 @@ class LineWriter:
         # The open marked elements as a tuple, shared by the lines they hold (their number and innermost one
         # say whether they changed): a page nested a thousand marked boxes deep must not copy them per line.
         self._marks: tuple[int, _Frame | None, tuple[_Frame, ...]] = (0, None, ())
-        self.named_boxes = False  # whether any element of the page names content (else no line need count them)
 
     def text(self, text: str, in_link: bool) -> None:
         if self.prefix and text.strip():
@@ -129,7 +128,7 @@ class LineWriter:
                 density = min(1.0, self.link_chars / len(text))
                 path = ">".join([f.tag for f in frames[-6:]])  # a list joins faster than a generator
                 tag = innermost_block(frames)
-                named = frames[-1].named_depth if self.named_boxes and frames else 0
+                named = frames[-1].named_depth if frames else 0
                 self.lines.append(Line(text, self.blank, Hints(tag, path, density, self.marks_of(marks), in_list=bool(self.lists),
                                                                named_content=named)))
                 self.blank = False
@@ -180,7 +179,6 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark], content_boxes: f
 ('Six', False, 'div', 0.0)]
     """
     out = LineWriter()
-    out.named_boxes = bool(content_boxes)
     frames: list[_Frame] = []
     marks: list[_Frame] = []  # the open elements that carry a mark
     links = 0
