@@ -182,7 +182,8 @@ def held_out(eval_dir: Path, pages: list[dict], splits: list, label: str, work: 
             model = work / f"{family}-{label}-{cut:+.2f}"
             model.mkdir(exist_ok=True)
             for page in (p for p in pages if p["family"] == family):
-                write_output(model, page, [s > cut for s in page["scores"]])
+                keep = [s > cut for s in page["scores"]]  # a page the model would empty keeps the stages' verdicts, as in `decide`
+                write_output(model, page, keep if any(keep) else [kept for _, _, kept in page["blocks"]])
             print(f"{family:<7} {label} {cut:+.2f}  {score(eval_dir, family, model)}", flush=True)
 
 

@@ -27,6 +27,17 @@ TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "div", "pre",
         "figcaption", "caption", "span", "a", "section", "article", "body")
 PATH_TAGS = ("article", "main", "section", "header", "aside", "footer", "nav", "form", "table", "ul", "ol", "figure",
              "blockquote", "a", "span", "strong", "details")
+# What the page says it is: its Open Graph type, and groups of the schema.org types of its JSON-LD.
+OG_TYPES = ("article", "product", "website")
+SCHEMA_GROUPS: dict[str, frozenset[str]] = {
+    "article": frozenset({"Article", "NewsArticle", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle",
+                          "AnalysisNewsArticle", "OpinionNewsArticle", "ReportageNewsArticle", "LiveBlogPosting"}),
+    "product": frozenset({"Product", "ProductGroup", "Offer", "AggregateOffer", "IndividualProduct", "ProductModel"}),
+    "listing": frozenset({"ItemList", "CollectionPage", "SearchResultsPage", "OfferCatalog"}),
+    "discussion": frozenset({"DiscussionForumPosting", "QAPage", "Question", "Answer", "Comment"}),
+    "howto": frozenset({"Recipe", "HowTo", "FAQPage"}),
+    "organisation": frozenset({"LocalBusiness", "Service", "Event", "Place", "ContactPage", "AboutPage"}),
+}
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 WINDOW = 5  # lines on each side whose verdicts describe the line's surroundings
 
@@ -44,6 +55,8 @@ FEATURES: tuple[str, ...] = (
     + ("window_kept", "window_kept_words")
     + ("page_lines", "page_kept_lines", "page_kept_words", "page_words", "page_list_items", "page_link_lines",
        "page_content_lines", "page_has_content_box", "page_named_lines")
+    + tuple(f"og_{t}" for t in OG_TYPES) + ("og_other",) + tuple(f"schema_{g}" for g in SCHEMA_GROUPS)
+    + ("url_depth", "url_slug_words", "url_has_number")
 )
 
 _LETTER = re.compile(r"[^\W\d_]")  # a letter: a word character that is neither a digit (str.isdecimal) nor "_"
@@ -128,6 +141,7 @@ def document_features(doc: Document) -> np.ndarray:
         neighbour_columns(kept, shapes),
         window_columns(kept, words),
         np.broadcast_to(page_columns(hints, kept, words, page_words, kept_words), (count, 9)),
+        np.broadcast_to(page_kind(doc.metadata), (count, len(PAGE_KIND))),
     ]
     return np.hstack(columns).astype(np.float32).astype(np.float64)
 
@@ -199,3 +213,30 @@ def page_columns(hints: list, kept: np.ndarray, words: np.ndarray, page_words: f
         sum(h.in_content for h in marked) / count, float(any(h.in_content for h in marked)),
         sum(h.named_content > 0 for h in marked) / count,
     ])
+
+
+PAGE_KIND = FEATURES[FEATURES.index("og_article"):]
+_SLUG_WORD = re.compile(r"[^\W_]+")
+
+
+def page_kind(metadata: dict) -> np.ndarray:
+    """What the page says it is (Open Graph type, schema.org groups) and the shape of its URL's path.
+
+    >>> [float(x) for x in page_kind({"og_type": "product", "schema_types": "Offer Product", "url": "https://e.org/shop/red-wool-hat-123"})]
+    [0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 2.0, 4.0, 1.0]
+    >>> [float(x) for x in page_kind({})][-3:]
+    [-1.0, -1.0, -1.0]
+    """
+    og = str(metadata.get("og_type", "")).strip().lower()
+    kinds = set(str(metadata.get("schema_types", "")).split())
+    row = [float(og == t) for t in OG_TYPES] + [float(bool(og) and og not in OG_TYPES)]
+    row += [float(bool(kinds & group)) for group in SCHEMA_GROUPS.values()]
+    url = metadata.get("url")
+    if isinstance(url, str) and url:
+        path = url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0].split("#", 1)[0]
+        parts = [part for part in path.split("/") if part]
+        last = parts[-1] if parts else ""
+        row += [float(len(parts)), float(len(_SLUG_WORD.findall(last))), float(any(c.isdecimal() for c in last))]
+    else:
+        row += [-1.0, -1.0, -1.0]
+    return np.array(row, dtype=np.float64)

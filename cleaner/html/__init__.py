@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .jsonld import article_body
+from .jsonld import article_body, schema_types
 from .limits import MarkupLimit, bounded, limit_depth
 from .lines import Hints, Line, dom_lines
 from .markup import Mark, find_content_boxes, find_marks
@@ -58,6 +58,10 @@ def read_page(html: str) -> Page:
     """
     tree = LexborHTMLParser(bounded(html))
     metadata = page_metadata(tree)
+    if "ld+json" in html:
+        kinds = schema_types(tree)
+        if kinds:
+            metadata["schema_types"] = kinds
     body = article_body(tree) if "articleBody" in html else ""  # a substring search spares most pages the query
     tree.strip_tags(DROPPED_TAGS)
     root = tree.body or tree.root

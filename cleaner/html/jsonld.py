@@ -37,12 +37,47 @@ def article_body(tree: LexborHTMLParser) -> str:
             continue
         try:
             data = json.loads(source)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         for body in _bodies(data):
             if len(body) > len(best):
                 best = body
     return _plain(best) if best else ""
+
+
+def schema_types(tree: LexborHTMLParser) -> str:
+    """The schema.org `@type`s the page's JSON-LD declares, sorted and space-separated ("" when none).
+
+    >>> schema_types(LexborHTMLParser('<script type="application/ld+json">{"@graph": [{"@type": "Product"},'
+    ...     ' {"@type": ["WebPage", "ItemPage"], "mainEntity": {"@type": "Offer"}}]}</script>'))
+    'ItemPage Offer Product WebPage'
+    """
+    found: set[str] = set()
+    for node in tree.css(SELECTOR):
+        try:
+            data = json.loads(node.text(deep=True))
+        except (ValueError, RecursionError):  # broken, or nested deeper than the parser goes
+            continue
+        found.update(_types(data))
+    return " ".join(sorted(found))
+
+
+def _types(data: object) -> set[str]:
+    found: set[str] = set()
+    stack = [data]
+    seen = 0
+    while stack and seen < MAX_NODES:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, dict):
+            kind = item.get("@type")
+            for name in kind if isinstance(kind, list) else [kind]:
+                if isinstance(name, str) and 0 < len(name) < 60:
+                    found.add(name.rsplit("/", 1)[-1])
+            stack.extend(value for value in item.values() if isinstance(value, dict | list))
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _bodies(data: object) -> list[str]:

@@ -27,6 +27,8 @@ SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "url": (("link[rel='canonical']", "href"), ("meta[property='og:url']", "content")),
     "language": (("html", "lang"), ("meta[http-equiv='content-language']", "content"), ("meta[property='og:locale']", "content")),
+    # What kind of page the site says this is (article, product, website...): evidence for the line model.
+    "og_type": (("meta[property='og:type']", "content"),),
 }
 MAX_LENGTH = 500  # a field longer than this is not metadata but a page stuffed into an attribute
 
