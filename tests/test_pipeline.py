@@ -10,7 +10,7 @@ from cleaner.config import Config
 from cleaner.document import Document
 from cleaner.features import word_count
 from cleaner.pipeline import Pipeline, Stats, build_stages, make_detector
-from cleaner.rules import load_rules
+from cleaner.rule_files import load_rules
 
 
 @functools.cache
