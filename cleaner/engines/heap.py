@@ -16,8 +16,10 @@ where it peaked at 409.
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -100,3 +102,23 @@ def giving_back_free_pages(items: Iterable[_T], every: int = DOCUMENTS_BETWEEN) 
     for item in items:
         yield item
         counter.add(1)
+
+
+@contextmanager
+def shared_with_forks() -> Iterator[None]:
+    """For the length of the block, the garbage collector leaves alone what this process holds now.
+
+    For a process about to fork workers that share its pages (the language model, the compiled rules):
+    a collection writes to every object it walks, and each such write copies a page a worker shares.
+
+    >>> with shared_with_forks(): gc.get_freeze_count() > 0
+    True
+    >>> gc.get_freeze_count()
+    0
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

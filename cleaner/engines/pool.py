@@ -10,7 +10,6 @@ batches per worker are in flight, so memory stays bounded whatever the corpus.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import signal
 import threading
@@ -29,7 +28,7 @@ from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
 from ..stages.templates import TemplateLearner, TemplateTable
-from .heap import FreePagesCounter, return_large_frees
+from .heap import FreePagesCounter, return_large_frees, shared_with_forks
 from .units import (
     BATCH_FILES,
     BATCHES_AHEAD,
@@ -118,20 +117,15 @@ def worker_args(cleaner: Cleaner, templates: TemplateTable | None) -> tuple:
 
 @contextmanager
 def cleaning_workers(cleaner: Cleaner, templates: TemplateTable | None, jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """`jobs` worker processes that run the per-document stages (`_start_worker`), for the length of the block.
-
-    While they live, the garbage collector leaves alone the objects this process holds when they are forked:
-    it writes to every object it walks, and each such write copies a page the workers share with this process.
-    """
+    """`jobs` worker processes that run the per-document stages (`_start_worker`), for the length of the block;
+    the garbage collector leaves alone what this process holds when they are forked (`heap.shared_with_forks`)."""
     initargs = worker_args(cleaner, templates)
-    gc.collect()
-    gc.freeze()
-    executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs)
-    try:
-        yield forked_now(executor)
-    finally:
-        executor.shutdown(cancel_futures=True)
-        gc.unfreeze()
+    with shared_with_forks():
+        executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs)
+        try:
+            yield forked_now(executor)
+        finally:
+            executor.shutdown(cancel_futures=True)
 
 
 def load_language_model(cleaner: Cleaner) -> None:
