@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .config import Config
 from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store, StoreError
 from .document import Document
-from .features import forget_lines, line_facts, take_line_facts
+from .features import forget_lines
 from .html.limits import MarkupLimit
 from .rules import RuleSet, RuleTimeout
 from .spill import Spill
@@ -80,7 +80,6 @@ def with_whole_document_tests(stages: list[Stage], config: Config) -> list[Stage
     return stages
 
 
-LINE_FACTS = "line_facts"  # where a folded document carries its kept lines' facts (`Document.prepared`)
 MAX_SETTLE_ROUNDS = 50  # each round drops at least one block; real documents settle in two or three
 
 
@@ -122,8 +121,7 @@ class Pipeline:
         """Every stage that needs only this document, in order, settling in between: what a worker can do.
 
         With `fold`, the dropped lines are only counted from then on (`Document.fold_dropped`): for a
-        caller that writes the output and its counts, not the dropped lines themselves. The kept lines'
-        facts then go with the document (`features.line_facts`), for `run_corpus` in the writing process.
+        caller that writes the output and its counts, not the dropped lines themselves.
         """
         forget_lines()  # what the caches hold of other documents is rarely asked again
         for stage in self.first:
@@ -133,7 +131,6 @@ class Pipeline:
             stage.process(doc)
         if fold:
             doc.fold_dropped()
-            doc.prepared[LINE_FACTS] = line_facts(block.text for block in doc.blocks if block.kept)
         for stage in self.corpus:
             stage.prepare(doc)
         return doc
@@ -145,7 +142,6 @@ class Pipeline:
         stages settle again, as cleaning the output would; the corpus stages then index what is
         really written. (Not for a page read from HTML, whose last step overrules the classifier.)
         """
-        take_line_facts(doc.prepared.pop(LINE_FACTS, {}))
         kept = sum(block.kept for block in doc.blocks)
         for stage in self.corpus:
             stage.process(doc)
