@@ -12,8 +12,9 @@ stage, of either kind, promises:
 - Picklable: an engine may build the stage in one process and send it to
   another (a forked or spawned worker, a Ray actor).
 - No process-wide state: what a stage learns lives on the stage object or on
-  the document, never in module globals, so two pipelines in one process do
-  not see each other.
+  the document, never in module globals (the memo caches of pure feature
+  functions aside, which change no answer), so two pipelines in one process
+  do not see each other.
 - A stage never knows which engine runs it or where.
 
 A `DocumentStage` needs only the document it is given, so any process may run
@@ -22,13 +23,13 @@ it, in any order across documents. A `CorpusStage` holds state across documents
 after all the document stages; the part of its work that needs one document
 alone it does in `prepare`, which any process may run.
 
+>>> from cleaner.document import Block, Reason
 >>> class Shout(DocumentStage):
 ...     name = "shout"
 ...     def process(self, doc):
 ...         for block in doc.blocks:
 ...             if block.kept and block.text.isupper():
 ...                 block.drop(Reason(self.name, "caps", "boilerplate"))
->>> from ..document import Block
 >>> doc = Document("", blocks=[Block("BUY NOW", 1, 0, 0, False), Block("A line.", 2, 8, 0, False)])
 >>> Shout().process(doc); [block.kept for block in doc.blocks]
 [False, True]
@@ -41,9 +42,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
-from ..document import Document, Reason
-
-__all__ = ["CorpusStage", "DocumentStage", "Reason", "Stage"]
+from ..document import Document
 
 
 class Stage(ABC):
