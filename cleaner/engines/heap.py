@@ -1,4 +1,6 @@
-"""Make the C library give large freed blocks back to the system at once, so a long run holds only what it uses.
+"""How the engines' processes hold memory: large frees returned at once, free heap pages handed back between
+batches, and a parent's objects left alone by the garbage collector while forked workers share them. Each one
+lowers the peak of a two-worker run (docs/benchmarks.md: 2026-12-07, performance machinery).
 
 glibc serves a block of 128 kB or more from a mapping of its own, unmapped when freed,
 but raises that threshold to the size of the largest such block freed so far (up to
