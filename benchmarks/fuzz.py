@@ -7,8 +7,8 @@ Seeded, so that a run can be repeated. Four entry points share the time:
 
 - text: the seeds, pages and hostile snippets (deep nesting, broken tags, entities, control characters,
   invalid UTF-8, BOMs, NUL bytes, huge lines), mutated (byte flips, insertions, deletions, splices,
-  truncation, repetition), decoded with `io.decode` and cleaned;
-- html: the same mutations, decoded with `io.decode_html` and cleaned with the html stage;
+  truncation, repetition), decoded with `decoding.decode` and cleaned;
+- html: the same mutations, decoded with `decoding.decode_html` and cleaned with the html stage;
 - html-structured: pages built from a grammar (`structure`): elements with a few to 200,000 attributes in
   every syntax the tokenizer knows, nesting from flat to 300,000 levels with unclosed, misnested and stray
   tags, tables, lists, selects and formatting elements, raw-text elements holding markup, comments, then
@@ -41,9 +41,10 @@ sys.path.insert(0, str(ROOT))
 from fuzz_grammar import KINDS, check_records, page, records  # noqa: E402
 
 from cleaner import Cleaner, Config  # noqa: E402
+from cleaner.decoding import decode, decode_html  # noqa: E402
 from cleaner.document import Document  # noqa: E402
 from cleaner.html import MarkupLimit  # noqa: E402
-from cleaner.io import InputError, decode, decode_html  # noqa: E402
+from cleaner.io import InputError  # noqa: E402
 from cleaner.stages.normalize import normalize_text  # noqa: E402
 
 SNIPPETS = [

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cleaner import Cleaner, Config
+from cleaner.decoding import decode_html
 from cleaner.document import Document
 from cleaner.html import page_text, read_page
-from cleaner.io import decode_html
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_HTML = ROOT.parent / "shared" / "eval" / "web-dev" / "html"

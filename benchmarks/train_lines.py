@@ -34,9 +34,9 @@ import numpy as np
 
 from cleaner.api import Cleaner
 from cleaner.config import Config
+from cleaner.decoding import decode_html, read_bytes
 from cleaner.document import Document
 from cleaner.html import page_text
-from cleaner.io import decode_html, read_bytes
 from cleaner.line_features import FEATURES, document_features
 from cleaner.trees import Forest, from_lightgbm
 

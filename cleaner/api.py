@@ -22,7 +22,8 @@ from .document import Document, cleaner_field, drop_summary
 from .io import InputError
 from .pipeline import Failed, Pipeline, build_stages, make_detector, run_or_fail
 from .reading import read_input, record_document, template_text
-from .rules import RuleSet, pattern_sources, rules_from_sources
+from .rule_files import pattern_sources, rules_from_sources
+from .rules import RuleSet
 from .stages.html import with_html
 from .stages.language import Detector
 from .stages.templates import TemplateTable

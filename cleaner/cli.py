@@ -19,7 +19,8 @@ from .engines.heap import return_large_frees
 from .formats import DEFAULT_MAX_BYTES
 from .io import find_inputs, write_atomic
 from .pipeline import Stats
-from .rules import RuleError, load_rules
+from .rule_files import load_rules
+from .rules import RuleError
 from .seed_index import committed_files
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .document import Block, Document
-from .engines.local import clean_files
-from .engines.records import Failed, read_records, record_texts, run_or_fail
+from .engines import clean_files
+from .engines.records import read_records, record_texts
 from .io import InputError, InputFile, printable
+from .pipeline import Failed, run_or_fail
 
 TEXT_SHOWN = 160  # characters of a line `check` prints: enough to recognise it, one terminal line or two
 

@@ -18,10 +18,10 @@ from .audit import Audit, render
 from .config import Config, ConfigError
 from .dedup_store import StoreError
 from .document import Document
-from .engines.local import FileOutcome, clean_files
-from .engines.pool import WorkerDied
+from .engines import clean_files
 from .engines.ray import RayUnavailable
 from .engines.records import clean_records, rejects_name
+from .engines.units import FileOutcome, WorkerDied
 from .formats import DEFAULT_MAX_BYTES
 from .io import STDIN, InputFile, find_inputs, printable, write_atomic
 from .manifest import WORK_DIR, Manifest

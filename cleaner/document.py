@@ -123,9 +123,8 @@ class Document:
     line_hints: list = field(default_factory=list)
     # Blocks the html stage dropped on markup evidence, kept out of the text stages' sight until the end.
     set_aside: list[Block] = field(default_factory=list)
-    # What a corpus-wide stage prepared from this document alone (dedup: its signatures), by stage name,
-    # and the kept lines' facts (`pipeline.LINE_FACTS`): worker processes compute them, so that the
-    # one process running the corpus stages only looks them up.
+    # What a corpus stage prepared from this document alone (dedup: its signatures), by stage name
+    # (`stages.base.CorpusStage.prepare`): a worker process computes it, the corpus process reads it.
     prepared: dict = field(default_factory=dict)
     # Blocks `fold_dropped` took out of `blocks`: how many went for each reason.
     folded: Counter = field(default_factory=Counter)

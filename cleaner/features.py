@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
@@ -62,36 +62,6 @@ def forget_lines() -> None:
     """
     for cached in _CACHES:
         cached.cache_clear()
-    _TAKEN.clear()
-
-
-# What another process found of lines this one is about to judge again: after a worker cleans a
-# document, the parent settles it once more when dedup drops lines, and finding the same facts anew
-# cost it 5 of the 15 CPU seconds it spent on 100 MB (an int, a string and a float a line are cheap
-# to send; lists of words cost the workers more to send than the parent to find).
-LineFacts = tuple[int, str, float]  # word_count, squash, stopword_share
-_TAKEN: dict[str, LineFacts] = {}
-
-
-def line_facts(texts: Iterable[str]) -> dict[str, LineFacts]:
-    """Each text's word count, squashed form and stopword share, for a process that will judge the
-    same lines (`take_line_facts`).
-
-    >>> line_facts(["Share this: now"])
-    {'Share this: now': (3, 'share this now', 0.6666666666666666)}
-    """
-    return {text: (word_count(text), squash(text), stopword_share(text)) for text in texts}
-
-
-def take_line_facts(facts: dict[str, LineFacts]) -> None:
-    """Let `word_count`, `squash` and `stopword_share` answer from `facts` (from `line_facts`) until `forget_lines`.
-
-    >>> take_line_facts({"made up": (7, "made up", 0.0)}); word_count("made up")
-    7
-    >>> forget_lines(); word_count("made up")
-    2
-    """
-    _TAKEN.update(facts)
 
 
 _memo = memo
@@ -141,8 +111,7 @@ def word_count(text: str) -> int:
     >>> word_count("Show More")
     2
     """
-    taken = _TAKEN.get(text) if _TAKEN else None
-    return len(lower_words(text)) if taken is None else taken[0]
+    return len(lower_words(text))
 
 
 @_memo
@@ -154,9 +123,6 @@ def stopword_share(text: str) -> float:
     >>> stopword_share("And then there was nothing"), stopword_share("Photo: Anna Smith"), stopword_share("")
     (1.0, 0.0, 0.0)
     """
-    taken = _TAKEN.get(text) if _TAKEN else None
-    if taken is not None:
-        return taken[2]
     found = lower_words(text)
     if not found:
         return 0.0
@@ -248,8 +214,7 @@ def squash(text: str) -> str:
     >>> squash("  Share this: ") == squash("share THIS")
     True
     """
-    taken = _TAKEN.get(text) if _TAKEN else None
-    return _SQUASH.sub(" ", text.casefold()).strip() if taken is None else taken[1]
+    return _SQUASH.sub(" ", text.casefold()).strip()
 
 
 squash_key = squash  # the name the contextual stages know it by

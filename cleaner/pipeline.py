@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from .config import Config
 from .dedup_store import MemoryStore, RedisStore, SqliteStore, Store, StoreError
 from .document import Document
-from .features import forget_lines, line_facts, take_line_facts
+from .features import forget_lines
 from .html.limits import MarkupLimit
 from .rules import RuleSet, RuleTimeout
 from .spill import Spill
-from .stages import Stage
+from .stages import CorpusStage, DocumentStage, Stage
 from .stages.classify import Classify
 from .stages.decide import Decide
 from .stages.dedup import Dedup
@@ -80,7 +80,6 @@ def with_whole_document_tests(stages: list[Stage], config: Config) -> list[Stage
     return stages
 
 
-LINE_FACTS = "line_facts"  # where a folded document carries its kept lines' facts (`Document.prepared`)
 MAX_SETTLE_ROUNDS = 50  # each round drops at least one block; real documents settle in two or three
 
 
@@ -93,16 +92,27 @@ class Pipeline:
     contextual stages run again on the kept lines alone, exactly as a second
     run would see them, until a round drops nothing more.
 
-    Stages marked `runs_last` (language, dedup) run after settling, on the lines
-    that will really be written: dedup must never take as "first copy" a line
-    that settling drops afterwards. Those also marked `corpus_wide` (dedup) hold
-    state across documents; they run last of all (`run_corpus`), so that an
-    engine can run everything else (`run_document`) in worker processes.
+    Document stages marked `runs_last` (language, the whole-document test) run
+    after settling, on the lines that will really be written. Corpus stages
+    (`stages.base.CorpusStage`: dedup) hold state across documents; they run
+    last of all (`run_corpus`), so that an engine can run everything else
+    (`run_document`) in worker processes, and dedup never takes as "first copy"
+    a line that settling drops afterwards.
+
+    >>> Pipeline([object()])
+    Traceback (most recent call last):
+    TypeError: not a stage (subclass DocumentStage or CorpusStage): object
     """
 
     def __init__(self, stages: list[Stage]) -> None:
+        for stage in stages:
+            if not isinstance(stage, DocumentStage | CorpusStage):
+                raise TypeError(f"not a stage (subclass DocumentStage or CorpusStage): {type(stage).__name__}")
         self.stages = stages
-        self.contextual = [s for s in stages if getattr(s, "contextual", False)]
+        self.first = [s for s in stages if isinstance(s, DocumentStage) and not s.runs_last]
+        self.contextual = [s for s in self.first if s.contextual]
+        self.last = [s for s in stages if isinstance(s, DocumentStage) and s.runs_last]
+        self.corpus = [s for s in stages if isinstance(s, CorpusStage)]
 
     def run(self, doc: Document) -> Document:
         return self.run_corpus(self.run_document(doc))
@@ -111,23 +121,18 @@ class Pipeline:
         """Every stage that needs only this document, in order, settling in between: what a worker can do.
 
         With `fold`, the dropped lines are only counted from then on (`Document.fold_dropped`): for a
-        caller that writes the output and its counts, not the dropped lines themselves. The kept lines'
-        facts then go with the document (`features.line_facts`), for `run_corpus` in the writing process.
+        caller that writes the output and its counts, not the dropped lines themselves.
         """
         forget_lines()  # what the caches hold of other documents is rarely asked again
-        for stage in self.stages:
-            if not getattr(stage, "runs_last", False):
-                stage.process(doc)
+        for stage in self.first:
+            stage.process(doc)
         self.settle(doc)
-        for stage in self.stages:
-            if getattr(stage, "runs_last", False) and not getattr(stage, "corpus_wide", False):
-                stage.process(doc)
+        for stage in self.last:
+            stage.process(doc)
         if fold:
             doc.fold_dropped()
-            doc.prepared[LINE_FACTS] = line_facts(block.text for block in doc.blocks if block.kept)
-        for stage in self.stages:
-            if getattr(stage, "corpus_wide", False) and hasattr(stage, "prepare"):
-                stage.prepare(doc)  # the part of a corpus-wide stage that needs this document alone
+        for stage in self.corpus:
+            stage.prepare(doc)
         return doc
 
     def run_corpus(self, doc: Document) -> Document:
@@ -137,29 +142,24 @@ class Pipeline:
         stages settle again, as cleaning the output would; the corpus stages then index what is
         really written. (Not for a page read from HTML, whose last step overrules the classifier.)
         """
-        take_line_facts(doc.prepared.pop(LINE_FACTS, {}))
-        corpus = [stage for stage in self.stages if getattr(stage, "corpus_wide", False)]
         kept = sum(block.kept for block in doc.blocks)
-        for stage in corpus:
+        for stage in self.corpus:
             stage.process(doc)
         if self.contextual and not doc.line_hints and sum(block.kept for block in doc.blocks) < kept and self.settle(doc):
-            for stage in corpus:
-                if hasattr(stage, "reindex"):
-                    stage.reindex(doc)
+            for stage in self.corpus:
+                stage.reindex(doc)
         forget_lines()
         return doc
 
     def prefetch(self, docs: list[Document]) -> None:
         """Let the corpus stages look up a window of documents at once, before `run_corpus` takes them in order."""
-        for stage in self.stages:
-            if getattr(stage, "corpus_wide", False) and hasattr(stage, "prefetch"):
-                stage.prefetch(docs)
+        for stage in self.corpus:
+            stage.prefetch(docs)
 
     def forget_prefetched(self) -> None:
         """Let the corpus stages take back what they looked up ahead for documents `run_corpus` will never take."""
-        for stage in self.stages:
-            if getattr(stage, "corpus_wide", False) and hasattr(stage, "forget_prefetched"):
-                stage.forget_prefetched()
+        for stage in self.corpus:
+            stage.forget_prefetched()
 
     def settle(self, doc: Document) -> bool:
         """Run the contextual stages on the kept lines until they drop nothing more; True if they dropped any."""

@@ -1,7 +1,7 @@
 """What the library takes in: text or an HTML page, as str or bytes, a record (a dict) or a Document.
 
 Each becomes a `Document` the way `cleaner clean` reads the same input: bytes
-are decoded as the CLI decodes a file (`io.decode` for text, `io.decode_html`
+are decoded as the CLI decodes a file (`decoding.decode` for text, `decoding.decode_html`
 with its charset for a page), a page is left for the html stage, and a record's
 text field is text, as in a JSONL file. What cannot become a document raises
 `InputError` with a one-line reason naming the input.
@@ -12,9 +12,10 @@ from __future__ import annotations
 import codecs
 import re
 
+from .decoding import decode, decode_html
 from .document import Document
 from .html import page_text
-from .io import InputError, decode, decode_html
+from .io import InputError
 
 FORMATS = ("auto", "text", "html")
 SNIFF_CHARS = 4096  # a page names its first tags within its first few kB; a head of scripts may push them later

@@ -1,6 +1,6 @@
-"""Boilerplate rules as data: loading, validating and testing `patterns/*.toml`.
+"""Boilerplate rules as data: one rule compiled and validated (`Rule`), and all of them matched at once (`RuleSet`).
 
-One file per category. Each rule names what it matches (a list of phrases or a
+The rules come from `patterns/*.toml` (read by `rule_files`), one file per category. Each rule names what it matches (a list of phrases or a
 regular expression), whether the phrase must be the whole line, and what it
 drops: the ``line``, its blank-line separated ``paragraph``, or a ``region``
 that runs from the line to where the article resumes. Every rule carries
@@ -13,11 +13,8 @@ that into a one-line message, never a traceback.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
+from dataclasses import dataclass, fields
 
 import regex as timed_re
 
@@ -137,6 +134,17 @@ class Rule:
         return cls(rule_id, category, scope, keys, body, regex, linear, timed, whole, max_words, tuple(must), tuple(must_not),
                    source)
 
+    def __reduce__(self) -> tuple:
+        """RE2's automata do not pickle: a copy compiles its own from the pattern (`exact_re2`).
+
+        >>> import pickle; rule = Rule.from_table({"id": "x.share", "regex": "^share (?:on|via) \\w+$",
+        ...     "examples": {"match": ["Share on X"], "no_match": ["Shared"]}}, category="social", source="inline")
+        >>> copy = pickle.loads(pickle.dumps(rule)); copy.linear is not None, copy.matches("Share via email")
+        (True, True)
+        """
+        values = {field.name: getattr(self, field.name) for field in fields(self) if field.name != "linear"}
+        return (_with_automaton, (values,))
+
     @property
     def ignore_case(self) -> bool:
         return bool(self.regex.flags & re.IGNORECASE)
@@ -182,6 +190,12 @@ class Rule:
                 except RuleTimeout as exc:
                     wrong.append(f"{exc}: {example!r}")
         return wrong
+
+
+def _with_automaton(values: dict) -> Rule:
+    """The rule of `Rule.__reduce__`, its RE2 automaton compiled again: a phrase rule has none."""
+    regex = values["regex"]
+    return Rule(**values, linear=None if values["phrases"] else exact_re2(regex.pattern, regex.flags))
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -233,6 +247,16 @@ class RuleSet:
         self._prechecks = {i: check for i in budgeted if (check := loose_line_filter(*_scan_part(rules[i]))) is not None}
         self._scanned = 0
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its rules; a copy compiles its own automata.
+
+        >>> import pickle; rules = RuleSet((Rule.from_table({"id": "x.more", "phrases": ["read more"], "whole": True,
+        ...     "examples": {"match": ["Read more"], "no_match": ["Read more of it"]}}, category="links", source="inline"),))
+        >>> pickle.loads(pickle.dumps(rules)).first_match("Read more").id
+        'x.more'
+        """
+        return (RuleSet, (self.rules,))
+
     def renew(self) -> None:
         """Compile every automaton afresh, dropping the DFA states RE2 cached; what matches never changes.
 
@@ -250,6 +274,7 @@ class RuleSet:
     def first_match(self, line: str, candidates: Iterable[int] | None = None) -> Rule | None:
         """The first rule that matches the line, or None; only `candidates` (rule indexes) are tried if given.
 
+        >>> from cleaner.rule_files import load_rules
         >>> rules = load_rules()
         >>> rules.first_match("Skip to content").id
         'navigation.skip-link'
@@ -269,6 +294,7 @@ class RuleSet:
 
         Never misses: a rule not named for a line does not match it.
 
+        >>> from cleaner.rule_files import load_rules
         >>> sorted(load_rules().candidate_lines("Skip to content\\nxyzzy\\nRead more"))
         [1, 3]
         """
@@ -350,85 +376,3 @@ def _scan_part(rule: Rule) -> tuple[str, bool]:
         trail = re.escape(_TRAILING)
         return rf"^(?:[{trail}+#]|o\s)*(?:{rule.body})[{trail}]*$", rule.ignore_case
     return rule.body, rule.ignore_case
-
-
-def load_file(path: Path) -> list[Rule]:
-    """Load and compile one pattern file; raises RuleError naming the file and rule."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read: {exc}") from None
-    return parse_file(text, str(path))
-
-
-def parse_file(text: str, source: str) -> list[Rule]:
-    """Compile the rules of one pattern file's text; `source` names it in messages. Raises RuleError.
-
-    >>> [r.id for r in parse_file('category = "x"\\n[[rule]]\\nid = "x.a"\\nphrases = ["a"]\\n'
-    ...     'examples = {match = ["a"], no_match = ["b"]}', "x.toml")]
-    ['x.a']
-    """
-    try:
-        table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{source}: not valid TOML: {exc}") from None
-    category = table.get("category")
-    if not isinstance(category, str) or not category:
-        raise RuleError(f"{source}: needs a top-level 'category = \"...\"'")
-    tables = table.get("rule")
-    if not isinstance(tables, list) or not tables:
-        raise RuleError(f"{source}: needs at least one [[rule]]")
-    rules = [Rule.from_table(t, category=category, source=source) for t in tables]
-    seen: set[str] = set()
-    for rule in rules:
-        if rule.id in seen:
-            raise RuleError(f"{source}: rule {rule.id!r}: the id is used twice")
-        seen.add(rule.id)
-    return rules
-
-
-def default_patterns_dir() -> Path:
-    """The rules shipped with cleaner: inside the installed package, or `patterns/` of a checkout."""
-    packaged = Path(str(resources.files("cleaner"))) / "patterns"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "patterns"
-
-
-def pattern_sources(directory: Path | str | None = None) -> tuple[tuple[str, str], ...]:
-    """The `*.toml` files of a patterns directory (default: the shipped rules) as (path, text), by file name:
-    what a rule set is built from, and all a pickled `Cleaner` carries of its rules.
-
-    >>> sources = pattern_sources(); sources[0][0].endswith(".toml") and "[[rule]]" in sources[0][1]
-    True
-    """
-    directory = Path(directory) if directory else default_patterns_dir()
-    if not directory.is_dir():
-        raise RuleError(f"{directory}: patterns directory not found")
-    sources = []
-    for path in sorted(directory.glob("*.toml")):
-        try:
-            sources.append((str(path), path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleError(f"{path}: cannot read: {exc}") from None
-    if not sources:
-        raise RuleError(f"{directory}: no *.toml pattern files")
-    return tuple(sources)
-
-
-def rules_from_sources(sources: Iterable[tuple[str, str]]) -> RuleSet:
-    """The rule set of pattern files given as (path, text), in that order; raises RuleError naming file and rule."""
-    rules: list[Rule] = []
-    ids: dict[str, str] = {}
-    for source, text in sources:
-        for rule in parse_file(text, source):
-            if rule.id in ids:
-                raise RuleError(f"{source}: rule {rule.id!r}: the id is also used in {ids[rule.id]}")
-            ids[rule.id] = source
-            rules.append(rule)
-    return RuleSet(tuple(rules))
-
-
-def load_rules(directory: Path | None = None) -> RuleSet:
-    """Load every `*.toml` under a patterns directory (default: the shipped rules)."""
-    return rules_from_sources(pattern_sources(directory))

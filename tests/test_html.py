@@ -8,9 +8,10 @@ from click.testing import CliRunner
 
 from cleaner import Cleaner, Config
 from cleaner.cli import main
+from cleaner.decoding import decode_html
 from cleaner.document import Document
 from cleaner.html import read_page
-from cleaner.io import decode_html, find_inputs
+from cleaner.io import find_inputs
 
 ARTICLE = ("The council approved the new budget on Monday after a long debate, and the mayor said the money "
            "would go to schools, roads and the library that has been closed since the flood last spring.")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.io import InputError, decode, decode_text, find_inputs, read_text, write_atomic
+from cleaner.decoding import decode, decode_text, read_text
+from cleaner.io import InputError, find_inputs, write_atomic
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 
@@ -82,7 +83,7 @@ def test_binary_data_is_refused_in_one_line(data):
 
 
 def test_text_in_no_encoding_is_refused_naming_file_and_line(monkeypatch):
-    monkeypatch.setattr("cleaner.io.detect_text_charset", lambda data: None)  # nothing reads the bytes as text
+    monkeypatch.setattr("cleaner.decoding.detect_text_charset", lambda data: None)  # nothing reads the bytes as text
     with pytest.raises(InputError) as caught:
         decode(b"first line\nsecond \xff\xfe line\n", "bad.txt")
     message = str(caught.value)

@@ -10,7 +10,7 @@ from cleaner.config import Config
 from cleaner.document import Document
 from cleaner.features import word_count
 from cleaner.pipeline import Pipeline, Stats, build_stages, make_detector
-from cleaner.rules import load_rules
+from cleaner.rule_files import load_rules
 
 
 @functools.cache
@@ -151,10 +151,8 @@ def test_the_feature_caches_hold_no_lines_of_earlier_documents():
     assert 0 < remembered <= len(P1.split("\n")) + len(second.blocks)
 
 
-def test_a_document_cleaned_in_a_worker_carries_its_kept_lines_facts_to_the_corpus_stages():
+def test_a_document_folded_in_a_worker_gives_the_corpus_stages_what_one_process_gives():
     import pickle
-
-    from cleaner.features import squash, stopword_share
 
     texts = [f"{P1}\n\nShare this story\n\n{P2}", f"{P3}\n\nShare this story\n\n{P2}\n\n{P1.replace('evening', 'night')}"]
     in_one_process = pipeline()
@@ -162,9 +160,6 @@ def test_a_document_cleaned_in_a_worker_carries_its_kept_lines_facts_to_the_corp
     worker, writer = pipeline(), pipeline()
     for number, text in enumerate(texts):
         sent = pickle.loads(pickle.dumps(worker.run_document(Document(text, str(number)), fold=True)))
-        facts = sent.prepared["line_facts"]
-        assert set(facts) == {b.text for b in sent.kept_blocks()}
-        assert all(facts[line] == (word_count(line), squash(line), stopword_share(line)) for line in facts)
+        assert set(sent.prepared) == {"dedup"}
         assert [b.text for b in writer.run_corpus(sent).kept_blocks()] == expected[number]
-        assert "line_facts" not in sent.prepared
     assert word_count.cache_info().currsize == 0

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.prefilter import _whitespace, hit_lines
-from cleaner.rules import RuleSet, load_rules, phrase_key
+from cleaner.rule_files import load_rules
+from cleaner.rules import RuleSet, phrase_key
 
 
 @functools.cache

@@ -20,7 +20,7 @@ import zstandard
 from texts import P1, P2, P3
 
 from cleaner import Cleaner, Config
-from cleaner.io import read_text
+from cleaner.decoding import read_text
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" + bytes(range(256))
 GOOD = "The harbour board met on Thursday and agreed, after a long discussion, to repair the old north pier this summer.\n"
@@ -76,7 +76,7 @@ def test_binary_file(run_cli, tmp_path, data):
 
 
 def test_text_that_is_no_encoding_names_file_and_line(run_cli, tmp_path, monkeypatch):
-    monkeypatch.setattr("cleaner.io.detect_text_charset", lambda data: None)  # nothing reads the bytes as text
+    monkeypatch.setattr("cleaner.decoding.detect_text_charset", lambda data: None)  # nothing reads the bytes as text
     result, _, report = run_folder(run_cli, tmp_path, {"bad.txt": b"fine\nstill fine\nbroken \xff\xfe here\n"})
     assert_one_line_error(result, report, "bad.txt", "bad.txt:3:", "UTF-8")
 

@@ -11,7 +11,8 @@ from texts import P1
 
 import cleaner.rules as rules_module
 from cleaner.document import Document
-from cleaner.rules import Rule, RuleError, RuleSet, RuleTimeout, default_patterns_dir, load_file, load_rules
+from cleaner.rule_files import default_patterns_dir, load_file, load_rules
+from cleaner.rules import Rule, RuleError, RuleSet, RuleTimeout
 from cleaner.stages.patterns import Patterns
 from cleaner.stages.segment import Segment
 

@@ -1,4 +1,6 @@
-"""Make the C library give large freed blocks back to the system at once, so a long run holds only what it uses.
+"""How the engines' processes hold memory: large frees returned at once, free heap pages handed back between
+batches, and a parent's objects left alone by the garbage collector while forked workers share them. Each one
+lowers the peak of a two-worker run (docs/benchmarks.md: 2026-12-07, performance machinery).
 
 glibc serves a block of 128 kB or more from a mapping of its own, unmapped when freed,
 but raises that threshold to the size of the largest such block freed so far (up to
@@ -16,8 +18,10 @@ where it peaked at 409.
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -100,3 +104,23 @@ def giving_back_free_pages(items: Iterable[_T], every: int = DOCUMENTS_BETWEEN) 
     for item in items:
         yield item
         counter.add(1)
+
+
+@contextmanager
+def shared_with_forks() -> Iterator[None]:
+    """For the length of the block, the garbage collector leaves alone what this process holds now.
+
+    For a process about to fork workers that share its pages (the language model, the compiled rules):
+    a collection writes to every object it walks, and each such write copies a page a worker shares.
+
+    >>> with shared_with_forks(): gc.get_freeze_count() > 0
+    True
+    >>> gc.get_freeze_count()
+    0
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

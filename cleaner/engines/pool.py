@@ -10,7 +10,6 @@ batches per worker are in flight, so memory stays bounded whatever the corpus.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import signal
 import threading
@@ -19,36 +18,40 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import replace
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
-
 from ..api import Cleaner
 from ..config import Config
-from ..dedup_store import StoreError
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
-from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
-from .heap import FreePagesCounter, return_large_frees
-from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
-from .records import Failed, documents_in_worker
-
-BATCH_FILES = 4  # files per task: enough to hide the cost of a round trip, few enough to balance the load
-BATCHES_AHEAD = 4  # batches in flight per worker: keeps every worker busy, bounds what waits in memory
-CORPUS_WINDOW = 64  # documents the corpus stages look up at once (see `Pipeline.prefetch`)
-PARENT_DOCUMENTS_BETWEEN = 512  # documents the parent dedups between hand-backs of its free heap pages
+from ..stages.templates import TemplateLearner, TemplateTable
+from .heap import FreePagesCounter, return_large_frees, shared_with_forks
+from .units import (
+    BATCH_FILES,
+    BATCHES_AHEAD,
+    RECORD_BATCH,
+    Failed,
+    FileOutcome,
+    WorkerDied,
+    advance,
+    batches,
+    clean_file,
+    corpus_stages,
+    doc_of,
+    documents_in_worker,
+    finish,
+    keys_of_texts,
+    per_document_config,
+    prefetched,
+    progress_bar,
+    template_keys,
+)
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
-
-
-class WorkerDied(RuntimeError):
-    """A worker process died (killed, or out of memory); the message says what to do."""
 
 
 # One pipeline per worker process, built once by `_start_worker`; never shared between processes.
@@ -114,20 +117,15 @@ def worker_args(cleaner: Cleaner, templates: TemplateTable | None) -> tuple:
 
 @contextmanager
 def cleaning_workers(cleaner: Cleaner, templates: TemplateTable | None, jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """`jobs` worker processes that run the per-document stages (`_start_worker`), for the length of the block.
-
-    While they live, the garbage collector leaves alone the objects this process holds when they are forked:
-    it writes to every object it walks, and each such write copies a page the workers share with this process.
-    """
+    """`jobs` worker processes that run the per-document stages (`_start_worker`), for the length of the block;
+    the garbage collector leaves alone what this process holds when they are forked (`heap.shared_with_forks`)."""
     initargs = worker_args(cleaner, templates)
-    gc.collect()
-    gc.freeze()
-    executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs)
-    try:
-        yield forked_now(executor)
-    finally:
-        executor.shutdown(cancel_futures=True)
-        gc.unfreeze()
+    with shared_with_forks():
+        executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs)
+        try:
+            yield forked_now(executor)
+        finally:
+            executor.shutdown(cancel_futures=True)
 
 
 def load_language_model(cleaner: Cleaner) -> None:
@@ -177,36 +175,6 @@ def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | No
     return results
 
 
-def _keys_batch(items: list[InputFile]) -> list[np.ndarray | None]:
-    texts = (text_for_templates(item) for item in items)
-    return [None if text is None else short_line_keys(text) for text in texts]
-
-
-def corpus_stages(cleaner: Cleaner) -> list:
-    """What the parent runs: the corpus-wide stages, and the contextual ones that settle a document after them."""
-    return [s for s in cleaner.pipeline().stages if getattr(s, "corpus_wide", False) or getattr(s, "contextual", False)]
-
-
-def per_document_config(config: Config) -> Config:
-    """The configuration a worker runs: all stages, but dedup with an index of its own that stays empty.
-
-    A worker only prepares dedup's signatures (`run_document`); the parent matches them against the one
-    real index, in input order. So the worker never opens the persisted index.
-    """
-    return replace(config, dedup_index="memory")
-
-
-def batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    """Consecutive runs of `size` items, read lazily.
-
-    >>> list(batches(iter([1, 2, 3, 4, 5]), 2))
-    [[1, 2], [3, 4], [5]]
-    """
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def in_order(executor: ProcessPoolExecutor, function: Callable[[list[_T]], list[_R]], work: Iterable[list[_T]],
              ahead: int) -> Iterator[_R]:
     """Results of `function` over batches, in input order, with at most `ahead` batches submitted and unread."""
@@ -232,7 +200,7 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
     if "templates" in config.stages:
         learner = TemplateLearner(config.dedup_spill_dir)
         with first_pass_workers(jobs, partial(load_language_model, cleaner)) as executor:
-            for keys in in_order(executor, _keys_batch, batches(files, BATCH_FILES), ahead):
+            for keys in in_order(executor, template_keys, batches(files, BATCH_FILES), ahead):
                 if keys is not None:
                     learner.add_keys(keys)
         templates = learner.table()
@@ -246,45 +214,6 @@ def clean_files_in_pool(cleaner: Cleaner, files: list[InputFile], *, progress: b
             yield outcome
 
 
-def prefetched(corpus: Pipeline, items: Iterable[_T], doc_of: Callable[[_T], object] | None = None) -> Iterator[_T]:
-    """The items in order; before each window of them is yielded, the corpus stages look up its documents at once.
-
-    `doc_of` finds an item's document (by default the items are the documents, or None for a failed one).
-    """
-    # The parent's heap swings less than a worker's; handing it back rarely frees its time for the
-    # corpus stages (1.80x on 2 workers where every window gave 1.77x), for a peak a few MB higher.
-    parent_heap = FreePagesCounter(PARENT_DOCUMENTS_BETWEEN)
-    for window in batches(items, CORPUS_WINDOW):
-        docs = window if doc_of is None else map(doc_of, window)
-        corpus.prefetch([doc for doc in docs if isinstance(doc, Document)])
-        try:
-            yield from window
-        finally:  # the caller stopped midway (an output it could not write): what was looked up ahead was never cleaned
-            corpus.forget_prefetched()
-        parent_heap.add(len(window))
-
-
-def finish(corpus: Pipeline, outcome: FileOutcome) -> FileOutcome:
-    """Run the corpus-wide stages on a file a worker cleaned; a failure is the file's, not the run's."""
-    if outcome.doc is None:
-        return outcome
-    try:
-        corpus.run_corpus(outcome.doc)
-    except StoreError:
-        raise  # the index is gone: the CLI stops in one line
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-        return FileOutcome(outcome.input, None, f"{outcome.input.path}: internal error in dedup: {type(exc).__name__}: {exc}")
-    return outcome
-
-
-def doc_of(outcome: FileOutcome) -> Document | None:
-    return outcome.doc
-
-
-def _keys_of_texts(texts: list[str]) -> list[np.ndarray]:
-    return [short_line_keys(text) for text in texts]
-
-
 def learn_templates_in_pool(texts: Iterable[str], jobs: int, work_dir: Path | None = None,
                             while_waiting: Callable[[], None] | None = None) -> TemplateTable:
     """`Cleaner.learn_templates` on `jobs` processes: the same table (counts do not depend on order).
@@ -293,16 +222,14 @@ def learn_templates_in_pool(texts: Iterable[str], jobs: int, work_dir: Path | No
     """
     learner = TemplateLearner(work_dir)
     with first_pass_workers(jobs, while_waiting) as executor:
-        for keys in in_order(executor, _keys_of_texts, batches(texts, RECORD_BATCH), BATCHES_AHEAD * jobs):
+        for keys in in_order(executor, keys_of_texts, batches(texts, RECORD_BATCH), BATCHES_AHEAD * jobs):
             learner.add_keys(keys)
     return learner.table()
 
 
-RECORD_BATCH = 64  # records per task: JSONL records are small pages, so a batch is a few hundred kilobytes
-
 
 class RecordPool:
-    """A records Runner (see `engines.records`) on `jobs` worker processes; dedup runs here, in input order.
+    """A `units.Runner` on `jobs` worker processes; the corpus stages run here, in input order.
 
     Use it as a context manager: the workers live as long as the `with` block.
     """

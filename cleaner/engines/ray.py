@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -34,21 +35,28 @@ from ..io import InputFile
 from ..pipeline import Pipeline
 from ..spill import DEFAULT_MEMORY, SortedRuns, Spill
 from ..stages.dedup import Dedup
-from ..stages.templates import TemplateLearner, TemplateTable, short_line_keys
-from .local import FileOutcome, advance, clean_file, progress_bar, text_for_templates
-from .pool import (
+from ..stages.templates import TemplateLearner, TemplateTable
+from .base import Engine
+from .units import (
     BATCH_FILES,
     BATCHES_AHEAD,
     RECORD_BATCH,
+    Failed,
+    FileOutcome,
+    Runner,
     WorkerDied,
+    advance,
     batches,
+    clean_file,
     corpus_stages,
     doc_of,
+    documents_in_worker,
     finish,
     per_document_config,
     prefetched,
+    progress_bar,
+    template_keys,
 )
-from .records import Failed, documents_in_worker
 
 
 class RayUnavailable(RuntimeError):
@@ -85,8 +93,7 @@ class _Worker:
         return documents_in_worker(self.pipeline, docs)
 
     def template_keys(self, items: list[InputFile]) -> list[np.ndarray | None]:
-        texts = (text_for_templates(item) for item in items)
-        return [None if text is None else short_line_keys(text) for text in texts]
+        return template_keys(items)
 
 
 class _Buckets:
@@ -195,11 +202,10 @@ def gather(stages: list) -> None:
                     setattr(stage.index, name, remote.collect(SortedRuns(remote.dtype, stage.index.spill, stage.index.run_limit)))
 
 
-class RayEngine:
-    """Actors on a Ray cluster plus the corpus-wide stages on the driver; use as a context manager.
+class RayEngine(Engine):
+    """Actors on a Ray cluster plus the corpus stages on the driver; use as a context manager.
 
-    `clean_files` mirrors `engines.local.clean_files`; calling the engine itself
-    makes it a records Runner (see `engines.records`).
+    Calling the engine itself makes it a `units.Runner`, with the actors started with `templates`.
     """
 
     def __init__(self, cleaner: Cleaner, *, address: str | None = None, jobs: int | None = None,
@@ -254,7 +260,17 @@ class RayEngine:
             raise WorkerDied("a Ray actor died (node lost or out of memory); outputs written so far are complete, "
                              "rerun with --resume to finish") from None
 
-    def learn_templates(self, files: list[InputFile]) -> TemplateTable:
+    def learn_templates(self, texts: Iterable[str]) -> TemplateTable:
+        """Record texts are read by the driver, which counts their lines itself."""
+        return self.cleaner.learn_templates(texts)
+
+    def documents(self, templates: TemplateTable | None) -> AbstractContextManager[Runner]:
+        if self.actors and templates is not self.templates:
+            self._start(templates)
+        self.templates = templates
+        return nullcontext(self)
+
+    def _learn_file_templates(self, files: list[InputFile]) -> TemplateTable:
         self._start(None)
         learner = TemplateLearner(self.config.dedup_spill_dir)
         for keys in self._in_order("template_keys", batches(files, BATCH_FILES)):
@@ -263,7 +279,7 @@ class RayEngine:
         return learner.table()
 
     def clean_files(self, files: list[InputFile], *, progress: bool = False, done: frozenset[str] = frozenset()) -> Iterator[FileOutcome]:
-        templates = self.learn_templates(files) if "templates" in self.config.stages else None
+        templates = self._learn_file_templates(files) if "templates" in self.config.stages else None
         self._start(templates)
         todo = [item for item in files if item.name not in done]
         with progress_bar(todo, progress, "cleaning (ray)") as bar:

@@ -14,8 +14,8 @@ import base64
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import orjson
@@ -25,8 +25,9 @@ from ..api import Cleaner
 from ..document import Document, cleaner_field, drop_summary
 from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
 from ..io import InputError, InputFile, is_regular
-from ..pipeline import Failed, Pipeline, Stats, run_or_fail
-from .heap import giving_back_free_pages
+from ..pipeline import Failed, Pipeline, Stats
+from . import open_engine
+from .units import Runner, serial_runner
 
 PARQUET_BATCH_ROWS = 1024  # rows held before a Parquet row group is written: bounded memory
 
@@ -87,23 +88,6 @@ def reject_line(record: Record, reason: str) -> bytes:
         except UnicodeDecodeError:
             entry["raw_base64"] = base64.b64encode(record.raw).decode("ascii")
     return dumps(entry)
-
-
-# Runs documents through the pipeline and gives them back in order (None, a record that could not be read, passes;
-# a record the stages failed on comes back as Failed).
-Runner = Callable[[Iterable["Document | None"]], Iterator["Document | Failed | None"]]
-
-
-def documents_in_worker(pipeline: Pipeline, docs: list[Document | None]) -> list[Document | Failed | None]:
-    """A batch of records' documents through the per-document stages, as a worker sends them back: folded,
-    since the process that writes records needs their counts, never their dropped lines (a fraction to unpickle)."""
-    run = partial(pipeline.run_document, fold=True)
-    return [None if doc is None else run_or_fail(run, doc) for doc in docs]
-
-
-def serial_runner(pipeline: Pipeline) -> Runner:
-    """A Runner in this process."""
-    return lambda docs: giving_back_free_pages(None if doc is None else run_or_fail(pipeline.run, doc) for doc in docs)
 
 
 class RecordCleaner:
@@ -223,32 +207,18 @@ def rejection(doc: Document) -> str:
 
 def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jobs: int = 1, engine: str = "local",
                   ray_address: str | None = None, max_bytes: int, progress: bool = False) -> Iterator[RecordFileOutcome]:
-    """Clean record files in order into `out_dir`, on this process, a pool of `jobs` workers, or Ray.
+    """Clean record files in order into `out_dir`, on the chosen engine (`engines.open_engine`).
 
     One pipeline spans the files, so dedup keeps the first copy across them; the lines that recur
     across their records are learned first, as for plain files.
     """
-    from contextlib import ExitStack
-
-    from .pool import RecordPool, learn_templates_in_pool, load_language_model
-
     config = cleaner.config
-    templates = None
-    if "templates" in config.stages:
-        texts = record_texts(files, config.text_field, max_bytes)
-        if jobs > 1 and engine == "local":
-            templates = learn_templates_in_pool(texts, jobs, config.dedup_spill_dir, partial(load_language_model, cleaner))
-        else:
-            templates = cleaner.learn_templates(texts)
     with ExitStack() as stack:
-        if engine == "ray":
-            from .ray import RayEngine
-
-            runner = stack.enter_context(RayEngine(cleaner, address=ray_address, jobs=None if ray_address else jobs, templates=templates))
-        elif jobs > 1:
-            runner = stack.enter_context(RecordPool(cleaner, jobs, templates))
-        else:
-            runner = cleaner.pipeline(templates)
+        chosen = stack.enter_context(open_engine(cleaner, engine=engine, jobs=jobs, ray_address=ray_address))
+        templates = None
+        if "templates" in config.stages:
+            templates = chosen.learn_templates(record_texts(files, config.text_field, max_bytes))
+        runner = stack.enter_context(chosen.documents(templates))
         bar = stack.enter_context(tqdm(desc="cleaning records", unit="B", unit_scale=True, unit_divisor=1000, file=sys.stderr,
                                        disable=not progress, dynamic_ncols=True, postfix={"documents": 0}))
         count = [0]

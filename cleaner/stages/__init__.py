@@ -1,20 +1,13 @@
 """Pipeline stages, one module each, in the order the data flows.
 
-A stage is a small named object with `process(doc)`, which marks blocks of the
-document dropped (with a `Reason`) and never deletes them. Stages do not know
-which engine runs them; the few that keep state across documents (dedup) get a
-fresh instance per run from `build_stages`.
+Every stage subclasses `DocumentStage` (needs only its own document) or
+`CorpusStage` (holds state across documents: dedup); `stages.base` writes the
+contract down. Stages do not know which engine runs them; the few that keep
+state across documents get a fresh instance per run from `pipeline.build_stages`.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from .base import CorpusStage, DocumentStage, Stage
 
-from ..document import Document
-
-
-class Stage(Protocol):
-    name: str
-
-    def process(self, doc: Document) -> None:
-        """Mark blocks of `doc` dropped, or (normalize, segment) prepare it."""
+__all__ = ["CorpusStage", "DocumentStage", "Stage"]

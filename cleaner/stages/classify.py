@@ -16,6 +16,7 @@ import re
 
 from ..document import Block, Document, Reason
 from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, stopword_share, word_count
+from .base import DocumentStage
 from .content_lists import code_sample_lines, fact_sheet_lines, ingredient_lines
 from .line_kind import BAD, GOOD, NEAR_GOOD, SHORT, Kind, Settings, initial_kind, revise_by_context, text_length
 
@@ -28,7 +29,7 @@ OUTSIDE_MAIN_BODY = Reason(STAGE, "outside_main_body", "boilerplate")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-class Classify:
+class Classify(DocumentStage):
     name = STAGE
     contextual = True
 

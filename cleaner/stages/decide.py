@@ -20,6 +20,7 @@ from pathlib import Path
 from ..document import Document, Reason
 from ..line_features import FEATURES, document_features
 from ..trees import Forest, ModelFileError
+from .base import DocumentStage
 
 STAGE = "decide"
 LINE_MODEL = Reason(STAGE, "line_model", "boilerplate")
@@ -36,7 +37,7 @@ def packaged_model(name: str) -> Forest:
     return forest
 
 
-class Decide:
+class Decide(DocumentStage):
     """Keep or drop every line of a page read from HTML by the line model's score (`tests/stages/test_decide.py`
     runs it on whole pages; on its own, without the stages whose verdicts it weighs, it has nothing to go on).
 

@@ -36,6 +36,7 @@ from ..key_counts import DEFAULT_MEMORY as KEY_COUNTS_MEMORY
 from ..key_counts import KeyCounts
 from ..minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
 from ..spill import Column, SortedRuns, Spill
+from .base import CorpusStage
 
 DEDUP_MIN_WORDS = 6  # shorter lines repeat by nature ("Read more", a city name); rules judge those
 NEAR_MIN_WORDS = 12  # below this a paragraph has too few shingles for "nearly the same" to mean much
@@ -113,12 +114,10 @@ def split_pairs(queries: np.ndarray, found: np.ndarray, sizes: list[int]) -> lis
     return [(queries[order[a:b]] - starts[i], found[order[a:b]]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
 
 
-class Dedup:
+class Dedup(CorpusStage):
     """The dedup stage; one instance holds one run's index (fed from and saved to `store`)."""
 
     name = "dedup"
-    runs_last = True  # only a line that is written may count as the first copy
-    corpus_wide = True  # holds the index of every paragraph seen: one process runs it, in input order
 
     def __init__(self, min_words: int = DEDUP_MIN_WORDS, *, near: bool = True, threshold: float = NEAR_THRESHOLD,
                  shingle_size: int = SHINGLE_SIZE, near_min_words: int = NEAR_MIN_WORDS, store: Store | None = None,

@@ -23,6 +23,7 @@ from itertools import takewhile
 from ..document import Block, Document, Reason
 from ..features import HEADING_MAX_WORDS, HEADING_MIN_WORDS, address_count, ends_truncated, is_heading, is_prose, squash_key, word_count
 from .alternation import word_alternation
+from .base import DocumentStage
 from .content_lists import LIST_MARKER, is_quantity_line
 
 STAGE = "heuristics"
@@ -319,7 +320,7 @@ def drop_dated_feeds(blocks: list[Block]) -> None:
         run = []
 
 
-class Heuristics:
+class Heuristics(DocumentStage):
     name = STAGE
     contextual = True
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from ..document import Block, Document, Reason
 from ..html import Hints, read_page
 from ..html.limits import check_lines
+from .base import DocumentStage
 
 STAGE = "html"
 METADATA_FIELDS = ("title", "date", "author", "url", "lang")  # the head's fields, as documents' metadata carries them
@@ -53,7 +54,7 @@ def page_reason(hints: Hints) -> Reason | None:
     return None
 
 
-class ReadHtml:
+class ReadHtml(DocumentStage):
     """Replace an HTML document's text by its lines; keep their hints and the head's metadata.
 
     >>> doc = Document("<title>T</title><p>One.</p><ul><li>Two</ul>", format="html")
@@ -84,7 +85,7 @@ class ReadHtml:
             doc.metadata.setdefault("lang" if key == "language" else key, value)
 
 
-class MarkupEvidence:
+class MarkupEvidence(DocumentStage):
     """Give each block its line's hints; drop and set aside the blocks that markup shows to be furniture.
 
     >>> from .segment import Segment
@@ -119,7 +120,7 @@ class MarkupEvidence:
             doc.blocks = kept
 
 
-class ContentEvidence:
+class ContentEvidence(DocumentStage):
     """Keep the content box's lines that the classifier dropped, drop the kept lines that markup shows to be
     the page's (`page_reason`); put the set-aside blocks back in order.
 

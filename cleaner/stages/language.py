@@ -11,6 +11,7 @@ from typing import Protocol
 
 from ..document import Document
 from ..features import looks_like_code, word_count
+from .base import DocumentStage
 
 SAMPLE_CHARS = 500  # measured: the same label as 1,000 and 2,000 characters on the dev pages, at less cost
 MIN_CHARS = 50  # shorter text is noise to every detector ("Hello" comes out as Finnish)
@@ -85,7 +86,7 @@ def sample_text(doc: Document) -> str:
     return "\n".join(chosen)[:SAMPLE_CHARS]
 
 
-class Language:
+class Language(DocumentStage):
     name = "language"
     runs_last = True  # named from the text that is written
 

@@ -15,6 +15,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from ..document import Document
+from .base import DocumentStage
 
 # Curly quotes, full-width characters and HTML entities are kept as written:
 # they are the author's text, and gold strings quote them verbatim.
@@ -170,7 +171,7 @@ def is_suspicious(text: str) -> bool:
     return bool(_MAYBE_SUSPICIOUS.search(text) and _SUSPICIOUS.search(text))
 
 
-class Normalize:
+class Normalize(DocumentStage):
     name = "normalize"
 
     def process(self, doc: Document) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..document import Block, Document, Reason
 from ..rules import RuleSet
+from .base import DocumentStage
 
 
-class Patterns:
+class Patterns(DocumentStage):
     """Drop each line a rule matches; a `paragraph` rule drops its paragraph, a `region` rule
     also records where a region starts for the heuristics stage to extend."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..document import Block, Document
+from .base import DocumentStage
 
 
 def segment_text(text: str) -> list[Block]:
@@ -27,7 +28,7 @@ def segment_text(text: str) -> list[Block]:
     return blocks
 
 
-class Segment:
+class Segment(DocumentStage):
     name = "segment"
 
     def process(self, doc: Document) -> None:

@@ -20,6 +20,7 @@ from ..document import Block, Document, Reason
 from ..features import is_prose, memo, squash_key
 from ..key_counts import DEFAULT_MEMORY, KeyCounts
 from ..spill import Spill, name_hash
+from .base import DocumentStage
 from .normalize import normalize_text
 
 MIN_DOCUMENTS = 3  # two pages may quote the same line; three sharing it is a template
@@ -170,7 +171,7 @@ def _short(line: str, max_words: int) -> bool:
     return 0 < line.count(" ") + 1 <= max_words and bool(_LETTER.search(line))
 
 
-class Templates:
+class Templates(DocumentStage):
     name = "templates"
 
     def __init__(self, table: TemplateTable | None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..document import Document, Reason
+from .base import CorpusStage, DocumentStage
 
 STAGE = "document"
 # Scripts written without spaces between words: each character counts as a word.
@@ -79,7 +80,7 @@ def reject(doc: Document, reason: Reason) -> None:
             block.drop(reason)
 
 
-class KeepWhole:
+class KeepWhole(DocumentStage):
     """Drops whole documents by language and by what is left, after the language is named and before dedup:
     a document that is not written must not become the first copy that later ones are dropped against."""
 
@@ -98,10 +99,16 @@ class KeepWhole:
             reject(doc, reason)
 
 
-class KeepWholeAfterDedup(KeepWhole):
-    """The same test of what is left, after dedup: a copy of an earlier document is emptied by dedup alone."""
+class KeepWholeAfterDedup(CorpusStage):
+    """The same test of what is left, after dedup: a copy of an earlier document is emptied by dedup alone.
 
-    corpus_wide = True  # runs after the corpus stages, in the process that runs them
+    A corpus stage with nothing to prepare: it runs after dedup, in the process that runs dedup.
+    """
+
+    name = STAGE
 
     def __init__(self, min_words: int) -> None:
-        super().__init__(min_words)
+        self.test = KeepWhole(min_words)
+
+    def process(self, doc: Document) -> None:
+        self.test.process(doc)

@@ -10,7 +10,7 @@ from texts import P1, P2, P3
 
 from cleaner import Cleaner, Config
 from cleaner.document import Document
-from cleaner.engines.local import clean_files
+from cleaner.engines import clean_files
 from cleaner.io import find_inputs
 
 
@@ -99,7 +99,7 @@ def test_the_cli_writes_the_same_bytes_with_one_job_and_two(runner, tmp_path: Pa
 
 def test_workers_prepare_dedup_signatures_that_the_parent_consumes() -> None:
     from cleaner.document import Document
-    from cleaner.engines.pool import per_document_config
+    from cleaner.engines.units import per_document_config
 
     cleaner = Cleaner(Config(language_detector="none"))
     worker = Cleaner(per_document_config(cleaner.config)).pipeline()
@@ -153,7 +153,7 @@ def test_the_collector_leaves_the_parents_objects_alone_only_while_the_workers_l
 
 
 def test_workers_pipeline_shares_the_parents_rules_and_model() -> None:
-    from cleaner.engines.pool import per_document_config
+    from cleaner.engines.units import per_document_config
 
     cleaner = Cleaner(Config())
     worker = cleaner.with_config(per_document_config(cleaner.config))
@@ -165,7 +165,7 @@ def test_workers_pipeline_shares_the_parents_rules_and_model() -> None:
 def test_batches_windows_and_shards_of_any_size_give_the_same_records(tmp_path: Path, monkeypatch) -> None:
     import json
 
-    from cleaner.engines import pool
+    from cleaner.engines import pool, units
     from cleaner.engines.records import clean_records
     from cleaner.io import find_inputs
 
@@ -192,7 +192,7 @@ def test_batches_windows_and_shards_of_any_size_give_the_same_records(tmp_path: 
     expected = cleaned("one", parts=1, jobs=1)
     assert sum(P1 in text for text in expected) == 1  # the planted paragraph's first copy only
     monkeypatch.setattr(pool, "RECORD_BATCH", 5)
-    monkeypatch.setattr(pool, "CORPUS_WINDOW", 3)
+    monkeypatch.setattr(units, "CORPUS_WINDOW", 3)
     assert cleaned("small", parts=1, jobs=2) == expected
     assert cleaned("split", parts=4, jobs=2) == expected
 

@@ -10,7 +10,7 @@ from conftest import SEEDS_DIR
 from texts import P1, P2, P3
 
 from cleaner import Cleaner, Config
-from cleaner.engines.local import clean_files
+from cleaner.engines import clean_files
 from cleaner.engines.records import RecordCleaner
 from cleaner.io import InputFile, find_inputs
 

@@ -277,7 +277,7 @@ def test_an_entry_that_fails_to_spill_leaves_the_columns_in_step(tmp_path):
 
 
 def test_documents_of_a_window_left_unprocessed_are_not_first_copies():
-    from cleaner.engines.pool import prefetched
+    from cleaner.engines.units import prefetched
     from cleaner.pipeline import Pipeline
 
     files = corpus(4, seed=2)

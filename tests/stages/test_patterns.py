@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from cleaner.document import Document, Reason
-from cleaner.rules import Rule, RuleSet, load_rules
+from cleaner.rule_files import load_rules
+from cleaner.rules import Rule, RuleSet
 from cleaner.stages.patterns import Patterns
 from cleaner.stages.segment import Segment
 
