@@ -98,12 +98,29 @@ def documents_in_worker(pipeline: Pipeline, docs: list[Document | None]) -> list
     """A batch of records' documents through the per-document stages, as a worker sends them back: folded,
     since the process that writes records needs their counts, never their dropped lines (a fraction to unpickle)."""
     run = partial(pipeline.run_document, fold=True)
-    return [None if doc is None else run_or_fail(run, doc) for doc in docs]
+    return signed(pipeline, [None if doc is None else run_or_fail(run, doc) for doc in docs])
+
+
+def signed(pipeline: Pipeline, docs: list[Document | Failed | None]) -> list[Document | Failed | None]:
+    """The documents, the signatures of the batch made at once by the stages that make them (dedup's `sign`)."""
+    for stage in pipeline.stages:
+        if hasattr(stage, "sign"):
+            stage.sign(docs)
+    return docs
 
 
 def serial_runner(pipeline: Pipeline) -> Runner:
-    """A Runner in this process."""
-    return lambda docs: giving_back_free_pages(None if doc is None else run_or_fail(pipeline.run, doc) for doc in docs)
+    """A Runner in this process: a window of documents through the per-document stages, then through the
+    corpus-wide ones in order, which look the whole window up at once (as a pool's parent does)."""
+    from .pool import CORPUS_WINDOW, batches, prefetched  # the pool module imports this one
+
+    def run(docs: Iterable[Document | None]) -> Iterator[Document | Failed | None]:
+        for window in batches(docs, CORPUS_WINDOW):
+            done = signed(pipeline, [None if doc is None else run_or_fail(pipeline.run_document, doc) for doc in window])
+            for doc in prefetched(pipeline, done):
+                yield run_or_fail(pipeline.run_corpus, doc) if isinstance(doc, Document) else doc
+
+    return lambda docs: giving_back_free_pages(run(docs))
 
 
 class RecordCleaner:
@@ -260,5 +277,13 @@ def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jo
                 bar.set_postfix(documents=count[0], refresh=False)
 
         records = RecordCleaner(runner, config.text_field, config.id_field, max_bytes, on_record=advance if progress else None)
+        dedup = cleaner.dedup() if hasattr(cleaner, "dedup") else None
+        if dedup is not None:
+            # Saved once a file is done (a file is redone whole when resumed); plain files after them save as they go.
+            dedup.defer_saves = True
+            stack.callback(setattr, dedup, "defer_saves", False)
         for item in files:
-            yield records.clean_file(item, out_dir)
+            outcome = records.clean_file(item, out_dir)
+            if dedup is not None:
+                dedup.flush()
+            yield outcome
