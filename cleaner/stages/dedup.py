@@ -207,8 +207,8 @@ class Dedup:
         window: list[tuple[Document, _Pending]] = []
         try:
             names: set[str] = set()
-            for doc in docs:
-                if doc.id in names or self.index.known(doc.id):
+            for doc, known in zip(docs, self.index.known_all([doc.id for doc in docs]), strict=True):
+                if known or doc.id in names:
                     break
                 names.add(doc.id)
                 window.append((doc, None))
