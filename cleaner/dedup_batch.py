@@ -52,6 +52,19 @@ def _features_of_part(texts: list[list[str]], shingle_size: int, num_perm: int, 
                                                                              sketch_bounds[1:], strict=True)]
 
 
+def split_pairs(queries: np.ndarray, found: np.ndarray, sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(query, entry) pairs over queries laid end to end, split into each part's pairs with its own query numbers.
+
+    >>> [(q.tolist(), f.tolist()) for q, f in split_pairs(np.array([3, 0, 2]), np.array([7, 8, 9]), [2, 2])]
+    [([0], [8]), ([1, 0], [7, 9])]
+    """
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    part = np.searchsorted(starts, queries, side="right") - 1
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(len(sizes) + 1))
+    return [(queries[order[a:b]] - starts[i], found[order[a:b]]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
+
+
 def laid_end_to_end(parts: list[tuple[np.ndarray, np.ndarray]],
                     ids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each part's (query, entry) pairs over its own query ids, as one set: queries renumbered past the parts before.

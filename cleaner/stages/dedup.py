@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..dedup_batch import earliest_exact, earliest_near, paragraph_features
+from ..dedup_batch import earliest_exact, earliest_near, paragraph_features, split_pairs
 from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, StoreError
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
@@ -101,19 +101,6 @@ class _Pending:
     near_pairs: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.uint32))
     # What `process` finds from the pairs, worked out for the whole window at once (None: not yet, or no longer valid).
     answers: tuple[dict[int, int], dict[int, int]] | None = None
-
-
-def split_pairs(queries: np.ndarray, found: np.ndarray, sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(query, entry) pairs over queries laid end to end, split into each part's pairs with its own query numbers.
-
-    >>> [(q.tolist(), f.tolist()) for q, f in split_pairs(np.array([3, 0, 2]), np.array([7, 8, 9]), [2, 2])]
-    [([0], [8]), ([1, 0], [7, 9])]
-    """
-    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    part = np.searchsorted(starts, queries, side="right") - 1
-    order = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[order], np.arange(len(sizes) + 1))
-    return [(queries[order[a:b]] - starts[i], found[order[a:b]]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
 
 
 class Dedup:
