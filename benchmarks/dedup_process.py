@@ -1,6 +1,6 @@
 """`cleaner dedup` as a whole process on short paragraph records, beside datasketch doing the same work.
 
-    .venv/bin/python benchmarks/dedup_process.py [--records 7500] [--rounds 3] [--memory-mb 25,100] [--keep DIR]
+    .venv/bin/python benchmarks/dedup_process.py [--records 7500] [--rounds 3] [--memory-mb 25,100] [--keep DIR] [--cleaner CMD]
 
 The corpus: one JSONL file of short records (about 730 bytes), each one paragraph of two or three
 paragraphs of ../shared/eval/web-dev/text joined, a quarter of them near-duplicate edits of an earlier
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dedup_speed import TEXT, dev_paragraphs, edit  # noqa: E402
 
-CLEANER = [str(Path(sys.executable).with_name("cleaner"))]  # the installed entry point, as a user runs it
+CLEANER = [str(Path(sys.executable).with_name("cleaner"))]  # the installed entry point, as a user runs it (or --cleaner)
 # Runs a command, prints its wall time and peak RSS as JSON: the wrapper's own startup is outside both.
 WRAPPER = textwrap.dedent("""
     import json, resource, subprocess, sys, time
@@ -170,7 +171,10 @@ def main() -> None:
     parser.add_argument("--memory-mb", default="25,100", help="input sizes for peak RSS ('' to skip)")
     parser.add_argument("--no-fixed", action="store_true", help="skip the fixed-cost fit")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (the corpus is records.jsonl)")
+    parser.add_argument("--cleaner", help="the command that runs cleaner (another build, to compare)")
     args = parser.parse_args()
+    if args.cleaner:
+        CLEANER[:] = shlex.split(args.cleaner)
     if not TEXT.is_dir():
         raise SystemExit(f"{TEXT}: absent; this benchmark needs the web-dev text pages")
     with tempfile.TemporaryDirectory() as scratch:
