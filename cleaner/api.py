@@ -92,6 +92,15 @@ LEARN = "learn"  # clean_many's default: learn the template lines in a first pas
 _UNBUILT = object()  # not built yet in this process: the language model until first used, the rules after unpickling
 
 
+def applies_rules(config: Config) -> bool:
+    """Whether a stage of `config` applies the pattern rules.
+
+    >>> applies_rules(Config()), applies_rules(Config(stages=("normalize", "segment", "dedup")))
+    (True, False)
+    """
+    return "patterns" in config.stages
+
+
 class Cleaner:
     """Strip boilerplate from text and HTML pages.
 
@@ -106,7 +115,9 @@ class Cleaner:
         self.config = config or Config()
         self._patterns = pattern_sources(self.config.patterns_dir)
         self._lock = threading.Lock()
-        self._rules: RuleSet | object = rules_from_sources(self._patterns)  # built now: a bad rule fails here
+        # Built now when a stage applies them, so that a bad rule fails here; else on first use (`cleaner dedup`
+        # starts without compiling a hundred rules it never applies: a quarter of a second).
+        self._rules: RuleSet | object = rules_from_sources(self._patterns) if applies_rules(self.config) else _UNBUILT
         self._detector: Detector | None | object = _UNBUILT
 
     def __getstate__(self) -> dict:
@@ -148,10 +159,10 @@ class Cleaner:
         other.config = config
         other._lock = threading.Lock()
         if config.patterns_dir == self.config.patterns_dir:
-            other._patterns, other._rules = self._patterns, self.rules
+            other._patterns, other._rules = self._patterns, self.rules if applies_rules(config) else self._rules
         else:
             other._patterns = pattern_sources(config.patterns_dir)
-            other._rules = rules_from_sources(other._patterns)
+            other._rules = rules_from_sources(other._patterns) if applies_rules(config) else _UNBUILT
         same_detector = (config.language_detector, "language" in config.stages) == (
             self.config.language_detector, "language" in self.config.stages)
         other._detector = self.detector if same_detector else _UNBUILT
@@ -162,7 +173,11 @@ class Cleaner:
 
         The html steps do nothing to text documents, so one pipeline (and one dedup table) serves pages and text.
         """
-        return Pipeline(with_html(build_stages(self.config, self.rules, self.detector, templates)))
+        return Pipeline(with_html(build_stages(self.config, self.rules_if_applied(), self.detector, templates)))
+
+    def rules_if_applied(self) -> RuleSet | None:
+        """The compiled rules when a stage of the config applies them, else None (none are compiled for it)."""
+        return self.rules if applies_rules(self.config) else None
 
     def learn_templates(self, records: Iterable[str | bytes | dict | Document], format: str = "text") -> TemplateTable:  # noqa: A002
         """Count the lines that recur across documents: the first pass over a corpus that `clean_many` makes

@@ -58,7 +58,7 @@ class RunCleaner(Cleaner):
         names = self.config.stages
         position = names.index("dedup")
         others = replace(self.config, stages=names[:position] + names[position + 1 :])
-        stages = build_stages(others, self.rules, self.detector, templates)
+        stages = build_stages(others, self.rules_if_applied(), self.detector, templates)
         stages.insert(position, self.shared)
         return Pipeline(with_html(stages))
 

@@ -172,13 +172,17 @@ class DuplicateIndex:
         """Whether a file of this name was added."""
         return self.names.find(name) is not None
 
+    def known_all(self, names: list[str]) -> list[bool]:
+        """`known` for each name, in one search."""
+        return [number is not None for number in self.names.find_all(names)]
+
     def add(self, record: FileRecord) -> tuple[np.ndarray, np.ndarray]:
         """Index a file's record (replacing its older version); returns the entry ids of its lines and paragraphs."""
         return self.add_all([record])[0]
 
     def add_all(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """`add` for each record in turn, with one insertion into each multimap for all of them."""
-        ids = [self._add_entries(record) for record in records]
+        """`add` for each record in turn, with one insertion into each multimap and column for all of them."""
+        ids = self._add_entries(records)
         exact_keys = [r.exact_keys for r in records]
         if sum(map(len, exact_keys)):
             self.exact.add(np.concatenate(exact_keys), np.concatenate([exact for exact, _ in ids]))
@@ -188,37 +192,55 @@ class DuplicateIndex:
             self.near.add(np.concatenate(bands), np.concatenate(near_ids))
         return ids
 
-    def _add_entries(self, record: FileRecord) -> tuple[np.ndarray, np.ndarray]:
-        """Number the record's lines and paragraphs as entries and store where they are and their sketches."""
-        lines = np.concatenate([record.exact_lines, record.near_lines]).astype(np.uint32)
+    def _add_entries(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Number the records' lines and paragraphs as entries, in turn, and store where they are and their sketches."""
+        counts = np.array([len(r.exact_lines) + len(r.near_lines) for r in records], dtype=np.int64)
         first = len(self)
-        if first + len(lines) > MAX_ENTRIES:
+        if first + int(counts.sum()) > MAX_ENTRIES:
             raise IndexFull(f"the dedup index holds {MAX_ENTRIES:,} lines and paragraphs at most; "
                             "split the corpus, or raise dedup_min_words so that fewer lines are indexed")
-        number = self.names.find(record.name)
-        if number is None:
-            number = self.names.add(record.name)
-            self.current_start.extend(np.array([first], dtype=np.int64))
-        else:
-            self.current_start.set(number, first)
-        ids = np.arange(first, first + len(lines), dtype=np.uint32)
-        exact_ids, near_ids = ids[: len(record.exact_lines)], ids[len(record.exact_lines) :]
-        sizes = record.sketch_sizes.astype(np.int64)
-        offsets = np.concatenate([np.zeros(len(exact_ids), np.int64), np.cumsum(sizes) - sizes]).astype(np.uint32)
-        appends = [(self.file_of, np.full(len(lines), number, dtype=np.uint32)), (self.line_of, lines),
-                   (self.record_first, np.array([first], np.uint32)), (self.record_base, np.array([self.pool.size], np.uint64)),
-                   (self.pool, record.sketches), (self.sketch_offset, offsets),
-                   (self.sketch_size, np.concatenate([np.zeros(len(exact_ids), np.uint8), record.sketch_sizes]))]
+        firsts = first + np.concatenate([[0], np.cumsum(counts)])
+        files = self._number_files(records, firsts[:-1].tolist())
+        # Per entry, all records end to end: its sketch's size, and where the sketch starts from its record's base.
+        sizes = np.concatenate([np.zeros(0, np.uint8)] + [part for r in records
+                                                          for part in (np.zeros(len(r.exact_lines), np.uint8), r.sketch_sizes)])
+        before = np.cumsum(sizes, dtype=np.int64) - sizes
+        offsets = before - np.append(before, 0)[firsts[:-1] - first].repeat(counts)
+        sketch_counts = np.array([len(r.sketches) for r in records], dtype=np.int64)
+        lines = np.concatenate([np.zeros(0, np.uint32)] + [part for r in records for part in (r.exact_lines, r.near_lines)])
+        appends = [(self.file_of, np.repeat(np.array(files, dtype=np.uint32), counts)), (self.line_of, lines),
+                   (self.record_first, firsts[:-1].astype(np.uint32)),
+                   (self.record_base, (self.pool.size + np.cumsum(sketch_counts) - sketch_counts).astype(np.uint64)),
+                   (self.pool, np.concatenate([np.zeros(0, np.uint32)] + [r.sketches for r in records])),
+                   (self.sketch_offset, offsets.astype(np.uint32)), (self.sketch_size, sizes)]
         done: list[tuple[Column, int]] = []
         try:
             for column, values in appends:
-                column.extend(values)
+                column.extend(values.astype(column.dtype, copy=False))
                 done.append((column, len(values)))
         except BaseException:  # moving values to disk failed (a full disk): the columns must stay in step, entry by entry
             for column, count in done:
                 column.forget_last(count)
             raise
-        return exact_ids, near_ids
+        out = []
+        for record, start in zip(records, firsts[:-1].tolist(), strict=True):
+            ids = np.arange(start, start + len(record.exact_lines) + len(record.near_lines), dtype=np.uint32)
+            out.append((ids[: len(record.exact_lines)], ids[len(record.exact_lines) :]))
+        return out
+
+    def _number_files(self, records: list[FileRecord], starts: list[int]) -> list[int]:
+        """Each record's file number (a new name numbered now); its entries from `starts` on are the file's current ones."""
+        numbers = self.names.find_all([record.name for record in records])
+        added: dict[str, int] = {}
+        for i, (record, start) in enumerate(zip(records, starts, strict=True)):
+            number = numbers[i] if numbers[i] is not None else added.get(record.name)
+            if number is None:
+                number = added[record.name] = self.names.add(record.name)
+                self.current_start.extend(np.array([start], dtype=np.int64))
+            else:
+                self.current_start.set(number, start)
+            numbers[i] = number
+        return numbers
 
     def forget(self, name: str) -> None:
         """Ignore every entry of a file from now on, as if it had never been added (until it is added again)."""

@@ -79,6 +79,14 @@ class SqliteStore:
                             (record.name, record.to_bytes()))
             self.db.execute("COMMIT")
 
+    def save_all(self, records: list[FileRecord]) -> None:
+        """`save` each record in turn, in one transaction: each is still whole or absent."""
+        with self.db:  # noqa: SIM117 - BEGIN ... COMMIT, or ROLLBACK on any error
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT INTO files (name, data) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data",
+                                [(record.name, record.to_bytes()) for record in records])
+            self.db.execute("COMMIT")
+
     def close(self) -> None:
         self.db.close()
 

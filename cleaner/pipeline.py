@@ -163,6 +163,8 @@ class Pipeline:
 
     def settle(self, doc: Document) -> bool:
         """Run the contextual stages on the kept lines until they drop nothing more; True if they dropped any."""
+        if not self.contextual:  # nothing to settle (`cleaner dedup`): no view of the kept lines to make
+            return False
         changed = False
         for _ in range(MAX_SETTLE_ROUNDS):
             view, originals = doc.kept_view()

@@ -203,6 +203,24 @@ class Names:
         _, found = self.by_hash.find(np.array([name_hash(name)], dtype=np.uint64))
         return next((int(number) for number in found if self[int(number)] == name), None)
 
+    def find_all(self, names: list[str]) -> list[int | None]:
+        """`find` for each name, the ones not added lately looked up in one search.
+
+        >>> names = Names(); _ = names.add("a.txt"); names.find_all(["b.txt", "a.txt"])
+        [None, 0]
+        """
+        out: list[int | None] = [self.recent.get(name) for name in names]
+        older = [i for i, number in enumerate(out) if number is None]
+        if not older or not self.by_hash.runs:
+            return out
+        hashes = np.array([name_hash(names[i]) for i in older], dtype=np.uint64)
+        queries, found = self.by_hash.find(hashes)
+        for query, number in zip(queries.tolist(), found.tolist(), strict=True):
+            i = older[query]
+            if out[i] is None and self[int(number)] == names[i]:
+                out[i] = int(number)
+        return out
+
     def add(self, name: str) -> int:
         """Number a name not added before."""
         number = len(self)

@@ -230,5 +230,13 @@ def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jo
                 bar.set_postfix(documents=count[0], refresh=False)
 
         records = RecordCleaner(runner, config.text_field, config.id_field, max_bytes, on_record=advance if progress else None)
+        dedup = cleaner.dedup() if hasattr(cleaner, "dedup") else None  # a CLI run's one dedup stage
+        if dedup is not None:
+            # Saved once a file is done (a file is redone whole when resumed); plain files after them save as they go.
+            dedup.defer_saves = True
+            stack.callback(setattr, dedup, "defer_saves", False)
         for item in files:
-            yield records.clean_file(item, out_dir)
+            outcome = records.clean_file(item, out_dir)
+            if dedup is not None:
+                dedup.flush()
+            yield outcome

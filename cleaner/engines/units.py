@@ -120,12 +120,27 @@ def documents_in_worker(pipeline: Pipeline, docs: list[Document | None]) -> list
     """A batch of records' documents through the per-document stages, as a worker sends them back: folded,
     since the process that writes records needs their counts, never their dropped lines (a fraction to unpickle)."""
     run = partial(pipeline.run_document, fold=True)
-    return [None if doc is None else run_or_fail(run, doc) for doc in docs]
+    return signed(pipeline, [None if doc is None else run_or_fail(run, doc) for doc in docs])
+
+
+def signed(pipeline: Pipeline, docs: list[Document | Failed | None]) -> list[Document | Failed | None]:
+    """The documents, with what the corpus stages prepare for a batch at once (dedup: its signatures)."""
+    for stage in pipeline.corpus:
+        stage.prepare_batch(docs)
+    return docs
 
 
 def serial_runner(pipeline: Pipeline) -> Runner:
-    """A `Runner` in this process: every stage, the corpus stages included, one document at a time."""
-    return lambda docs: giving_back_free_pages(None if doc is None else run_or_fail(pipeline.run, doc) for doc in docs)
+    """A `Runner` in this process: a window of documents through the per-document stages, then through the
+    corpus stages in order, which look the whole window up at once (as a pool's parent does)."""
+
+    def run(docs: Iterable[Document | None]) -> Iterator[Document | Failed | None]:
+        for window in batches(docs, CORPUS_WINDOW):
+            done = signed(pipeline, [None if doc is None else run_or_fail(pipeline.run_document, doc) for doc in window])
+            for doc in prefetched(pipeline, done):
+                yield run_or_fail(pipeline.run_corpus, doc) if isinstance(doc, Document) else doc
+
+    return lambda docs: giving_back_free_pages(run(docs))
 
 
 def per_document_config(config: Config) -> Config:

@@ -99,6 +99,10 @@ class CorpusStage(Stage):
     def prepare(self, doc: Document) -> None:
         """Do now what needs `doc` alone; by default nothing."""
 
+    def prepare_batch(self, docs: list) -> None:
+        """Do at once, for a batch of documents that went through `prepare` (None or a failure among them), what is
+        cheaper done for many together (dedup: their signatures); by default nothing."""
+
     def prefetch(self, docs: list[Document]) -> None:
         """Look up a window of documents ahead of `process`; by default nothing."""
 

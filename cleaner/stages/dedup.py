@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..dedup_batch import earliest_exact, earliest_near, paragraph_features, split_pairs
 from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, StoreError
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
 from ..features import squash, word_count
 from ..key_counts import DEFAULT_MEMORY as KEY_COUNTS_MEMORY
 from ..key_counts import KeyCounts
-from ..minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
 from ..spill import Column, SortedRuns, Spill
 from .base import CorpusStage
 
@@ -52,6 +52,7 @@ SHINGLE_SIZE = 2
 BANDS, ROWS = 12, 4
 EXAMPLES_PER_GROUP = 3  # dropped copies the report names per group
 CLUSTER_CHUNK = 1 << 20  # drops counted at a time for the report: 4 MB of group numbers
+SAVE_BATCH = 1024  # records `defer_saves` holds back at most: one transaction each, a few hundred kB
 NUM_PERM = 64  # one-permutation bins: the smallest power of two holding BANDS * ROWS (16 spare bins cost nothing)
 
 
@@ -99,19 +100,8 @@ class _Pending:
     near_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
     exact_pairs: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.uint32))
     near_pairs: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.uint32))
-
-
-def split_pairs(queries: np.ndarray, found: np.ndarray, sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(query, entry) pairs over queries laid end to end, split into each part's pairs with its own query numbers.
-
-    >>> [(q.tolist(), f.tolist()) for q, f in split_pairs(np.array([3, 0, 2]), np.array([7, 8, 9]), [2, 2])]
-    [([0], [8]), ([1, 0], [7, 9])]
-    """
-    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    part = np.searchsorted(starts, queries, side="right") - 1
-    order = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[order], np.arange(len(sizes) + 1))
-    return [(queries[order[a:b]] - starts[i], found[order[a:b]]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
+    # What `process` finds from the pairs, worked out for the whole window at once (None: not yet, or no longer valid).
+    answers: tuple[dict[int, int], dict[int, int]] | None = None
 
 
 class Dedup(CorpusStage):
@@ -132,6 +122,10 @@ class Dedup(CorpusStage):
         self.drop_groups = Column(np.uint32, self.index.spill, 1 << 16)
         self.drop_entries = Column(np.uint32, self.index.spill, 1 << 16)
         self._pending: dict[int, _Pending] = {}  # id(document) -> what `prefetch` found for it, in window order
+        # With `defer_saves`, records wait here and go to the store in one transaction (`flush`): one per record
+        # cost more than the rest of deduplicating a short record. Whoever sets it flushes before counting a file done.
+        self.defer_saves = False
+        self._unsaved: list[FileRecord] = []
 
     def params(self) -> dict:
         """What shapes the persisted records: an index built with other values cannot be reused."""
@@ -158,8 +152,10 @@ class Dedup(CorpusStage):
             for block, reason in mine:
                 block.dropped = reason
         exact_ids, near_ids = self.index.add(record)
-        self.store.save(record)
+        self._save(record)
         if self._pending:  # the documents after it in the window were looked up without its new entries
+            for pending in self._pending.values():
+                pending.answers = None  # its entries replaced: the window's answers are worked out again
             try:
                 self._look_up_in(list(self._pending.values()), record, exact_ids, near_ids)
             except StoreError:
@@ -168,12 +164,22 @@ class Dedup(CorpusStage):
                 self._pending.clear()
 
     def prepare(self, doc: Document) -> None:
-        """Compute the document's record (its signatures) ahead, in whatever process runs the per-document stages,
-        with where its lines and paragraphs are (so that the process running the stage need not count words again)."""
+        """Note where the document's lines and paragraphs are, in whatever process runs the per-document stages
+        (so that the process running the stage need not count words again); `prepare_batch` then makes its record."""
         lines, groups = self.units(doc)
         position = {id(block): index for index, block in enumerate(doc.blocks)}
-        doc.prepared[self.name] = (self.record(doc.id, lines, groups), [position[id(b)] for b in lines],
-                                   [[position[id(b)] for b in group] for group in groups])
+        doc.prepared[self.name] = (None, [position[id(b)] for b in lines], [[position[id(b)] for b in group] for group in groups])
+
+    def prepare_batch(self, docs: list) -> None:
+        """Make the records (the signatures) of prepared documents that have none yet, for all of them in one pass.
+
+        Items that are not documents (a failed record) are passed over.
+        """
+        todo = [doc for doc in docs if isinstance(doc, Document) and doc.prepared.get(self.name, (0,))[0] is None]
+        units = [self._prepared_units(doc, doc.prepared[self.name]) for doc in todo]
+        for doc, record, (_, line_at, groups_at) in zip(todo, self.records([(doc.id, *u) for doc, u in zip(todo, units, strict=True)]),
+                                                        [doc.prepared[self.name] for doc in todo], strict=True):
+            doc.prepared[self.name] = (record, line_at, groups_at)
 
     def prefetch(self, docs: list[Document]) -> None:
         """Index a window of documents and look them all up at once; `process` then takes each one's answers.
@@ -186,11 +192,14 @@ class Dedup(CorpusStage):
         """
         window: list[tuple[Document, _Pending]] = []
         try:
-            for doc in docs:
-                if self.index.known(doc.id) or any(doc.id == seen.id for seen, _ in window):
+            names: set[str] = set()
+            for doc, known in zip(docs, self.index.known_all([doc.id for doc in docs]), strict=True):
+                if known or doc.id in names:
                     break
-                record, lines, groups = self._units_of(doc)
-                window.append((doc, _Pending(doc, record, lines, groups)))
+                names.add(doc.id)
+                window.append((doc, None))
+            units = self._units_all([doc for doc, _ in window])
+            window = [(doc, _Pending(doc, *unit)) for (doc, _), unit in zip(window, units, strict=True)]
             if not window:
                 return
             ids = self.index.add_all([pending.record for _, pending in window])
@@ -202,6 +211,13 @@ class Dedup(CorpusStage):
             raise
         except Exception:  # noqa: BLE001 - only speed is lost: `process` makes and indexes each record again, replacing it
             self._pending.clear()
+
+    def _answer(self, pendings: list[_Pending]) -> None:
+        """Each pending document's earliest earlier copies, line by line and paragraph by paragraph, all in one pass."""
+        exact = earliest_exact(self.index, [p.exact_pairs for p in pendings], [p.exact_ids for p in pendings])
+        near = earliest_near(self.index, [p.near_pairs for p in pendings], [p.near_ids for p in pendings], self.threshold)
+        for pending, exact_answers, near_answers in zip(pendings, exact, near, strict=True):
+            pending.answers = exact_answers, near_answers
 
     def forget_prefetched(self) -> None:
         """Take back what `prefetch` indexed for documents that will never be processed: as if never seen."""
@@ -249,11 +265,13 @@ class Dedup(CorpusStage):
             exact_ids, near_ids = self.index.add(record)
             exact_pairs = self.index.exact.find(record.exact_keys)
             near_pairs = self.index.find_near(record.bands) if len(near_ids) else None
+            exact = self.index.earliest(*self.index.earlier(*exact_pairs, exact_ids))
+            near = self.near_matches(near_pairs, near_ids)
         else:
-            record, lines, groups = pending.record, pending.lines, pending.groups
-            exact_ids, near_ids, exact_pairs, near_pairs = pending.exact_ids, pending.near_ids, pending.exact_pairs, pending.near_pairs
-        exact = self.index.earliest(*self.index.earlier(*exact_pairs, exact_ids))
-        near = self.near_matches(near_pairs, near_ids)
+            record, lines, groups, exact_ids, near_ids = pending.record, pending.lines, pending.groups, pending.exact_ids, pending.near_ids
+            if pending.answers is None:  # valid while no record is replaced: worked out for the rest of the window at once
+                self._answer([pending, *self._pending.values()])
+            exact, near = pending.answers
         drops = [([lines[i]], int(exact_ids[i]), origin, "exact_duplicate") for i, origin in exact.items()]
         # A paragraph whose every line is already an exact repeat (a one-line paragraph) is one drop, not two:
         # the report counts each drop once, as the totals count each line once.
@@ -264,30 +282,58 @@ class Dedup(CorpusStage):
         for (blocks, _, _, rule), detail in zip(drops, details, strict=True):
             for block in blocks:
                 block.drop(Reason(self.name, rule, "duplicate", detail=detail))
-        self.store.save(record)
+        self._save(record)
+
+    def _save(self, record: FileRecord) -> None:
+        """Persist a record now, or with `defer_saves` with the next batch (a thousand at most wait)."""
+        if not self.defer_saves:
+            self.store.save(record)
+            return
+        self._unsaved.append(record)
+        if len(self._unsaved) >= SAVE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Persist the records `defer_saves` holds back, in one transaction where the store has one."""
+        if self._unsaved:
+            records, self._unsaved = self._unsaved, []
+            save_all = getattr(self.store, "save_all", None)
+            if save_all is not None:
+                save_all(records)
+            else:
+                for record in records:
+                    self.store.save(record)
 
     def _units_of(self, doc: Document) -> tuple[FileRecord, list[Block], list[list[Block]]]:
         """The document's record with its lines and paragraphs: as a worker prepared them, else computed here."""
-        prepared = doc.prepared.pop(self.name, None)
-        if prepared is None:
-            lines, groups = self.units(doc)
-            return self.record(doc.id, lines, groups), lines, groups
-        record, line_at, groups_at = prepared
-        return record, [doc.blocks[i] for i in line_at], [[doc.blocks[i] for i in group] for group in groups_at]
+        return self._units_all([doc])[0]
+
+    def _units_all(self, docs: list[Document]) -> list[tuple[FileRecord, list[Block], list[list[Block]]]]:
+        """`_units_of` for many documents, the records not prepared yet made in one pass."""
+        found = []
+        for doc in docs:
+            prepared = doc.prepared.pop(self.name, None)
+            found.append((None, *self.units(doc)) if prepared is None else (prepared[0], *self._prepared_units(doc, prepared)))
+        todo = [i for i, (record, _, _) in enumerate(found) if record is None]
+        made = dict(zip(todo, self.records([(docs[i].id, found[i][1], found[i][2]) for i in todo]), strict=True))
+        return [(made[i], lines, groups) if record is None else (record, lines, groups) for i, (record, lines, groups) in enumerate(found)]
+
+    @staticmethod
+    def _prepared_units(doc: Document, prepared: tuple) -> tuple[list[Block], list[list[Block]]]:
+        _, line_at, groups_at = prepared
+        return [doc.blocks[i] for i in line_at], [[doc.blocks[i] for i in group] for group in groups_at]
 
     def record(self, name: str, lines: list[Block], groups: list[list[Block]]) -> FileRecord:
-        texts = [" ".join(b.text for b in p) for p in groups]
-        hashes, owner = shingle_hashes(texts, self.shingle_size)
-        packed = packed_shingles(hashes, owner)
-        sizes, sketch = sketches_of(hashes, owner, len(texts), SKETCH, packed)
-        bands = band_keys(oph(hashes, owner, len(texts), NUM_PERM, packed, keep=BANDS * ROWS), BANDS, ROWS)
-        return FileRecord(
-            name,
-            np.array([b.line for b in lines], dtype=np.uint32),
-            np.array([line_key(b.text) for b in lines], dtype=np.uint64),
-            np.array([p[0].line for p in groups], dtype=np.uint32),
-            bands, sizes, sketch,
-        )
+        return self.records([(name, lines, groups)])[0]
+
+    def records(self, units: list[tuple[str, list[Block], list[list[Block]]]]) -> list[FileRecord]:
+        """Each (name, lines, paragraphs)'s record: the paragraphs' signatures made for all of them in one pass."""
+        texts = [[" ".join(b.text for b in p) for p in groups] for _, _, groups in units]
+        features = paragraph_features(texts, self.shingle_size, NUM_PERM, BANDS, ROWS)
+        return [FileRecord(name, np.array([b.line for b in lines], dtype=np.uint32),
+                           np.array([line_key(b.text) for b in lines], dtype=np.uint64),
+                           np.array([p[0].line for p in groups], dtype=np.uint32), bands, sizes, sketch)
+                for (name, lines, groups), (bands, sizes, sketch) in zip(units, features, strict=True)]
 
     def near_matches(self, pairs: tuple[np.ndarray, np.ndarray] | None, ids: np.ndarray) -> dict[int, int]:
         """For each paragraph with a verified earlier near copy among its candidate `pairs`, the earliest such copy's entry."""
@@ -347,6 +393,7 @@ class Dedup(CorpusStage):
 
     def close(self) -> None:
         """Close the store (SQLite checkpoints its write-ahead log into the index file) and remove spilled files."""
+        self.flush()
         getattr(self.store, "close", lambda: None)()
         self.index.close()
 

@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
-from dedup_texts import WORDS, doc
+from dedup_texts import corpus, decisions, doc
 
 from cleaner.dedup_store import SqliteStore
 from cleaner.document import Reason
 from cleaner.spill import Column, SortedRuns, Spill, merge_to_disk
 from cleaner.stages.dedup import Dedup
-
-
-def corpus(files: int, seed: int = 7) -> list[tuple[str, str]]:
-    """Made-up files of several paragraphs; about a third repeat, reworded a little, a paragraph of an earlier file."""
-    rng = random.Random(seed)
-    vocabulary = [f"{w}{n}" for w in WORDS for n in range(8)]
-    written: list[str] = []
-    out = []
-    for number in range(files):
-        paragraphs = []
-        for _ in range(rng.randint(2, 6)):
-            if written and rng.random() < 0.35:
-                words = rng.choice(written).split()
-                words[rng.randrange(len(words))] = rng.choice(vocabulary)
-            else:
-                words = [rng.choice(vocabulary) for _ in range(rng.randint(14, 40))]
-            paragraphs.append(" ".join(words))
-        written.extend(paragraphs)
-        out.append((f"f{number:04d}.txt", "\n\n".join(paragraphs)))
-    return out
-
-
-def decisions(stage: Dedup, files: list[tuple[str, str]]) -> list[tuple[str, int, str, str]]:
-    out = []
-    for name, text in files:
-        d = doc(name, text)
-        stage.process(d)
-        out.extend((name, b.line, b.dropped.rule, b.dropped.detail) for b in d.blocks if b.dropped is not None)
-    return out
 
 
 def test_a_spilled_index_drops_exactly_what_an_in_memory_one_drops(tmp_path):

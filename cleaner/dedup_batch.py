@@ -1,0 +1,114 @@
+"""The dedup stage's work for many documents at once: their paragraph signatures in one pass of the
+kernel, and their matches in one pass over the index.
+
+Per document the same numpy steps cost a few microseconds each whatever the document's size, and
+a short record needs dozens of them: on records of a few hundred bytes that fixed cost, not the
+hashing, set the speed. Every answer here is the one the document-by-document path gives: each
+paragraph's signature depends on its own words only, and each query's matches on its own pairs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dedup_index import SKETCH, DuplicateIndex
+from .minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
+
+BATCH_CHARS = 1 << 21  # paragraph characters signed in one pass: the kernel's temporaries stay within a few tens of MB
+
+
+def paragraph_features(texts: list[list[str]], shingle_size: int, num_perm: int, bands: int,
+                       rows: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each document's paragraph texts: the LSH band keys (one row per paragraph), sketch sizes and sketches end to end.
+
+    >>> a, b, c = paragraph_features([["one two three four", "five six seven"], [], ["one two three four"]], 2, 64, 12, 4)
+    >>> same = paragraph_features([["One, two three four"]], 2, 64, 12, 4)[0][0][0]
+    >>> [f[0].shape for f in (a, b)], a[1].tolist(), bool((a[0][0] == same).all()), bool((c[0][0] == same).all())
+    ([(2, 12), (0, 12)], [3, 2], True, True)
+    """
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    start = 0
+    while start < len(texts):
+        stop, chars = start, 0
+        while stop < len(texts) and (stop == start or chars + sum(map(len, texts[stop])) <= BATCH_CHARS):
+            chars += sum(map(len, texts[stop]))
+            stop += 1
+        out += _features_of_part(texts[start:stop], shingle_size, num_perm, bands, rows)
+        start = stop
+    return out
+
+
+def _features_of_part(texts: list[list[str]], shingle_size: int, num_perm: int, bands: int,
+                      rows: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    flat = [text for doc in texts for text in doc]
+    hashes, owner = shingle_hashes(flat, shingle_size)
+    packed = packed_shingles(hashes, owner)
+    sizes, sketch = sketches_of(hashes, owner, len(flat), SKETCH, packed)
+    keys = band_keys(oph(hashes, owner, len(flat), num_perm, packed, keep=bands * rows), bands, rows)
+    counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    sketch_bounds = np.concatenate([[0], np.cumsum(sizes.astype(np.int64))])[bounds]
+    return [(keys[a:b], sizes[a:b], sketch[sa:sb]) for a, b, sa, sb in zip(bounds[:-1], bounds[1:], sketch_bounds[:-1],
+                                                                             sketch_bounds[1:], strict=True)]
+
+
+def split_pairs(queries: np.ndarray, found: np.ndarray, sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(query, entry) pairs over queries laid end to end, split into each part's pairs with its own query numbers.
+
+    >>> [(q.tolist(), f.tolist()) for q, f in split_pairs(np.array([3, 0, 2]), np.array([7, 8, 9]), [2, 2])]
+    [([0], [8]), ([1, 0], [7, 9])]
+    """
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    part = np.searchsorted(starts, queries, side="right") - 1
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(len(sizes) + 1))
+    return [(queries[order[a:b]] - starts[i], found[order[a:b]]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
+
+
+def laid_end_to_end(parts: list[tuple[np.ndarray, np.ndarray]],
+                    ids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each part's (query, entry) pairs over its own query ids, as one set: queries renumbered past the parts before.
+
+    Returns queries, entries, the query ids end to end and where each part's queries start.
+
+    >>> q, f, i, s = laid_end_to_end([(np.array([0, 1]), np.array([7, 8])), (np.array([0]), np.array([9]))],
+    ...                              [np.array([4, 5], np.uint32), np.array([6], np.uint32)])
+    >>> q.tolist(), f.tolist(), i.tolist(), s.tolist()
+    ([0, 1, 2], [7, 8, 9], [4, 5, 6], [0, 2, 3])
+    """
+    starts = np.concatenate([[0], np.cumsum([len(i) for i in ids])]).astype(np.int64)
+    queries = np.concatenate([np.asarray(q, np.int64) + s for (q, _), s in zip(parts, starts[:-1], strict=True)] or [np.zeros(0, np.int64)])
+    found = np.concatenate([np.asarray(f, np.int64) for _, f in parts] or [np.zeros(0, np.int64)])
+    return queries, found, np.concatenate(ids or [np.zeros(0, np.uint32)]), starts
+
+
+def split_answers(answers: dict[int, int], starts: np.ndarray) -> list[dict[int, int]]:
+    """Answers keyed by a query number over all parts, as one dict per part keyed by its own query numbers.
+
+    >>> split_answers({0: 7, 2: 9, 3: 1}, np.array([0, 2, 3, 5]))
+    [{0: 7}, {0: 9}, {0: 1}]
+    """
+    out: list[dict[int, int]] = [{} for _ in range(len(starts) - 1)]
+    if not answers:
+        return out
+    keys = np.fromiter(answers, dtype=np.int64, count=len(answers))
+    parts = (np.searchsorted(starts, keys, side="right") - 1).tolist()
+    for key, part, origin in zip(keys.tolist(), parts, answers.values(), strict=True):
+        out[part][key - int(starts[part])] = origin
+    return out
+
+
+def earliest_exact(index: DuplicateIndex, parts: list[tuple[np.ndarray, np.ndarray]], ids: list[np.ndarray]) -> list[dict[int, int]]:
+    """For each part (a document's lines), each line's earliest earlier current copy: `index.earliest` of `index.earlier`."""
+    queries, found, all_ids, starts = laid_end_to_end(parts, ids)
+    return split_answers(index.earliest(*index.earlier(queries, found, all_ids)), starts)
+
+
+def earliest_near(index: DuplicateIndex, parts: list[tuple[np.ndarray, np.ndarray]], ids: list[np.ndarray],
+                  threshold: float) -> list[dict[int, int]]:
+    """For each part (a document's paragraphs), each paragraph's earliest verified earlier near copy (`Dedup.near_matches`)."""
+    queries, found, all_ids, starts = laid_end_to_end(parts, ids)
+    if len(all_ids) == 0:
+        return [{} for _ in ids]
+    queries, found = index.earlier(queries, found, all_ids)
+    return split_answers(index.earliest_similar(queries, found, all_ids, threshold), starts)
