@@ -241,8 +241,8 @@ def test_a_rule_set_renews_its_automata_after_scanning_its_budget_and_matches_th
     assert decisions() == before  # twice: still under
     assert decisions() == before  # three times: over, so renewed first
     assert rules._phrase_finder is not finder
-    assert all(new is not old for (_, new), (_, old) in zip(rules._limited._fast, scanners))
-    assert all(rule.linear._compiled is not old for rule, old in zip([r for r in rules.rules if r.linear], linears))
+    assert all(new is not old for (_, new), (_, old) in zip(rules._limited._fast, scanners, strict=True))
+    assert all(rule.linear._compiled is not old for rule, old in zip([r for r in rules.rules if r.linear], linears, strict=True))
     assert rules._scanned == len(text)  # counting starts again from the renewal
 
 
