@@ -21,6 +21,7 @@ from .io import find_inputs, write_atomic
 from .pipeline import Stats
 from .rules import RuleError, load_rules
 from .seed_index import committed_files
+from .speedups import PATH as CORE
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
 CATEGORY_COLOURS = {"duplicate": "magenta", "donation": "yellow", "newsletter": "cyan", "byline": "blue"}
@@ -126,7 +127,8 @@ class Interruptible(click.Group):
 
 
 @click.group(cls=Interruptible, context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="cleaner")
+# The version names the core in use (`cleaner.speedups`): compiled, or the pure-Python fallback.
+@click.version_option(__version__, prog_name="cleaner", message=f"%(prog)s, version %(version)s ({CORE})")
 def main() -> None:
     """Strip boilerplate (donation banners, newsletter forms, bylines, related teasers,
     page chrome) and repeated paragraphs from web text."""
