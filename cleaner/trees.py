@@ -95,8 +95,8 @@ class Forest:
         """
         if len(rows) == 0:
             return []
-        if rows.ndim != 2 or rows.shape[1] != len(self.features):
-            raise ValueError(f"rows of {len(self.features)} features expected, got shape {rows.shape}")
+        if rows.ndim != 2 or rows.shape[1] < len(self.features):  # the compiled walk reads any column a node names
+            raise ValueError(f"rows of at least {len(self.features)} features expected, got shape {rows.shape}")
         feature, threshold, children = self._walk
         rows = np.ascontiguousarray(rows, dtype=np.float64)
         return forest_scores(rows, self.roots, feature, threshold, children, self.value, self.bias, self.depth)

@@ -154,9 +154,9 @@ def test_forest_scores_agree_on_random_forests(forest_rows):
     assert compiled.forest_scores(rows, *walk_arrays(forest)) == pure.forest_scores(rows, *walk_arrays(forest))
 
 
-def test_rows_of_another_width_are_refused_by_both_cores():
+def test_rows_narrower_than_the_forests_features_are_refused_by_both_cores():
     forest = packaged_model(HTML_MODEL)
-    with pytest.raises(ValueError, match="features expected"):
+    with pytest.raises(ValueError, match="at least"):
         forest.scores(np.zeros((2, len(forest.features) - 1)))
 
 
