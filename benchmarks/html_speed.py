@@ -1,19 +1,25 @@
 """Accuracy and throughput on HTML pages, single process, side by side with trafilatura (and resiliparse).
 
-usage: python benchmarks/html_speed.py [FOLDER] [--gold GOLD.json] [--repeat N]
+usage: python benchmarks/html_speed.py [FOLDER] [--gold GOLD.json] [--repeat N] [--save DIR]
 
 FOLDER defaults to ../shared/eval/web-dev/html, GOLD to the gold.json beside it
 (pip install -e '.[bench]' for the peers). Each system reads the same page
 bytes and writes NAME.txt per NAME.html; the outputs are scored with the
 project's scorer. Prints F1, MB/s of HTML and the throughput ratio to
 trafilatura, plus the MB/s of cleaner's own HTML-to-lines step (decoding,
-parsing, the walk), which runs before the text stages.
+parsing, the walk), which runs before the text stages. cleaner runs twice: with the core this install
+chose (compiled where it was built) and, in a child process, with CLEANER_PURE_PYTHON=1.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +28,7 @@ from cleaner import Cleaner, Config
 from cleaner.decoding import decode_html
 from cleaner.document import Document
 from cleaner.html import page_text, read_page
+from cleaner.speedups import COMPILED, PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_HTML = ROOT.parent / "shared" / "eval" / "web-dev" / "html"
@@ -89,27 +96,52 @@ def timed(extract: Extractor, pages: list[tuple[str, bytes]], repeat: int) -> tu
     return best, outputs
 
 
+def pure_python_run(folder: Path, repeat: int) -> Extractor:
+    """cleaner with the pure-Python core: timed in a child process started with CLEANER_PURE_PYTHON=1."""
+
+    def extract(_pages: list[tuple[str, bytes]]) -> dict[str, str]:
+        """The child's outputs; its best time of `repeat` runs, without its start-up, in `extract.seconds`."""
+        with tempfile.TemporaryDirectory() as scratch:
+            result = Path(scratch) / "result.json"
+            subprocess.run([sys.executable, __file__, str(folder), "--repeat", str(repeat), "--child-result", str(result)],
+                           env={**os.environ, "CLEANER_PURE_PYTHON": "1"}, check=True)
+            data = json.loads(result.read_text(encoding="utf-8"))
+        extract.seconds = data["seconds"]  # type: ignore[attr-defined]
+        return data["outputs"]
+
+    extract.seconds = 0.0  # type: ignore[attr-defined]  # the child repeats; the parent runs it once
+    return extract
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEV_HTML)
     parser.add_argument("--gold", type=Path, help="gold.json  [default: beside FOLDER]")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--save", type=Path, help="write each system's outputs under SAVE/<system>/NAME.txt")
+    parser.add_argument("--child-result", type=Path, help=argparse.SUPPRESS)  # the pure-Python run's child writes here
     args = parser.parse_args()
     pages = load(args.folder)
+    if args.child_result:
+        seconds, outputs = timed(run_cleaner, pages, args.repeat)
+        args.child_result.write_text(json.dumps({"seconds": seconds, "outputs": outputs}), encoding="utf-8")
+        return
     gold = args.gold or args.folder.parent / "gold.json"
     megabytes = sum(len(data) for _, data in pages) / 1e6
     print(f"{len(pages)} pages, {megabytes:.1f} MB of HTML from {args.folder}")
-    systems: list[tuple[str, Extractor]] = [("trafilatura 2.3.1", run_trafilatura), ("cleaner", run_cleaner),
-                                            ("cleaner: HTML to lines only", run_lines), ("resiliparse", run_resiliparse)]
+    systems: list[tuple[str, Extractor]] = [("trafilatura 2.3.1", run_trafilatura), (f"cleaner, {PATH}", run_cleaner)]
+    if COMPILED:
+        systems.append(("cleaner, pure Python", pure_python_run(args.folder, args.repeat)))
+    systems += [("cleaner: HTML to lines only", run_lines), ("resiliparse", run_resiliparse)]
     rates: dict[str, float] = {}
     print(f"{'system':<30}{'F1':>7}{'seconds':>10}{'MB/s':>9}{'vs trafilatura':>16}")
     for name, extract in systems:
         try:
-            seconds, outputs = timed(extract, pages, args.repeat)
+            seconds, outputs = timed(extract, pages, 1 if hasattr(extract, "seconds") else args.repeat)
         except ImportError as exc:
             print(f"{name:<30}  not installed ({exc.name}): pip install -e '.[bench]'")
             continue
+        seconds = getattr(extract, "seconds", seconds)
         rates[name] = megabytes / seconds
         f1 = score(outputs, gold)
         base = rates.get("trafilatura 2.3.1")
@@ -120,8 +152,9 @@ def main() -> None:
             folder.mkdir(parents=True, exist_ok=True)
             for stem, text in outputs.items():
                 (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
-    if "cleaner" in rates and "trafilatura 2.3.1" in rates:
-        print(f"cleaner runs at {rates['cleaner'] / rates['trafilatura 2.3.1']:.2f}x trafilatura's throughput")
+    for name in [n for n in rates if n.startswith("cleaner, ")]:
+        if "trafilatura 2.3.1" in rates:
+            print(f"{name} runs at {rates[name] / rates['trafilatura 2.3.1']:.2f}x trafilatura's throughput")
 
 
 if __name__ == "__main__":

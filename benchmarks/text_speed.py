@@ -8,18 +8,24 @@ dedup stage aside, as the target says), the time share of each stage, and jusTex
 over the same text lines (pip install '.[bench]') with the ratio between them, and a
 bare per-line pass in Python (the least a line classifier does: find a line's words,
 count its stop words, look at its last character): the most any per-line classifier
-written in Python can reach on this machine, measured in the same run.
+written in Python can reach on this machine, measured in the same run. cleaner runs with the core this install
+chose (compiled where it was built) and, in a child process, with CLEANER_PURE_PYTHON=1.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from cleaner import Cleaner, Config
 from cleaner.document import Document
+from cleaner.speedups import COMPILED, PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_TEXT = ROOT.parent / "shared" / "eval" / "web-dev" / "text"
@@ -85,17 +91,31 @@ def time_justext(texts: list[str]) -> float | None:
     return time.perf_counter() - started
 
 
+def time_pure_python(folder: Path, repeat: int) -> float:
+    """Seconds of the text pipeline with the pure-Python core, timed by a child started with CLEANER_PURE_PYTHON=1."""
+    done = subprocess.run([sys.executable, __file__, str(folder), "--repeat", str(repeat), "--child"], check=True,
+                          env={**os.environ, "CLEANER_PURE_PYTHON": "1"}, capture_output=True, text=True)
+    return float(json.loads(done.stdout)["seconds"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEV_TEXT if DEV_TEXT.is_dir() else ROOT / "seeds")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)  # print only the seconds, as JSON
     args = parser.parse_args()
     texts = load(args.folder)
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     seconds, per_stage = time_cleaner(texts, args.repeat)
+    if args.child:
+        print(json.dumps({"seconds": seconds}))
+        return
     print(f"{len(texts)} documents, {megabytes:.2f} MB from {args.folder}")
     print(f"{'system':<28}{'seconds':>10}{'MB/s':>10}{'vs cleaner':>12}")
-    print(f"{'cleaner (text pipeline)':<28}{seconds:>10.2f}{megabytes / seconds:>10.2f}{'1.00x':>12}")
+    print(f"{'cleaner, ' + PATH:<28}{seconds:>10.2f}{megabytes / seconds:>10.2f}{'1.00x':>12}")
+    pure = time_pure_python(args.folder, args.repeat) if COMPILED else seconds
+    if COMPILED:
+        print(f"{'cleaner, pure Python':<28}{pure:>10.2f}{megabytes / pure:>10.2f}{seconds / pure:>11.2f}x")
     bare = time_bare_pass(texts, args.repeat)
     print(f"{'bare per-line pass (Python)':<28}{bare:>10.2f}{megabytes / bare:>10.2f}{seconds / bare:>11.2f}x")
     justext_seconds = time_justext(texts)
@@ -104,7 +124,7 @@ def main() -> None:
     else:
         ratio = justext_seconds / seconds
         print(f"{'jusText (text lines)':<28}{justext_seconds:>10.2f}{megabytes / justext_seconds:>10.2f}{1 / ratio:>11.2f}x")
-        print(f"cleaner is {ratio:.1f}x jusText's throughput")
+        print(f"cleaner, {PATH}, is {ratio:.1f}x jusText's throughput; pure Python {justext_seconds / pure:.1f}x")
     total = sum(per_stage.values())
     print("\ntime by stage (share of cleaner's total)")
     for name, spent in sorted(per_stage.items(), key=lambda kv: -kv[1]):

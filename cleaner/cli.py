@@ -22,6 +22,7 @@ from .pipeline import Stats
 from .rule_files import load_rules
 from .rules import RuleError
 from .seed_index import committed_files
+from .speedups import PATH as CORE
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
 CATEGORY_COLOURS = {"duplicate": "magenta", "donation": "yellow", "newsletter": "cyan", "byline": "blue"}
@@ -127,7 +128,8 @@ class Interruptible(click.Group):
 
 
 @click.group(cls=Interruptible, context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="cleaner")
+# The version names the core in use (`cleaner.speedups`): compiled, or the pure-Python fallback.
+@click.version_option(__version__, prog_name="cleaner", message=f"%(prog)s, version %(version)s ({CORE})")
 def main() -> None:
     """Strip boilerplate (donation banners, newsletter forms, bylines, related teasers,
     page chrome) and repeated paragraphs from web text."""

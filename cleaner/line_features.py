@@ -15,6 +15,7 @@ import numpy as np
 
 from .document import Block, Document
 from .features import ends_truncated, is_heading, is_prose, squash_key, stopword_share, word_count
+from .speedups import char_counts
 
 # The verdicts of the stages before `decide`: which stage dropped a line, under which category and rule.
 STAGES = ("html", "patterns", "templates", "heuristics", "classify")
@@ -59,7 +60,6 @@ FEATURES: tuple[str, ...] = (
     + ("url_depth", "url_slug_words", "url_has_number")
 )
 
-_LETTER = re.compile(r"[^\W\d_]")  # a letter: a word character that is neither a digit (str.isdecimal) nor "_"
 _DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d")
 _SEPARATORS = ("|", "»", "›")
 _SENTENCE_END = (".", "!", "?", "。", '"', "”")
@@ -72,12 +72,12 @@ def line_shape(text: str) -> list[float]:
     [1.79, 3.3, 0.6, 1.0, 0.0]
     """
     words = word_count(text)
-    letters = "".join(_LETTER.findall(text))
+    decimals, letters, capitals = char_counts(text)
     end = text.rstrip()
     return [
         math.log1p(words), math.log1p(len(text)), stopword_share(text) if words else 0.0,
         float(end.endswith(_SENTENCE_END)), float(end.endswith(":")),
-        sum(map(str.isdecimal, text)) / max(1, len(text)), sum(map(str.isupper, letters)) / max(1, len(letters)),
+        decimals / max(1, len(text)), capitals / max(1, letters),
         float(text.startswith(("* ", "+ ", "o "))), float(any(s in text for s in _SEPARATORS)),
         text.count(",") / max(1, words), float(is_heading(text)), float(is_prose(text)), float(ends_truncated(text)),
         float(bool(_DATE.search(text))),

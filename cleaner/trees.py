@@ -1,4 +1,4 @@
-"""A forest of decision trees, read from a data file and evaluated with numpy: the line model's engine.
+"""A forest of decision trees, read from a data file and walked by the core (`cleaner.speedups`): the line model's engine.
 
 The file holds the trees of a gradient-boosted model (fitted by `benchmarks/train_lines.py` with
 LightGBM, which `cleaner` itself never imports) as flat node arrays:
@@ -20,6 +20,8 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+
+from .speedups import forest_scores
 
 FORMAT = "cleaner-trees/1"
 LEAF_BITS = 24  # leaf values are kept to multiples of 2**-24: a sum of a few thousand of them is exact in a double
@@ -93,12 +95,11 @@ class Forest:
         """
         if len(rows) == 0:
             return []
+        if rows.ndim != 2 or rows.shape[1] < len(self.features):  # the compiled walk reads any column a node names
+            raise ValueError(f"rows of at least {len(self.features)} features expected, got shape {rows.shape}")
         feature, threshold, children = self._walk
-        node = np.broadcast_to(self.roots, (len(rows), len(self.roots))).copy()
-        index = np.arange(len(rows))[:, None]
-        for _ in range(self.depth):
-            node = children[2 * node + (rows[index, feature[node]] > threshold[node])]
-        return (self.value[node].sum(axis=1) + self.bias).tolist()
+        rows = np.ascontiguousarray(rows, dtype=np.float64)
+        return forest_scores(rows, self.roots, feature, threshold, children, self.value, self.bias, self.depth)
 
     @cached_property
     def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

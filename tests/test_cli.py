@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from texts import P1, P2, P3
 
+from cleaner import speedups
+
 P4 = (
     "The budget also sets aside money for the public library, which has been closed on Sundays since"
     " last year, and for a new bus line that will connect the northern districts with the main station."
@@ -257,7 +259,7 @@ def test_version(run_cli):
 
     result = run_cli("--version")
     assert result.exit_code == 0
-    assert result.stdout.strip() == f"cleaner, version {cleaner.__version__}"
+    assert result.stdout.strip() == f"cleaner, version {cleaner.__version__} ({speedups.PATH})"
 
 
 def test_usage_errors_exit_2(run_cli):
@@ -418,7 +420,7 @@ def test_script_version_and_help(cleaner_exe, tmp_path):
     import cleaner
 
     version = run_exe(cleaner_exe, "--version", cwd=tmp_path)
-    assert version.returncode == 0 and version.stdout.decode().strip() == f"cleaner, version {cleaner.__version__}"
+    assert version.returncode == 0 and version.stdout.decode().strip() == f"cleaner, version {cleaner.__version__} ({speedups.PATH})"
     helped = run_exe(cleaner_exe, "--help", cwd=tmp_path)
     assert helped.returncode == 0 and b"clean" in helped.stdout and b"check" in helped.stdout
 

@@ -27,12 +27,15 @@ def module_name(path: Path) -> str:
 
 
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+# Compiled modules (Cython sources): they import nothing of the package, so they close no cycle.
+EXTENSIONS = {module_name(path.with_suffix(".py")) for path in sorted(PACKAGE.rglob("*.pyx"))}
 
 
 def imported_by(name: str, path: Path) -> set[str]:
     """The package's modules that `name` imports anywhere in its file (at the top, in a function, under TYPE_CHECKING).
 
-    `from .x import y` counts as importing `x`, and `x.y` too when `y` is a module of its own.
+    `from .x import y` counts as importing `x`, and `x.y` too when `y` is a module of its own; `from . import y` of a
+    module `y` counts as importing `y` alone (as importing any module runs its package's `__init__` first).
     """
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
@@ -44,10 +47,14 @@ def imported_by(name: str, path: Path) -> set[str]:
             for _ in range(node.level - 1):
                 base = base.rpartition(".")[0]
             source = ".".join(filter(None, [base if node.level else "", node.module or ""]))
-            targets = [source] + [f"{source}.{alias.name}" for alias in node.names]
+            targets = [f"{source}.{alias.name}" for alias in node.names]
+            if not all(target in MODULES or target in EXTENSIONS for target in targets):  # `from . import x` of modules imports them, not the package
+                targets.append(source)
         else:
             continue
         for target in targets:
+            if target in EXTENSIONS:
+                continue
             while target and target not in MODULES:  # `import cleaner.x.y` names cleaner.x.y; an attribute is not a module
                 target = target.rpartition(".")[0] if target.startswith("cleaner.") else ""
             if target and target != name:
