@@ -48,7 +48,8 @@ def imported_by(name: str, path: Path) -> set[str]:
                 base = base.rpartition(".")[0]
             source = ".".join(filter(None, [base if node.level else "", node.module or ""]))
             targets = [f"{source}.{alias.name}" for alias in node.names]
-            if not all(target in MODULES or target in EXTENSIONS for target in targets):  # `from . import x` of modules imports them, not the package
+            # `from . import x` of modules imports those modules, not the package
+            if not all(target in MODULES or target in EXTENSIONS for target in targets):
                 targets.append(source)
         else:
             continue
