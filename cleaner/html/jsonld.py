@@ -11,6 +11,7 @@ wins: it is what readers see, and articleBody is often a truncated summary.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -64,37 +65,34 @@ def schema_types(tree: LexborHTMLParser) -> str:
 
 def _types(data: object) -> set[str]:
     found: set[str] = set()
-    stack = [data]
-    seen = 0
-    while stack and seen < MAX_NODES:
-        item = stack.pop()
-        seen += 1
-        if isinstance(item, dict):
-            kind = item.get("@type")
-            for name in kind if isinstance(kind, list) else [kind]:
-                if isinstance(name, str) and 0 < len(name) < 60:
-                    found.add(name.rsplit("/", 1)[-1])
-            stack.extend(value for value in item.values() if isinstance(value, dict | list))
-        elif isinstance(item, list):
-            stack.extend(item)
+    for item in _objects(data):
+        kind = item.get("@type")
+        for name in kind if isinstance(kind, list) else [kind]:
+            if isinstance(name, str) and 0 < len(name) < 60:
+                found.add(name.rsplit("/", 1)[-1])
     return found
 
 
 def _bodies(data: object) -> list[str]:
-    found: list[str] = []
+    return [item["articleBody"] for item in _objects(data) if isinstance(item.get("articleBody"), str)]
+
+
+def _objects(data: object) -> Iterator[dict]:
+    """Every JSON object in `data`, depth first, among its first `MAX_NODES` values.
+
+    >>> [sorted(o) for o in _objects({"a": [{"b": 1}, 2], "c": {"d": {}}})]
+    [['a', 'c'], ['d'], [], ['b']]
+    """
     stack = [data]
     seen = 0
     while stack and seen < MAX_NODES:
         item = stack.pop()
         seen += 1
         if isinstance(item, dict):
-            body = item.get("articleBody")
-            if isinstance(body, str):
-                found.append(body)
+            yield item
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return found
 
 
 def _plain(body: str) -> str:
