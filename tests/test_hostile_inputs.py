@@ -315,7 +315,9 @@ def test_ctrl_c_with_two_jobs_exits_130_in_one_line_and_leaves_nothing_half_writ
                 handle.write(json.dumps({"id": number, "text": text}) + "\n")
     out = tmp_path / "out"
     process = subprocess.Popen([cleaner_exe, "clean", source, "-o", out, "--jobs", "2", *FLAGS], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               # as from a terminal: a shell's background job (a CI step, say) inherits SIGINT ignored
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list(out.glob(".*.tmp")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)  # until an output is being written

@@ -205,10 +205,15 @@ def test_a_ctrl_c_while_workers_are_forked_is_held_and_raised_after():
 
     from cleaner.engines.pool import interrupts_held
 
-    reached_the_end_of_the_block = False
-    with pytest.raises(KeyboardInterrupt):
-        with interrupts_held():
-            os.kill(os.getpid(), signal.SIGINT)
-            reached_the_end_of_the_block = True
-    assert reached_the_end_of_the_block
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # As in a process started from a terminal (one started in the background by a shell inherits SIGINT ignored).
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        reached_the_end_of_the_block = False
+        with pytest.raises(KeyboardInterrupt):
+            with interrupts_held():
+                os.kill(os.getpid(), signal.SIGINT)
+                reached_the_end_of_the_block = True
+        assert reached_the_end_of_the_block
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, inherited)
