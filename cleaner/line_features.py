@@ -60,6 +60,9 @@ FEATURES: tuple[str, ...] = (
     + ("url_depth", "url_slug_words", "url_has_number")
 )
 
+PAGE_KIND = FEATURES[FEATURES.index("og_article"):]  # the page-level columns of `page_kind`
+
+_SLUG_WORD = re.compile(r"[^\W_]+")  # a word of a URL's last path segment
 _DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d")
 _SEPARATORS = ("|", "»", "›")
 _SENTENCE_END = (".", "!", "?", "。", '"', "”")
@@ -214,9 +217,6 @@ def page_columns(hints: list, kept: np.ndarray, words: np.ndarray, page_words: f
         sum(h.named_content > 0 for h in marked) / count,
     ])
 
-
-PAGE_KIND = FEATURES[FEATURES.index("og_article"):]
-_SLUG_WORD = re.compile(r"[^\W_]+")
 
 
 def page_kind(metadata: dict) -> np.ndarray:
