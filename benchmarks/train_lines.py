@@ -16,6 +16,9 @@ words. Every page weighs the same.
 --families  fits on two dev sets and scores the third: the estimate for a family of pages it never saw.
 --cuts   scores --cv and --families at several cuts (the raw score above which a line is kept) from one fit each.
 --write  fits on everything and writes the model file, with --cut (default 0: even odds).
+--cache DIR  keeps the pages read through the stages in DIR, keyed by a digest of the package's code and rules, so
+         a second run with other --params reads them back instead of cleaning 2,500 pages again.
+--params JSON  LightGBM settings over PARAMETERS (e.g. '{"num_leaves": 63}'); --rounds N boosting rounds.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 import re
 import subprocess
 import sys
@@ -129,9 +133,32 @@ def read_family(eval_dir: Path, family: str) -> list[dict]:
     return pages
 
 
-def fit(pages: list[dict], rounds: int = ROUNDS, cut: float = 0.0) -> Forest:
+def code_digest() -> str:
+    """A digest of everything that shapes a page's rows: the package's Python code, its word lists and the rules."""
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "cleaner").rglob("*.py"), *(ROOT / "cleaner" / "wordlists").rglob("*"),
+                        *(ROOT / "patterns").glob("*.toml")]):
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def read_pages(eval_dir: Path, cache: Path | None) -> list[dict]:
+    """Every family's pages (`read_family`), read back from `cache` when this code already wrote them there."""
+    stored = cache / f"pages-{code_digest()}.pickle" if cache else None
+    if stored and stored.exists():
+        return pickle.loads(stored.read_bytes())
+    pages = [page for family in FAMILIES for page in read_family(eval_dir, family)]
+    if stored:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_bytes(pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
+    return pages
+
+
+def fit(pages: list[dict], rounds: int | None = None, cut: float = 0.0) -> Forest:
     import lightgbm
 
+    rounds = rounds or ROUNDS
     rows = np.vstack([p["rows"] for p in pages])
     labels = np.concatenate([p["labels"] for p in pages])
     weights = np.concatenate([p["weights"] for p in pages])
@@ -188,6 +215,7 @@ def held_out(eval_dir: Path, pages: list[dict], splits: list, label: str, work: 
 
 
 def main() -> None:
+    global ROUNDS
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
     ap.add_argument("--cv", action="store_true")
@@ -195,8 +223,13 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--cut", type=float, default=0.0, help="raw score above which a line is kept (0: even odds)")
     ap.add_argument("--cuts", type=float, nargs="*", default=None, help="cuts to score with --cv and --families")
+    ap.add_argument("--cache", type=Path, default=None, help="folder to keep the pages read through the stages in")
+    ap.add_argument("--params", type=json.loads, default={}, help="LightGBM settings over PARAMETERS, as JSON")
+    ap.add_argument("--rounds", type=int, default=ROUNDS)
     a = ap.parse_args()
-    pages = [page for family in FAMILIES for page in read_family(a.eval, family)]
+    PARAMETERS.update(a.params)
+    ROUNDS = a.rounds
+    pages = read_pages(a.eval, a.cache)
     print(f"{len(pages)} pages, {sum(len(p['rows']) for p in pages)} lines, {len(FEATURES)} features", file=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="cleaner-lines-"))
     cuts = a.cuts if a.cuts else [a.cut]
