@@ -197,6 +197,9 @@ def drop_trailing_headings(blocks: list[Block]) -> None:
 
 
 ARTICLE_PARAGRAPH_WORDS = 40  # a paragraph this long is the article's; what follows the last one is its tail
+# Where no paragraph is that long (news written in one- and two-sentence paragraphs), a comment section needs a
+# sentence this long before its heading: an article comes before its comments.
+SHORT_ARTICLE_PARAGRAPH_WORDS = 15
 BIO_NAME_DISTANCE = 3  # a bio follows its name line within this many lines
 COMMENT_META_DISTANCE = 15  # a comment heading is followed by its first comment's metadata within this many
 DATED_TEASER_WORDS = (6, 60)  # a line this long that ends in a date is a teaser with its timestamp
@@ -267,11 +270,26 @@ def drop_author_bios(blocks: list[Block], end: int) -> None:
 
 def drop_comment_section(blocks: list[Block], end: int) -> None:
     """From a comment heading after the article (which ends at block `end`) to the last block,
-    when comment metadata follows it."""
+    when comment metadata follows it. Where no paragraph was long enough to end the article (`end` is -1), the
+    heading must come after a kept sentence-long line: a comment count above the headline is not a thread.
+
+    >>> from cleaner.document import Block
+    >>> story = "The utility said on Wednesday that it hoped to have most of its customers back by Sunday night."
+    >>> def kept(first):
+    ...     blocks = [Block(text, n, 0, n, True) for n, text in enumerate([first, "Comments", "on May 2, 2012 at 11:54 AM", story])]
+    ...     drop_comment_section(blocks, -1)
+    ...     return [block.kept for block in blocks]
+    >>> kept("Home"), kept(story)
+    ([True, True, True, True], [True, False, False, False])
+    """
     patterns = _structure()
+    article_before = end >= 0
     for index in range(end + 1, len(blocks)):
-        text = blocks[index].text
-        if word_count(text) > 8 or not patterns["comments"].match(text):
+        block = blocks[index]
+        text = block.text
+        if not article_before:
+            article_before = block.kept and word_count(text) >= SHORT_ARTICLE_PARAGRAPH_WORDS and is_prose(text)
+        if word_count(text) > 8 or not article_before or not patterns["comments"].match(text):
             continue
         following = blocks[index : index + COMMENT_META_DISTANCE]
         if any(patterns["meta"].search(b.text) for b in following):
