@@ -39,6 +39,9 @@ SCHEMA_GROUPS: dict[str, frozenset[str]] = {
     "howto": frozenset({"Recipe", "HowTo", "FAQPage"}),
     "organisation": frozenset({"LocalBusiness", "Service", "Event", "Place", "ContactPage", "AboutPage"}),
 }
+# The categories of markup evidence on a line's ancestors, standing or overturned (`Hints.evidence`).
+EVIDENCE = ("navigation", "sidebar", "footer", "form", "promo", "hidden", "ui", "newsletter", "donation", "related",
+            "byline", "social", "comments", "cookie", "tags")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 WINDOW = 5  # lines on each side whose verdicts describe the line's surroundings
 
@@ -58,9 +61,10 @@ FEATURES: tuple[str, ...] = (
        "page_content_lines", "page_has_content_box", "page_named_lines")
     + tuple(f"og_{t}" for t in OG_TYPES) + ("og_other",) + tuple(f"schema_{g}" for g in SCHEMA_GROUPS)
     + ("url_depth", "url_slug_words", "url_has_number")
+    + tuple(f"evidence_{c}" for c in EVIDENCE) + ("path_kept_share", "parent_path_lines")
 )
 
-PAGE_KIND = FEATURES[FEATURES.index("og_article"):]  # the page-level columns of `page_kind`
+PAGE_KIND = FEATURES[FEATURES.index("og_article"):FEATURES.index("url_has_number") + 1]  # the columns of `page_kind`
 
 _SLUG_WORD = re.compile(r"[^\W_]+")  # a word of a URL's last path segment
 _DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d")
@@ -145,6 +149,7 @@ def document_features(doc: Document) -> np.ndarray:
         window_columns(kept, words),
         np.broadcast_to(page_columns(hints, kept, words, page_words, kept_words), (count, 9)),
         np.broadcast_to(page_kind(doc.metadata), (count, len(PAGE_KIND))),
+        evidence_columns(hints, kept, words),
     ]
     return np.hstack(columns).astype(np.float32).astype(np.float64)
 
@@ -240,3 +245,34 @@ def page_kind(metadata: dict) -> np.ndarray:
     else:
         row += [-1.0, -1.0, -1.0]
     return np.array(row, dtype=np.float64)
+
+
+def evidence_columns(hints: list, kept: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Markup evidence on the line's ancestors by category (`EVIDENCE`, kept or overturned by `resolve_marks`), the
+    share of the words under the line's tag path that the stages kept, and how many lines share its parent's path.
+
+    >>> from cleaner.html.lines import Hints
+    >>> rows = evidence_columns([Hints("p", "div>p", 0.0, evidence=frozenset({"cookie"})), Hints("p", "div>p", 0.0), None],
+    ...                         np.array([1.0, 0.0, 1.0]), np.array([3.0, 1.0, 2.0]))
+    >>> [round(float(x), 2) for x in (rows[0, EVIDENCE.index("cookie")], rows[1, EVIDENCE.index("cookie")], *rows[0, -2:], rows[2, -1])]
+    [1.0, 0.0, 0.75, 1.1, -1.0]
+    """
+    count = len(hints)
+    rows = np.full((count, len(EVIDENCE) + 2), -1.0)
+    path_kept: dict[str, float] = {}
+    path_words: dict[str, float] = {}
+    parent_lines: dict[str, int] = {}
+    for hint, w, k in zip(hints, words.tolist(), kept.tolist(), strict=True):
+        if hint is not None:
+            path_words[hint.path] = path_words.get(hint.path, 0.0) + w
+            path_kept[hint.path] = path_kept.get(hint.path, 0.0) + w * k
+            parent = hint.path.rpartition(">")[0]
+            parent_lines[parent] = parent_lines.get(parent, 0) + 1
+    for i, hint in enumerate(hints):
+        if hint is None:
+            continue
+        evidence = hint.evidence
+        rows[i, : len(EVIDENCE)] = [float(c in evidence) for c in EVIDENCE]
+        rows[i, -2] = path_kept[hint.path] / path_words[hint.path] if path_words[hint.path] else -1.0
+        rows[i, -1] = math.log1p(parent_lines[hint.path.rpartition(">")[0]])
+    return rows

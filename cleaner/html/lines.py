@@ -51,6 +51,9 @@ class Hints:
     past_content: bool = False
     # How many of its ancestors have a class or id that names content (`markup.find_content_boxes`).
     named_content: int = 0
+    # The categories of every mark on its ancestors, standing or not (`resolve_marks`): evidence for the line model,
+    # which learns when a "cookie" box holding much prose is a consent dialog and when it is the article.
+    evidence: frozenset[str] = frozenset()
 
     @property
     def mark(self) -> Mark | None:
@@ -311,14 +314,15 @@ def resolve_marks(lines: list[Line], page_prose: int) -> list[Line]:
     """
     limit = PROSE_SHARE * page_prose
     # By the tuple of frames, which lines share (`LineWriter.marks_of`); held with it, so that its id stays its own.
-    standing: dict[int, tuple[tuple, tuple[Mark, ...]]] = {}
+    standing: dict[int, tuple[tuple, tuple[Mark, ...], frozenset[str]]] = {}
     for line in lines:
         frames = line.hints.marks
         if frames:
             known = standing.get(id(frames))
             if known is None:
-                known = standing[id(frames)] = (frames, tuple(f.mark for f in frames if f.mark.strong or f.prose <= limit))
-            line.hints.marks = known[1]
+                known = standing[id(frames)] = (frames, tuple(f.mark for f in frames if f.mark.strong or f.prose <= limit),
+                                                frozenset(f.mark.category for f in frames))
+            line.hints.marks, line.hints.evidence = known[1], known[2]
     return lines
 
 
