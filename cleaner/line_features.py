@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -68,6 +69,7 @@ PAGE_KIND = FEATURES[FEATURES.index("og_article"):FEATURES.index("url_has_number
 
 _SLUG_WORD = re.compile(r"[^\W_]+")  # a word of a URL's last path segment
 _DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d")
+_DATE_DIGITS = 4  # the fewest decimal digits (`\d` is str.isdecimal, as `char_counts` counts) a `_DATE` holds
 _SEPARATORS = ("|", "»", "›")
 _SENTENCE_END = (".", "!", "?", "。", '"', "”")
 
@@ -87,7 +89,7 @@ def line_shape(text: str) -> list[float]:
         decimals / max(1, len(text)), capitals / max(1, letters),
         float(text.startswith(("* ", "+ ", "o "))), float(any(s in text for s in _SEPARATORS)),
         text.count(",") / max(1, words), float(is_heading(text)), float(is_prose(text)), float(ends_truncated(text)),
-        float(bool(_DATE.search(text))),
+        float(decimals >= _DATE_DIGITS and _DATE.search(text) is not None),
     ]
 
 
@@ -138,10 +140,9 @@ def document_features(doc: Document) -> np.ndarray:
         if hint is not None:
             path_lines[hint.path] = path_lines.get(hint.path, 0) + 1
             path_words[hint.path] = path_words.get(hint.path, 0.0) + w
-    verdicts: dict = {}
     columns = [
-        np.array([verdicts.get(b.dropped) or verdicts.setdefault(b.dropped, verdict(b)) for b in blocks]),
-        np.array([markup(h, path_lines, path_words, page_words) for h in hints]),
+        rows_by_key([b.dropped for b in blocks], lambda i: verdict(blocks[i])),
+        rows_by_key([markup_key(h) for h in hints], lambda i: markup(hints[i], path_lines, path_words, page_words)),
         shapes,
         title_columns(texts, doc.metadata.get("title")),
         place_columns(blocks, words, kept, doc.main_body, page_words, kept_words),
@@ -152,6 +153,35 @@ def document_features(doc: Document) -> np.ndarray:
         evidence_columns(hints, kept, words),
     ]
     return np.hstack(columns).astype(np.float32).astype(np.float64)
+
+
+def markup_key(hints: object | None) -> tuple | None:
+    """All that `markup` reads of a line's hints (the page's tallies aside): lines of one key share a row."""
+    if hints is None:
+        return None
+    return (hints.tag, hints.path, hints.link_density, hints.in_content, hints.past_content, hints.in_list,
+            bool(hints.marks), hints.named_content)
+
+
+def rows_by_key(keys: list, row_of: Callable[[int], list[float]]) -> np.ndarray:
+    """One row per key, each distinct key's row made once by `row_of(index of its first line)`.
+
+    A page's lines share a few verdicts and markup contexts among thousands of lines, so the rows are
+    made per distinct key and gathered by index.
+
+    >>> rows_by_key(["a", "b", "a"], lambda i: [float(i)]).tolist()
+    [[0.0], [1.0], [0.0]]
+    """
+    slots: dict = {}
+    firsts: list[int] = []
+    index = []
+    for at, key in enumerate(keys):
+        slot = slots.get(key)
+        if slot is None:
+            slot = slots[key] = len(firsts)
+            firsts.append(at)
+        index.append(slot)
+    return np.array([row_of(at) for at in firsts], dtype=np.float64)[index]
 
 
 def title_columns(texts: list[str], title: object) -> np.ndarray:

@@ -154,6 +154,20 @@ def test_forest_scores_agree_on_random_forests(forest_rows):
     assert compiled.forest_scores(rows, *walk_arrays(forest)) == pure.forest_scores(rows, *walk_arrays(forest))
 
 
+@needs_compiled
+def test_forest_scores_agree_for_any_row_count_and_a_walk_cut_short():
+    """The compiled walk takes rows four at a time, each tree's height in steps: the rows left over, and a `depth`
+    below a tree's height (the walk stops on an inner node, as the pure twin's does), come out the same."""
+    forest = packaged_model(HTML_MODEL)
+    rows = np.random.default_rng(11).normal(0, 3, (9, len(forest.features)))
+    roots, feature, threshold, children, value, bias, depth = walk_arrays(forest)
+    for count in range(10):
+        for steps in (0, 1, 3, depth, depth + 5):
+            part = np.ascontiguousarray(rows[:count])
+            assert (compiled.forest_scores(part, roots, feature, threshold, children, value, bias, steps)
+                    == pure.forest_scores(part, roots, feature, threshold, children, value, bias, steps))
+
+
 def test_rows_narrower_than_the_forests_features_are_refused_by_both_cores():
     forest = packaged_model(HTML_MODEL)
     with pytest.raises(ValueError, match="at least"):

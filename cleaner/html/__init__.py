@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .jsonld import article_body, schema_types
 from .limits import MarkupLimit, bounded, limit_depth
 from .lines import Hints, Line, dom_lines
-from .markup import Mark, find_content_boxes, find_marks
+from .markup import Mark, find_evidence
 from .meta import page_metadata
 
 __all__ = ["Hints", "Line", "Mark", "MarkupLimit", "Page", "limit_depth", "page_text", "read_page"]
@@ -65,7 +65,7 @@ def read_page(html: str) -> Page:
     body = article_body(tree) if "articleBody" in html else ""  # a substring search spares most pages the query
     tree.strip_tags(DROPPED_TAGS)
     root = tree.body or tree.root
-    lines = dom_lines(root, find_marks(root), find_content_boxes(root)) if root is not None else []
+    lines = dom_lines(root, *find_evidence(root)) if root is not None else []
     if body and len(body) > sum(len(line.text) for line in lines):
         lines = with_body(lines, body)
     return Page(lines, metadata)

@@ -74,7 +74,7 @@ class _Frame:
     """An element being walked: what it changes while its subtree is open."""
 
     __slots__ = ("node", "tag", "block", "mark", "link", "list_kind", "counter", "prose", "first_line", "named", "block_tag",
-                 "named_depth")
+                 "named_depth", "path")
 
     def __init__(self, node: LexborNode, tag: str, block: bool, mark: object | None, link: bool, list_kind: str,
                  named: bool = False, outer: _Frame | None = None) -> None:
@@ -92,6 +92,7 @@ class _Frame:
         self.counter = 0
         self.prose = 0  # characters of prose lines inside (see `prose_length`), summed up the tree on closing
         self.first_line = 0  # index of the first line inside
+        self.path: str | None = None  # `Hints.path` of the lines directly inside, made at the first of them
 
 
 class LineWriter:
@@ -129,17 +130,23 @@ class LineWriter:
             if text:
                 # Bullets count as text for length but never as link text.
                 density = min(1.0, self.link_chars / len(text))
-                path = ">".join([f.tag for f in frames[-6:]])  # a list joins faster than a generator
-                tag = innermost_block(frames)
-                named = frames[-1].named_depth if frames else 0
-                self.lines.append(Line(text, self.blank, Hints(tag, path, density, self.marks_of(marks), in_list=bool(self.lists),
-                                                               named_content=named)))
+                if frames:
+                    # The open elements under the innermost stay the same while it is open: its lines share a path.
+                    innermost = frames[-1]
+                    path = innermost.path
+                    if path is None:
+                        path = innermost.path = ">".join([f.tag for f in frames[-6:]])  # a list joins faster than a generator
+                    tag, named = innermost.block_tag, innermost.named_depth
+                else:
+                    innermost, path, tag, named = None, "", "body", 0
+                self.lines.append(Line(text, self.blank, Hints(tag, path, density, self.marks_of(marks) if marks else (),
+                                                               in_list=bool(self.lists), named_content=named)))
                 self.blank = False
                 prose = prose_length(text, density)
                 if prose:
                     self.prose += prose
-                    if frames:  # ancestors get it when the innermost closes: O(1) per line at any depth
-                        frames[-1].prose += prose
+                    if innermost is not None:  # ancestors get it when the innermost closes: O(1) per line at any depth
+                        innermost.prose += prose
             self.pieces = []
             self.has_text = False
         self.link_chars = 0
@@ -210,9 +217,13 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark], content_boxes: f
                     out.prefix = f"{owner.counter}. " if owner.list_kind == "ol" else BULLETS[min(len(lists), 3) - 1]
                 child = node.child
                 if child is not None:  # an empty element opens nothing: no frame (a third of the elements)
-                    mark = marks_by_node.get(node.mem_id) if marks_by_node else None
+                    if marks_by_node or content_boxes:
+                        key = node.mem_id
+                        mark, named = marks_by_node.get(key), key in content_boxes
+                    else:
+                        mark, named = None, False
                     frame = _Frame(node, tag, block, mark, tag == "a", tag if tag in ("ul", "ol") else "",
-                                   bool(content_boxes) and node.mem_id in content_boxes, frames[-1] if frames else None)
+                                   named, frames[-1] if frames else None)
                     frame.first_line = len(out.lines)
                     frames.append(frame)
                     if mark is not None:

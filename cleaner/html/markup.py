@@ -136,7 +136,7 @@ CONTENT_WORDS = frozenset(
     "article content post entry story body text main blog product description detail details thread message review "
     "recipe question answer listing result results item items card summary".split()
 )
-_ANY_CONTENT_WORD = re.compile("|".join(sorted(CONTENT_WORDS)), re.IGNORECASE)
+_ANY_CONTENT_WORD_LOWER = re.compile("|".join(sorted(CONTENT_WORDS)))  # searched in the lower-cased value
 
 
 def find_content_boxes(root: LexborNode) -> frozenset[int]:
@@ -147,14 +147,7 @@ def find_content_boxes(root: LexborNode) -> frozenset[int]:
     >>> [node.attributes for node in body.css("div") if node.mem_id in find_content_boxes(body)]
     [{'class': 'postBody'}]
     """
-    found = set()
-    for node in root.css(_CLASS_OR_ID):
-        attributes = node.attributes
-        for value in (attributes.get("class"), attributes.get("id")):
-            if value and _ANY_CONTENT_WORD.search(value) and not CONTENT_WORDS.isdisjoint(class_words(value)):
-                found.add(node.mem_id)
-                break
-    return frozenset(found)
+    return find_evidence(root)[1]
 
 
 def find_marks(root: LexborNode) -> dict[int, Mark]:
@@ -165,15 +158,62 @@ def find_marks(root: LexborNode) -> dict[int, Mark]:
     >>> sorted(m.rule for m in find_marks(body).values())
     ['html.class-share', 'html.nav']
     """
-    found: dict[int, tuple[LexborNode, Mark]] = {}
+    return find_evidence(root)[0]
+
+
+def value_evidence(value: str) -> tuple[bool, bool]:
+    """What one class or id value says: whether it holds a furniture word as a (case-sensitive) substring, the
+    test `may_be_marked` makes, and whether its words name content.
+
+    >>> value_evidence("post-share"), value_evidence("postBody"), value_evidence("Newsletter")
+    ((True, True), (False, True), (False, False))
+    """
+    # A word `class_words` finds is ASCII, so a lower-cased value holds it: the search only spares the split.
+    names_content = (_ANY_CONTENT_WORD_LOWER.search(value.lower()) is not None
+                     and not CONTENT_WORDS.isdisjoint(class_words(value)))
+    return _ANY_CLASS_WORD.search(value) is not None, names_content
+
+
+_NOTHING = (False, False)
+
+
+def find_evidence(root: LexborNode) -> tuple[dict[int, Mark], frozenset[int]]:
+    """`find_marks(root)` and `find_content_boxes(root)` in one pass over the elements with a class or id.
+
+    Pages repeat their class values by the thousand ("menu-item"), so each distinct value is judged once.
+
+    >>> from selectolax.lexbor import LexborHTMLParser
+    >>> body = LexborHTMLParser("<nav>Home</nav><div class='post share'>Tweet</div><div id=main-content>x</div>").body
+    >>> marks, boxes = find_evidence(body)
+    >>> sorted(m.rule for m in marks.values()), len(boxes)
+    (['html.class-share', 'html.nav'], 2)
+    """
+    marks: dict[int, Mark] = {}
     for selector, mark in STRUCTURE.items():
         for node in root.css(selector):
-            found.setdefault(node.mem_id, (node, mark))
+            marks.setdefault(node.mem_id, mark)
+    boxes = set()
+    judged: dict[str | None, tuple[bool, bool]] = {None: _NOTHING, "": _NOTHING}
+    value_marks: dict[str | None, Mark | None] = {None: None, "": None}
     for node in root.css(_CLASS_OR_ID):
-        if node.tag in NEVER_MARKED or node.mem_id in found:
-            continue
         attributes = node.attributes
-        mark = attributes_mark(attributes) if may_be_marked(attributes) else None
-        if mark is not None:
-            found[node.mem_id] = (node, mark)
-    return {key: mark for key, (_, mark) in found.items()}
+        classes, ident = attributes.get("class"), attributes.get("id")
+        of_class = judged.get(classes)
+        if of_class is None:
+            of_class = judged[classes] = value_evidence(classes)
+        of_id = judged.get(ident)
+        if of_id is None:
+            of_id = judged[ident] = value_evidence(ident)
+        key = node.mem_id
+        if of_class[1] or of_id[1]:
+            boxes.add(key)
+        if (of_class[0] or of_id[0]) and key not in marks and node.tag not in NEVER_MARKED:
+            # As `attributes_mark`: the id's words first, then the class's.
+            for value in (ident, classes):
+                mark = value_marks.get(value, False)
+                if mark is False:
+                    mark = value_marks[value] = attributes_mark({"id": value})
+                if mark is not None:
+                    marks[key] = mark
+                    break
+    return marks, frozenset(boxes)
