@@ -24,9 +24,11 @@ from typing import TypeVar
 
 from ..api import Cleaner
 from ..config import Config
+from ..dedup_records import prepare_texts
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
+from ..stages.dedup import Dedup
 from ..stages.templates import TemplateLearner, TemplateTable
 from .heap import FreePagesCounter, return_large_frees, shared_with_forks
 from .units import (
@@ -175,6 +177,14 @@ def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | No
     return results
 
 
+def _prepare_batch(items: list[tuple[str, str] | None]) -> list[list]:
+    """A window of records' texts made ready for `cleaner dedup`'s index (`dedup_records.prepare_texts`), as one item."""
+    stage = next(s for s in _worker["pipeline"].stages if isinstance(s, Dedup))
+    prepared = prepare_texts(stage, items)
+    _worker_heap.add(len(items))
+    return [prepared]
+
+
 def in_order(executor: ProcessPoolExecutor, function: Callable[[list[_T]], list[_R]], work: Iterable[list[_T]],
              ahead: int) -> Iterator[_R]:
     """Results of `function` over batches, in input order, with at most `ahead` batches submitted and unread."""
@@ -252,3 +262,26 @@ class RecordPool:
         results = in_order(self.executor, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs)
         for doc in prefetched(self.corpus, results):
             yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc
+
+
+class PreparingPool:
+    """`cleaner dedup`'s record windows made ready on `jobs` worker processes (`_prepare_batch`), given back in order.
+
+    Use it as a context manager: the workers live as long as the `with` block.
+    """
+
+    def __init__(self, cleaner: Cleaner, jobs: int) -> None:
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+        self._workers = cleaning_workers(cleaner, None, jobs)
+
+    def __enter__(self) -> PreparingPool:
+        self.executor = self._workers.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._workers.__exit__(*exc)
+
+    def __call__(self, windows: Iterable[list[tuple[str, str] | None]]) -> Iterator[list]:
+        assert self.executor is not None, "use PreparingPool as a context manager"
+        return in_order(self.executor, _prepare_batch, windows, BATCHES_AHEAD * self.jobs)

@@ -15,6 +15,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,14 +23,20 @@ import orjson
 from tqdm import tqdm
 
 from ..api import Cleaner
+from ..dedup_records import DedupWindows, PreparedRecord, dedup_only, prepare_texts
 from ..document import Document, cleaner_field, drop_summary
 from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
 from ..io import InputError, InputFile, is_regular
 from ..pipeline import Failed, Pipeline, Stats
 from . import open_engine
-from .units import Runner, serial_runner
+from .heap import giving_back_free_pages
+from .pool import PreparingPool
+from .units import Runner, batches, serial_runner
 
 PARQUET_BATCH_ROWS = 1024  # rows held before a Parquet row group is written: bounded memory
+DEDUP_STAGES = ("normalize", "segment", "dedup")  # what `cleaner dedup` runs
+DEDUP_WINDOW = 256  # records `cleaner dedup` reads, signs and looks up at once (a few hundred kB of text)
+DEDUP_WINDOWS_BETWEEN = 8  # windows between hand-backs of this process's free heap pages (`engines.heap`)
 
 
 @dataclass(slots=True)
@@ -132,34 +139,42 @@ class RecordCleaner:
                 if record.error is not None:
                     yield None
                 else:
-                    # Named by file as well: shards often number their records alike, and the dedup index
-                    # takes a name it has seen for a document checked again.
-                    record_id = record.fields.get(self.id_field)
-                    yield Document(record.fields[self.text_field], f"{item.name}:{record.line if record_id is None else record_id}")
+                    # Named by file as well (the dedup index takes a name it has seen for a document checked again).
+                    yield Document(record.fields[self.text_field], self.document_name(item, record))
 
         for doc in self.run_documents(documents()):
-            record = in_flight.popleft()
-            text = record.fields.get(self.text_field)
-            self.on_record(len(text.encode("utf-8")) if isinstance(text, str) else len(record.raw))
-            if isinstance(doc, Failed):
-                record.error = f"{record.source}:{record.line}: {doc.reason}"
-                doc = None
-            if doc is None:
-                outcome.errors.append(record.error)
-                outcome.rejected += 1
-                outcome.stats.failed += 1
-                rejects.write(reject_line(record, record.error))
-                continue
-            cleaned = doc.cleaned_text()
-            outcome.stats.add_document(doc, len(record.fields[self.text_field].encode("utf-8")), len(cleaned.encode("utf-8")))
-            if not cleaned or doc.rejected is not None:
-                outcome.rejected += 1
-                rejects.write(reject_line(record, rejection(doc)))
-                continue
-            fields = dict(record.fields)
-            fields[self.text_field] = cleaned
-            fields["cleaner"] = cleaner_field(doc)
-            yield fields
+            fields = self._written(in_flight.popleft(), doc, rejects, outcome)
+            if fields is not None:
+                yield fields
+
+    def _written(self, record: Record, doc: Document | Failed | None, rejects: object, outcome: RecordFileOutcome) -> dict | None:
+        """The record's fields as written, its text cleaned; None for a record that goes to the rejects (written there)."""
+        text = record.fields.get(self.text_field)
+        self.on_record(len(text.encode("utf-8")) if isinstance(text, str) else len(record.raw))
+        if isinstance(doc, Failed):
+            record.error = f"{record.source}:{record.line}: {doc.reason}"
+            doc = None
+        if doc is None:
+            outcome.errors.append(record.error)
+            outcome.rejected += 1
+            outcome.stats.failed += 1
+            rejects.write(reject_line(record, record.error))
+            return None
+        cleaned = doc.cleaned_text()
+        outcome.stats.add_document(doc, len(record.fields[self.text_field].encode("utf-8")), len(cleaned.encode("utf-8")))
+        if not cleaned or doc.rejected is not None:
+            outcome.rejected += 1
+            rejects.write(reject_line(record, rejection(doc)))
+            return None
+        fields = dict(record.fields)
+        fields[self.text_field] = cleaned
+        fields["cleaner"] = cleaner_field(doc)
+        return fields
+
+    def document_name(self, item: InputFile, record: Record) -> str:
+        """The record's name in the dedup index: by file as well, since shards often number their records alike."""
+        record_id = record.fields.get(self.id_field)
+        return f"{item.name}:{record.line if record_id is None else record_id}"
 
     def _cleaned_lines(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[bytes]:
         for fields in self._cleaned(item, rejects, outcome):
@@ -182,6 +197,53 @@ class RecordCleaner:
             if batch or writer is None:
                 writer = _write_rows(pa, pq, output, writer, batch)
             writer.close()
+
+
+class DedupRecordCleaner(RecordCleaner):
+    """`cleaner dedup` of record files (`dedup_records`): windows of records' texts made ready by `prepare` (in this
+    process or on workers), looked up in input order here; a Document only for a record that loses a line."""
+
+    def __init__(self, windows: DedupWindows, prepare: Callable[[Iterable[list]], Iterator[list]], text_field: str,
+                 id_field: str, max_bytes: int, on_record: Callable[[int], None] | None = None) -> None:
+        super().__init__(serial_runner(Pipeline([])), text_field, id_field, max_bytes, on_record)
+        self.windows, self.prepare = windows, prepare
+
+    def _cleaned(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[dict]:
+        in_flight: deque[list[Record]] = deque()
+
+        def texts() -> Iterator[list[tuple[str, str] | None]]:
+            for window in batches(read_records(item.path, self.text_field, self.max_bytes), DEDUP_WINDOW):
+                in_flight.append(window)
+                yield [None if record.error is not None else (self.document_name(item, record), record.fields[self.text_field])
+                       for record in window]
+
+        for prepared in giving_back_free_pages(self.prepare(texts()), every=DEDUP_WINDOWS_BETWEEN):
+            for record, result in zip(in_flight.popleft(), self.windows.run(prepared), strict=True):
+                if isinstance(result, PreparedRecord):
+                    result = self._as_read(record, result, outcome)
+                    if isinstance(result, dict):
+                        yield result
+                        continue
+                fields = self._written(record, result, rejects, outcome)
+                if fields is not None:
+                    yield fields
+
+    def _as_read(self, record: Record, prepared: PreparedRecord, outcome: RecordFileOutcome) -> dict | Document:
+        """A record that lost no line, written with its normalised text; one left with nothing, as its Document."""
+        cleaned = prepared.cleaned_text()
+        if not cleaned:
+            return prepared.document(prepared.record.name, {})
+        size = len(record.fields[self.text_field].encode("utf-8"))
+        self.on_record(size)
+        stats = outcome.stats
+        stats.documents += 1
+        stats.bytes_in += size
+        stats.bytes_out += len(cleaned.encode("utf-8"))
+        stats.blocks_in += len(prepared.lines)
+        fields = dict(record.fields)
+        fields[self.text_field] = cleaned
+        fields["cleaner"] = {"language": "", "removed": {}}  # `cleaner_field` of a document that lost nothing
+        return fields
 
 
 def _write_rows(pa: object, pq: object, output: object, writer: object, rows: list[dict]) -> object:
@@ -214,11 +276,19 @@ def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jo
     """
     config = cleaner.config
     with ExitStack() as stack:
-        chosen = stack.enter_context(open_engine(cleaner, engine=engine, jobs=jobs, ray_address=ray_address))
-        templates = None
-        if "templates" in config.stages:
-            templates = chosen.learn_templates(record_texts(files, config.text_field, max_bytes))
-        runner = stack.enter_context(chosen.documents(templates))
+        # `cleaner dedup` (its stages change no line before dedup): records need no Document each (`dedup_records`).
+        # Its pipeline is built only then: a run's first pipeline is the one that holds the run's dedup stage.
+        dedup_path = dedup_only(cleaner.pipeline()) if engine == "local" and tuple(config.stages) == DEDUP_STAGES else None
+        if dedup_path is None:
+            chosen = stack.enter_context(open_engine(cleaner, engine=engine, jobs=jobs, ray_address=ray_address))
+            templates = None
+            if "templates" in config.stages:
+                templates = chosen.learn_templates(record_texts(files, config.text_field, max_bytes))
+            runner = stack.enter_context(chosen.documents(templates))
+        elif jobs > 1:
+            prepare = stack.enter_context(PreparingPool(cleaner, jobs))
+        else:
+            prepare = partial(map, partial(prepare_texts, dedup_path[0]))
         bar = stack.enter_context(tqdm(desc="cleaning records", unit="B", unit_scale=True, unit_divisor=1000, file=sys.stderr,
                                        disable=not progress, dynamic_ncols=True, postfix={"documents": 0}))
         count = [0]
@@ -229,7 +299,11 @@ def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jo
             if count[0] % 64 == 0:
                 bar.set_postfix(documents=count[0], refresh=False)
 
-        records = RecordCleaner(runner, config.text_field, config.id_field, max_bytes, on_record=advance if progress else None)
+        if dedup_path is None:
+            records = RecordCleaner(runner, config.text_field, config.id_field, max_bytes, on_record=advance if progress else None)
+        else:
+            records = DedupRecordCleaner(DedupWindows(*dedup_path), prepare, config.text_field, config.id_field, max_bytes,
+                                         on_record=advance if progress else None)
         dedup = cleaner.dedup() if hasattr(cleaner, "dedup") else None  # a CLI run's one dedup stage
         if dedup is not None:
             # Saved once a file is done (a file is redone whole when resumed); plain files after them save as they go.
