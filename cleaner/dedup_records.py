@@ -154,6 +154,48 @@ def _segmented(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
     return lines, numbers, paragraphs, blanks
 
 
+def packed(window: list[PreparedRecord | Failed | None]) -> tuple:
+    """A window of prepared records in few objects, for a worker to send (a record's seven arrays, unpickled one
+    by one, cost the parent more than looking the record up): its index records' arrays laid end to end.
+
+    >>> window = prepare_texts(Dedup(), [("a:1", "one two three four five six seven eight nine ten eleven twelve"), None])
+    >>> back = unpacked(packed(window))
+    >>> back[1] is None, back[0].lines == window[0].lines, (back[0].record.bands == window[0].record.bands).all()
+    (True, True, True)
+    """
+    records = [p.record for p in window if isinstance(p, PreparedRecord)]
+    rows = [(p.record.name, p.lines, p.numbers, p.paragraphs, p.blank_before, p.exact, p.groups) if isinstance(p, PreparedRecord) else p
+            for p in window]
+    width = next((r.bands.shape[1] for r in records if r.bands.size), BANDS)
+
+    def joined(name: str, dtype: type) -> np.ndarray:
+        return np.concatenate([getattr(r, name) for r in records]) if records else np.zeros(0, dtype)
+
+    bands = np.concatenate([r.bands.reshape(-1, width) for r in records]) if records else np.zeros((0, width), np.uint32)
+    return (rows, joined("exact_lines", np.uint32), joined("exact_keys", np.uint64), joined("near_lines", np.uint32), bands,
+            joined("sketch_sizes", np.uint8), joined("sketches", np.uint32))
+
+
+def unpacked(window: tuple) -> list[PreparedRecord | Failed | None]:
+    """The window `packed` packed, each index record's arrays views of the window's."""
+    rows, exact_lines, exact_keys, near_lines, bands, sketch_sizes, sketches = window
+    out: list[PreparedRecord | Failed | None] = []
+    exact_at = near_at = sketch_at = 0
+    for row in rows:
+        if not isinstance(row, tuple):
+            out.append(row)
+            continue
+        name, lines, numbers, paragraphs, blanks, exact, groups = row
+        exact_end, near_end = exact_at + len(exact), near_at + len(groups)
+        sizes = sketch_sizes[near_at:near_end]
+        sketch_end = sketch_at + int(sizes.sum())
+        record = FileRecord(name, exact_lines[exact_at:exact_end], exact_keys[exact_at:exact_end], near_lines[near_at:near_end],
+                            bands[near_at:near_end], sizes, sketches[sketch_at:sketch_end])
+        out.append(PreparedRecord(lines, numbers, paragraphs, blanks, exact, groups, record))
+        exact_at, near_at, sketch_at = exact_end, near_end, sketch_end
+    return out
+
+
 class DedupWindows:
     """The dedup stage's part for prepared records, in input order: a window indexed and looked up at once.
 

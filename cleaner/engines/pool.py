@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from ..api import Cleaner
 from ..config import Config
-from ..dedup_records import prepare_texts
+from ..dedup_records import packed, prepare_texts, unpacked
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
@@ -180,7 +180,7 @@ def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | No
 def _prepare_batch(items: list[tuple[str, str] | None]) -> list[list]:
     """A window of records' texts made ready for `cleaner dedup`'s index (`dedup_records.prepare_texts`), as one item."""
     stage = next(s for s in _worker["pipeline"].stages if isinstance(s, Dedup))
-    prepared = prepare_texts(stage, items)
+    prepared = packed(prepare_texts(stage, items))
     _worker_heap.add(len(items))
     return [prepared]
 
@@ -284,4 +284,4 @@ class PreparingPool:
 
     def __call__(self, windows: Iterable[list[tuple[str, str] | None]]) -> Iterator[list]:
         assert self.executor is not None, "use PreparingPool as a context manager"
-        return in_order(self.executor, _prepare_batch, windows, BATCHES_AHEAD * self.jobs)
+        return map(unpacked, in_order(self.executor, _prepare_batch, windows, BATCHES_AHEAD * self.jobs))
