@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dedup_batch import paragraph_features
+from .dedup_batch import paragraph_features, window_answers
 from .dedup_index import FileRecord, StoreError
 from .dedup_kernels import word_counts
 from .document import Block, Document, Reason
 from .pipeline import Failed, Pipeline
-from .stages.dedup import BANDS, NUM_PERM, ROWS, Dedup, _Pending, line_keys
+from .stages.dedup import BANDS, NUM_PERM, ROWS, Dedup, line_keys
 from .stages.html import ContentEvidence, MarkupEvidence, ReadHtml
 from .stages.normalize import Normalize, normalize_text
 from .stages.segment import Segment
@@ -217,13 +217,12 @@ class DedupWindows:
                 break
             names.add(prepared.record.name)
             ahead.append(prepared)
-        pendings: dict[int, _Pending] = {}
+        pendings: dict[int, tuple] = {}
         if ahead:
-            ids = stage.index.add_all([p.record for p in ahead])
-            found = [_Pending(None, p.record, p.exact, p.groups, exact_ids, near_ids) for p, (exact_ids, near_ids) in zip(ahead, ids, strict=True)]
-            stage._look_up(found)
-            stage._answer(found)
-            pendings = {id(p): pending for p, pending in zip(ahead, found, strict=True)}
+            records = [p.record for p in ahead]
+            ids = stage.index.add_all(records)
+            exact, near = window_answers(stage.index, records, ids, stage.threshold)
+            pendings = {id(p): (p.record.name, *i, e, n) for p, i, e, n in zip(ahead, ids, exact, near, strict=True)}
         try:
             for prepared in window:
                 if not isinstance(prepared, PreparedRecord):
@@ -237,10 +236,10 @@ class DedupWindows:
                 except Exception as exc:  # noqa: BLE001 - as `pipeline.run_or_fail`: one bad record must not stop the others
                     yield Failed(f"internal error while cleaning: {type(exc).__name__}: {exc}")
         finally:  # stopped midway (an output it could not write): what was indexed ahead was never written
-            for pending in pendings.values():
-                stage.index.forget(pending.record.name)
+            for name, *_ in pendings.values():
+                stage.index.forget(name)
 
-    def _verdict(self, prepared: PreparedRecord, pending: _Pending | None) -> PreparedRecord | Document:
+    def _verdict(self, prepared: PreparedRecord, pending: tuple | None) -> PreparedRecord | Document:
         """`Dedup.process` for one record: its drops remembered, its record saved, and the stages after dedup."""
         stage, record = self.stage, prepared.record
         if pending is None:
@@ -249,9 +248,8 @@ class DedupWindows:
             near_pairs = stage.index.find_near(record.bands) if len(near_ids) else None
             exact = stage.index.earliest(*stage.index.earlier(*exact_pairs, exact_ids))
             near = stage.near_matches(near_pairs, near_ids)
-        else:
-            exact_ids, near_ids = pending.exact_ids, pending.near_ids
-            exact, near = pending.answers
+        else:  # indexed and looked up with its window: (name, exact ids, near ids, exact answers, near answers)
+            _, exact_ids, near_ids, exact, near = pending
         if not exact and not near:
             stage._save(record)
             return prepared
