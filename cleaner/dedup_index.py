@@ -18,6 +18,7 @@ of its previous version are ignored (their id is below the file's current start)
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,9 +99,9 @@ class FileRecord:
         ([3], [9])
         """
         width = self.bands.shape[1] if self.bands.size else 0
-        header = np.array([len(self.exact_lines), len(self.near_lines), width, len(self.sketches)], dtype=np.uint32)
-        parts = [header, self.exact_lines, self.exact_keys, self.near_lines, self.bands, self.sketch_sizes, self.sketches]
-        return b"".join(np.ascontiguousarray(p).tobytes() for p in parts)
+        header = struct.pack("<4I", len(self.exact_lines), len(self.near_lines), width, len(self.sketches))
+        parts = [self.exact_lines, self.exact_keys, self.near_lines, self.bands, self.sketch_sizes, self.sketches]
+        return header + b"".join([part.tobytes() for part in parts])  # tobytes: C order, whatever the array's layout
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> FileRecord:
@@ -231,15 +232,23 @@ class DuplicateIndex:
     def _number_files(self, records: list[FileRecord], starts: list[int]) -> list[int]:
         """Each record's file number (a new name numbered now); its entries from `starts` on are the file's current ones."""
         numbers = self.names.find_all([record.name for record in records])
-        added: dict[str, int] = {}
+        added: dict[str, int] = {}  # new names, numbered in turn: their position in `new_starts`
+        new_starts: list[int] = []
+        first = len(self.names)
         for i, (record, start) in enumerate(zip(records, starts, strict=True)):
-            number = numbers[i] if numbers[i] is not None else added.get(record.name)
-            if number is None:
-                number = added[record.name] = self.names.add(record.name)
-                self.current_start.extend(np.array([start], dtype=np.int64))
+            if numbers[i] is not None:
+                self.current_start.set(numbers[i], start)
+                continue
+            at = added.get(record.name)
+            if at is None:
+                at = added[record.name] = len(new_starts)
+                new_starts.append(start)
             else:
-                self.current_start.set(number, start)
-            numbers[i] = number
+                new_starts[at] = start  # a name twice among them: its later record's entries are current
+            numbers[i] = first + at
+        if added:
+            self.names.add_all(list(added))
+            self.current_start.extend(np.array(new_starts, dtype=np.int64))
         return numbers
 
     def forget(self, name: str) -> None:

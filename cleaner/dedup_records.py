@@ -160,7 +160,7 @@ def packed(window: list[PreparedRecord | Failed | None]) -> tuple:
 
     >>> window = prepare_texts(Dedup(), [("a:1", "one two three four five six seven eight nine ten eleven twelve"), None])
     >>> back = unpacked(packed(window))
-    >>> back[1] is None, back[0].lines == window[0].lines, (back[0].record.bands == window[0].record.bands).all()
+    >>> back[1] is None, back[0].lines == window[0].lines, bool((back[0].record.bands == window[0].record.bands).all())
     (True, True, True)
     """
     records = [p.record for p in window if isinstance(p, PreparedRecord)]
