@@ -20,6 +20,7 @@ from .dedup_batch import paragraph_features, window_answers
 from .dedup_index import FileRecord, StoreError
 from .dedup_kernels import word_counts
 from .document import Block, Document, Reason
+from .formats import Record, dumps, parse_line
 from .pipeline import Failed, Pipeline
 from .stages.dedup import BANDS, NUM_PERM, ROWS, Dedup, line_keys
 from .stages.html import ContentEvidence, MarkupEvidence, ReadHtml
@@ -152,6 +153,45 @@ def _segmented(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
         else:
             blank = True
     return lines, numbers, paragraphs, blanks
+
+
+def record_name(file_name: str, record: Record, id_field: str) -> str:
+    """A record's name in the dedup index: by file as well, since shards often number their records alike.
+
+    >>> record_name("a.jsonl", Record("a.jsonl", 3, {"id": 7}), "id"), record_name("a.jsonl", Record("a.jsonl", 3, {}), "id")
+    ('a.jsonl:7', 'a.jsonl:3')
+    """
+    record_id = record.fields.get(id_field)
+    return f"{file_name}:{record.line if record_id is None else record_id}"
+
+
+def prepare_records(stage: Dedup, source: str, file_name: str, text_field: str, id_field: str, render: bool,
+                    window: list[tuple[int, bytes] | Record]) -> tuple[list[PreparedRecord | Failed | None], list[tuple | None]]:
+    """A window of a record file's records (a JSONL line and its number, or a Record read already) parsed and prepared
+    (`prepare_texts`), with what writing each one costs if it loses no line: its text's size in bytes, its cleaned
+    text's, and with `render` its output line (None for a record that is not written as read: unreadable, empty).
+
+    >>> prepared, extras = prepare_records(Dedup(), "a.jsonl", "a.jsonl", "text", "id", True, [(1, b'{"id": 1, "text": " Hi  you"}')])
+    >>> prepared[0].lines, extras[0][:2], extras[0][2].endswith(b'"cleaner":{"language":"","removed":{}}}\\n')
+    (['Hi you'], (8, 7), True)
+    """
+    records = [item if isinstance(item, Record) else parse_line(item[1], source, item[0], text_field) for item in window]
+    prepared = prepare_texts(stage, [None if r.error is not None else (record_name(file_name, r, id_field), r.fields[text_field])
+                                     for r in records])
+    extras: list[tuple | None] = []
+    for record, result in zip(records, prepared, strict=True):
+        cleaned = result.cleaned_text() if isinstance(result, PreparedRecord) else ""
+        if not cleaned:
+            extras.append(None)
+            continue
+        line = None
+        if render:
+            fields = dict(record.fields)
+            fields[text_field] = cleaned
+            fields["cleaner"] = {"language": "", "removed": {}}  # `cleaner_field` of a document that lost nothing
+            line = dumps(fields)
+        extras.append((len(record.fields[text_field].encode("utf-8")), len(cleaned.encode("utf-8")), line))
+    return prepared, extras
 
 
 def packed(window: list[PreparedRecord | Failed | None]) -> tuple:

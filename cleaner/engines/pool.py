@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from ..api import Cleaner
 from ..config import Config
-from ..dedup_records import packed, prepare_texts, unpacked
+from ..dedup_records import packed, prepare_records, unpacked
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
@@ -177,12 +177,17 @@ def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | No
     return results
 
 
-def _prepare_batch(items: list[tuple[str, str] | None]) -> list[list]:
-    """A window of records' texts made ready for `cleaner dedup`'s index (`dedup_records.prepare_texts`), as one item."""
+def _prepare_batch(work: tuple) -> list[tuple]:
+    """A window of a record file's records read and made ready for `cleaner dedup`'s index
+    (`dedup_records.prepare_records`, its arguments after the stage), packed, as one item."""
     stage = next(s for s in _worker["pipeline"].stages if isinstance(s, Dedup))
-    prepared = packed(prepare_texts(stage, items))
-    _worker_heap.add(len(items))
-    return [prepared]
+    prepared, extras = prepare_records(stage, *work)
+    _worker_heap.add(len(prepared))
+    return [(packed(prepared), extras)]
+
+
+def _unpacked(result: tuple) -> tuple[list, list]:
+    return unpacked(result[0]), result[1]
 
 
 def in_order(executor: ProcessPoolExecutor, function: Callable[[list[_T]], list[_R]], work: Iterable[list[_T]],
@@ -265,7 +270,7 @@ class RecordPool:
 
 
 class PreparingPool:
-    """`cleaner dedup`'s record windows made ready on `jobs` worker processes (`_prepare_batch`), given back in order.
+    """`cleaner dedup`'s record windows read and made ready on `jobs` worker processes (`_prepare_batch`), given back in order.
 
     Use it as a context manager: the workers live as long as the `with` block.
     """
@@ -282,6 +287,7 @@ class PreparingPool:
     def __exit__(self, *exc: object) -> None:
         self._workers.__exit__(*exc)
 
-    def __call__(self, windows: Iterable[list[tuple[str, str] | None]]) -> Iterator[list]:
+    def __call__(self, work: Iterable[tuple]) -> Iterator[tuple[list, list]]:
+        """`dedup_records.prepare_records` of each window (its arguments after the stage), in order."""
         assert self.executor is not None, "use PreparingPool as a context manager"
-        return map(unpacked, in_order(self.executor, _prepare_batch, windows, BATCHES_AHEAD * self.jobs))
+        return map(_unpacked, in_order(self.executor, _prepare_batch, work, BATCHES_AHEAD * self.jobs))

@@ -11,11 +11,13 @@ with its reason: nothing is silently lost.
 from __future__ import annotations
 
 import base64
+import codecs
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from functools import partial
+from itertools import starmap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +25,9 @@ import orjson
 from tqdm import tqdm
 
 from ..api import Cleaner
-from ..dedup_records import DedupWindows, PreparedRecord, dedup_only, prepare_texts
+from ..dedup_records import DedupWindows, PreparedRecord, dedup_only, prepare_records, record_name
 from ..document import Document, cleaner_field, drop_summary
-from ..formats import AtomicOutput, Record, dumps, is_parquet, read_jsonl, read_parquet
+from ..formats import AtomicOutput, Record, dumps, is_parquet, open_input, parse_line, read_jsonl, read_parquet
 from ..io import InputError, InputFile, is_regular
 from ..pipeline import Failed, Pipeline, Stats
 from . import open_engine
@@ -172,9 +174,8 @@ class RecordCleaner:
         return fields
 
     def document_name(self, item: InputFile, record: Record) -> str:
-        """The record's name in the dedup index: by file as well, since shards often number their records alike."""
-        record_id = record.fields.get(self.id_field)
-        return f"{item.name}:{record.line if record_id is None else record_id}"
+        """The record's name in the dedup index (`dedup_records.record_name`)."""
+        return record_name(item.name, record, self.id_field)
 
     def _cleaned_lines(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[bytes]:
         for fields in self._cleaned(item, rejects, outcome):
@@ -200,50 +201,86 @@ class RecordCleaner:
 
 
 class DedupRecordCleaner(RecordCleaner):
-    """`cleaner dedup` of record files (`dedup_records`): windows of records' texts made ready by `prepare` (in this
-    process or on workers), looked up in input order here; a Document only for a record that loses a line."""
+    """`cleaner dedup` of record files (`dedup_records`): windows of records read and made ready by `prepare` (in this
+    process or on workers, which also write the line of a record that loses nothing), looked up in input order here;
+    a Document only for a record that loses a line."""
 
-    def __init__(self, windows: DedupWindows, prepare: Callable[[Iterable[list]], Iterator[list]], text_field: str,
+    def __init__(self, windows: DedupWindows, prepare: Callable[[Iterable[tuple]], Iterator[tuple[list, list]]], text_field: str,
                  id_field: str, max_bytes: int, on_record: Callable[[int], None] | None = None) -> None:
         super().__init__(serial_runner(Pipeline([])), text_field, id_field, max_bytes, on_record)
         self.windows, self.prepare = windows, prepare
 
-    def _cleaned(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[dict]:
-        in_flight: deque[list[Record]] = deque()
+    def _results(self, item: InputFile, render: bool) -> Iterator[tuple]:
+        """(what was read, the dedup verdict, `prepare_records`'s extra) for each record of the file, in order."""
+        in_flight: deque[list] = deque()
+        source = read_records(item.path, self.text_field, self.max_bytes) if is_parquet(item.path.name) else raw_jsonl(item.path, self.max_bytes)
 
-        def texts() -> Iterator[list[tuple[str, str] | None]]:
-            for window in batches(read_records(item.path, self.text_field, self.max_bytes), DEDUP_WINDOW):
+        def work() -> Iterator[tuple]:
+            for window in batches(source, DEDUP_WINDOW):
                 in_flight.append(window)
-                yield [None if record.error is not None else (self.document_name(item, record), record.fields[self.text_field])
-                       for record in window]
+                yield str(item.path), item.name, self.text_field, self.id_field, render, window
 
-        for prepared in giving_back_free_pages(self.prepare(texts()), every=DEDUP_WINDOWS_BETWEEN):
-            for record, result in zip(in_flight.popleft(), self.windows.run(prepared), strict=True):
-                if isinstance(result, PreparedRecord):
-                    result = self._as_read(record, result, outcome)
-                    if isinstance(result, dict):
-                        yield result
-                        continue
-                fields = self._written(record, result, rejects, outcome)
-                if fields is not None:
-                    yield fields
+        for prepared, extras in giving_back_free_pages(self.prepare(work()), every=DEDUP_WINDOWS_BETWEEN):
+            yield from zip(in_flight.popleft(), self.windows.run(prepared), extras, strict=True)
 
-    def _as_read(self, record: Record, prepared: PreparedRecord, outcome: RecordFileOutcome) -> dict | Document:
-        """A record that lost no line, written with its normalised text; one left with nothing, as its Document."""
-        cleaned = prepared.cleaned_text()
-        if not cleaned:
-            return prepared.document(prepared.record.name, {})
-        size = len(record.fields[self.text_field].encode("utf-8"))
-        self.on_record(size)
+    def _cleaned_lines(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[bytes]:
+        for read, result, extra in self._results(item, render=True):
+            if isinstance(result, PreparedRecord) and extra is not None:
+                self._count_as_read(outcome, extra, len(result.lines))
+                yield extra[2]
+                continue
+            fields = self._written(*self._as_document(item, read, result), rejects, outcome)
+            if fields is not None:
+                yield dumps(fields)
+
+    def _cleaned(self, item: InputFile, rejects: object, outcome: RecordFileOutcome) -> Iterator[dict]:
+        for read, result, extra in self._results(item, render=False):
+            if isinstance(result, PreparedRecord) and extra is not None:
+                self._count_as_read(outcome, extra, len(result.lines))
+                fields = dict(read.fields)
+                fields[self.text_field] = result.cleaned_text()
+                fields["cleaner"] = {"language": "", "removed": {}}  # `cleaner_field` of a document that lost nothing
+                yield fields
+                continue
+            fields = self._written(*self._as_document(item, read, result), rejects, outcome)
+            if fields is not None:
+                yield fields
+
+    def _count_as_read(self, outcome: RecordFileOutcome, extra: tuple, lines: int) -> None:
+        """Count a record written as read (what `Stats.add_document` counts of a document that lost nothing)."""
+        size_in, size_out, _ = extra
+        self.on_record(size_in)
         stats = outcome.stats
         stats.documents += 1
-        stats.bytes_in += size
-        stats.bytes_out += len(cleaned.encode("utf-8"))
-        stats.blocks_in += len(prepared.lines)
-        fields = dict(record.fields)
-        fields[self.text_field] = cleaned
-        fields["cleaner"] = {"language": "", "removed": {}}  # `cleaner_field` of a document that lost nothing
-        return fields
+        stats.bytes_in += size_in
+        stats.bytes_out += size_out
+        stats.blocks_in += lines
+
+    def _as_document(self, item: InputFile, read: tuple | Record, result: object) -> tuple[Record, object]:
+        """The record (parsed again from its line) and its Document (a record left with nothing becomes one here)."""
+        record = read if isinstance(read, Record) else parse_line(read[1], str(item.path), read[0], self.text_field)
+        if isinstance(result, PreparedRecord):
+            result = result.document(result.record.name, {})
+        return record, result
+
+
+def raw_jsonl(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes] | Record]:
+    """A JSONL file's lines as `formats.read_jsonl` reads them, each with its number, left for `parse_line`
+    (in a worker); a read that fails is a Record with the error, as there."""
+    name = str(path)
+    stream = open_input(path, max_bytes)
+    number = 0
+    try:
+        for number, line in enumerate(stream, start=1):  # noqa: B007 - `number` names the failing line below
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]  # written by Windows tools; not part of the first record
+            if not line.strip():
+                continue
+            yield number, line
+    except InputError as exc:
+        yield Record(name, number + 1, error=f"{exc} (after line {number})")
+    finally:
+        stream.close()
 
 
 def _write_rows(pa: object, pq: object, output: object, writer: object, rows: list[dict]) -> object:
@@ -288,7 +325,7 @@ def clean_records(cleaner: Cleaner, files: list[InputFile], out_dir: Path, *, jo
         elif jobs > 1:
             prepare = stack.enter_context(PreparingPool(cleaner, jobs))
         else:
-            prepare = partial(map, partial(prepare_texts, dedup_path[0]))
+            prepare = partial(starmap, partial(prepare_records, dedup_path[0]))
         bar = stack.enter_context(tqdm(desc="cleaning records", unit="B", unit_scale=True, unit_divisor=1000, file=sys.stderr,
                                        disable=not progress, dynamic_ncols=True, postfix={"documents": 0}))
         count = [0]
