@@ -53,6 +53,7 @@ class Groups:
     def __init__(self, spill: Spill | None, run_limit: int) -> None:
         self.runs = SortedRuns(np.uint32, spill, run_limit)
         self.recent: dict[int, int] = {}  # joined since `runs` last took them: one insertion for many
+        self._ahead: dict[int, int] = {}  # `look_up_ahead`'s answers: origin -> its stored group's first, or -1 if none
 
     @property
     def nbytes(self) -> int:
@@ -60,18 +61,35 @@ class Groups:
 
     def join_all(self, entries: list[int], origins: list[int]) -> np.ndarray:
         """`join` each entry to its origin in turn (an origin may be an entry joined just before); returns the groups."""
-        older = sorted({o for o in origins if o not in self.recent})
-        queries, found = self.runs.find(np.array(older, dtype=np.uint32))
-        stored = dict(zip((older[q] for q in queries.tolist()), found.tolist(), strict=True))
+        ahead = self._ahead
+        older = sorted({o for o in origins if o not in self.recent and o not in ahead})
+        stored = dict(ahead)
+        if older:
+            queries, found = self.runs.find(np.array(older, dtype=np.uint32))
+            stored.update(zip((older[q] for q in queries.tolist()), found.tolist(), strict=True))
         firsts = []
         for entry, origin in zip(entries, origins, strict=True):
-            first = self.recent[entry] = self.recent.get(origin, stored.get(origin, origin))
+            group = stored.get(origin, -1)
+            first = self.recent[entry] = self.recent.get(origin, origin if group < 0 else group)
             firsts.append(first)
         if len(self.recent) >= 4096:
             self.runs.add(np.fromiter(self.recent, dtype=np.uint32, count=len(self.recent)),
                           np.fromiter(self.recent.values(), dtype=np.uint32, count=len(self.recent)))
             self.recent.clear()
+            self._ahead = {}  # looked up in the runs as they were
         return np.array(firsts, dtype=np.uint32)
+
+    def look_up_ahead(self, origins: list[int]) -> None:
+        """Find at once the stored groups of origins that the next `join_all` calls will be given (one search for a
+        window of documents instead of one per document); valid until the stored groups next change.
+
+        >>> groups = Groups(None, 0); groups.look_up_ahead([2, 7]); groups.join_all([5], [2]).tolist()
+        [2]
+        """
+        older = sorted({o for o in origins if o not in self.recent})
+        queries, found = self.runs.find(np.array(older, dtype=np.uint32))
+        self._ahead = dict.fromkeys(older, -1)  # -1: not stored
+        self._ahead.update(zip((older[q] for q in queries.tolist()), found.tolist(), strict=True))
 
 
 @dataclass

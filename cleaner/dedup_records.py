@@ -245,6 +245,7 @@ class DedupWindows:
 
     def __init__(self, stage: Dedup, after: list) -> None:
         self.stage, self.after = stage, after
+        self.places: dict[int, str] = {}  # where the copies the window's records repeat are (`DuplicateIndex.where`)
 
     def run(self, window: list[PreparedRecord | Failed | None]) -> Iterator[PreparedRecord | Document | Failed | None]:
         stage = self.stage
@@ -263,6 +264,10 @@ class DedupWindows:
             ids = stage.index.add_all(records)
             exact, near = window_answers(stage.index, records, ids, stage.threshold)
             pendings = {id(p): (p.record.name, *i, e, n) for p, i, e, n in zip(ahead, ids, exact, near, strict=True)}
+            # The copies they repeat, found for the whole window at once: their groups, and where they are.
+            origins = sorted({origin for answers in (*exact, *near) for origin in answers.values()})
+            stage.index.groups.look_up_ahead(origins)
+            self.places = dict(zip(origins, stage.index.where_all(np.array(origins, dtype=np.int64)), strict=True))
         try:
             for prepared in window:
                 if not isinstance(prepared, PreparedRecord):
@@ -298,7 +303,8 @@ class DedupWindows:
         exact_lines = {lines[i] for i in exact}
         drops += [(groups[i], int(near_ids[i]), origin, "near_duplicate") for i, origin in near.items()
                   if not all(line in exact_lines for line in groups[i])]
-        details = stage.remember([entry for _, entry, _, _ in drops], [origin for _, _, origin, _ in drops])
+        details = stage.remember([entry for _, entry, _, _ in drops], [origin for _, _, origin, _ in drops],
+                                 self.places if pending is not None else None)
         reasons: dict[int, Reason] = {}
         for (dropped, _, _, rule), detail in zip(drops, details, strict=True):
             for line in dropped:

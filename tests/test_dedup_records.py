@@ -20,6 +20,7 @@ from texts import P1, P2, P3
 
 from cleaner import Cleaner, Config
 from cleaner.cli import main
+from cleaner.dedup_index import Groups
 from cleaner.dedup_records import DedupWindows, dedup_only, prepare_records
 from cleaner.engines.records import DedupRecordCleaner, RecordCleaner
 from cleaner.io import InputFile
@@ -107,3 +108,20 @@ def test_the_dedup_command_writes_the_same_bytes_with_one_worker_or_two(tmp_path
     assert outputs(tmp_path / "out1") == outputs(tmp_path / "out2")
     report = json.loads((tmp_path / "out1" / "report.json").read_text())
     assert report["dedup"]["dropped"] > 20
+
+
+def test_groups_looked_up_ahead_are_the_groups_found_one_call_at_a_time() -> None:
+    rng = random.Random(5)
+    plain, ahead = Groups(None, 1 << 10), Groups(None, 1 << 10)
+    entry = 1
+    for _ in range(600):  # windows of calls, past several moves of the recent joins into the runs
+        calls = []
+        for _ in range(rng.randint(1, 8)):
+            count = rng.randint(1, 12)
+            entries = list(range(entry, entry + count))
+            calls.append((entries, [rng.randrange(0, e) for e in entries]))
+            entry += count
+        ahead.look_up_ahead([origin for _, origins in calls for origin in origins])
+        for entries, origins in calls:
+            assert plain.join_all(entries, origins).tolist() == ahead.join_all(entries, origins).tolist()
+    assert entry > 3 * 4096

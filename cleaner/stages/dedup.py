@@ -361,12 +361,15 @@ class Dedup(CorpusStage):
         queries, found = self.index.earlier(*pairs, ids)
         return self.index.earliest_similar(queries, found, ids, self.threshold)
 
-    def remember(self, entries: list[int], origins: list[int]) -> list[str]:
-        """Record drops in their groups (for the report), in order; returns where the paragraph each repeats is."""
+    def remember(self, entries: list[int], origins: list[int], places: dict[int, str] | None = None) -> list[str]:
+        """Record drops in their groups (for the report), in order; returns where the paragraph each repeats is
+        (from `places`, origin -> `where`, when the caller found them for many documents at once)."""
         if not entries:
             return []
         self.drop_groups.extend(self.index.groups.join_all(entries, origins))
         self.drop_entries.extend(np.array(entries, dtype=np.uint32))
+        if places is not None:
+            return [places[origin] for origin in origins]
         return self.index.where_all(np.array(origins, dtype=np.int64))
 
     def clusters(self, examples: int = 5) -> dict:
