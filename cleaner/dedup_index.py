@@ -213,7 +213,9 @@ class DuplicateIndex:
 
     def _add_entries(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Number the records' lines and paragraphs as entries, in turn, and store where they are and their sketches."""
-        counts = np.array([len(r.exact_lines) + len(r.near_lines) for r in records], dtype=np.int64)
+        n_exact = np.fromiter([len(r.exact_lines) for r in records], dtype=np.int64, count=len(records))
+        n_near = np.fromiter([len(r.near_lines) for r in records], dtype=np.int64, count=len(records))
+        counts = n_exact + n_near
         first = len(self)
         if first + int(counts.sum()) > MAX_ENTRIES:
             raise IndexFull(f"the dedup index holds {MAX_ENTRIES:,} lines and paragraphs at most; "
@@ -221,12 +223,18 @@ class DuplicateIndex:
         firsts = first + np.concatenate([[0], np.cumsum(counts)])
         files = self._number_files(records, firsts[:-1].tolist())
         # Per entry, all records end to end: its sketch's size, and where the sketch starts from its record's base.
-        sizes = np.concatenate([np.zeros(0, np.uint8)] + [part for r in records
-                                                          for part in (np.zeros(len(r.exact_lines), np.uint8), r.sketch_sizes)])
+        # Each record's entries are its lines, then its paragraphs: where those go among all of them.
+        total = int(counts.sum())
+        at_exact = np.repeat(firsts[:-1] - first - (np.cumsum(n_exact) - n_exact), n_exact) + np.arange(int(n_exact.sum()))
+        at_near = np.repeat(firsts[:-1] - first + n_exact - (np.cumsum(n_near) - n_near), n_near) + np.arange(int(n_near.sum()))
+        sizes = np.zeros(total, np.uint8)
+        sizes[at_near] = np.concatenate([np.zeros(0, np.uint8)] + [r.sketch_sizes for r in records])
         before = np.cumsum(sizes, dtype=np.int64) - sizes
         offsets = before - np.append(before, 0)[firsts[:-1] - first].repeat(counts)
         sketch_counts = np.array([len(r.sketches) for r in records], dtype=np.int64)
-        lines = np.concatenate([np.zeros(0, np.uint32)] + [part for r in records for part in (r.exact_lines, r.near_lines)])
+        lines = np.zeros(total, np.uint32)
+        lines[at_exact] = np.concatenate([np.zeros(0, np.uint32)] + [r.exact_lines for r in records])
+        lines[at_near] = np.concatenate([np.zeros(0, np.uint32)] + [r.near_lines for r in records])
         appends = [(self.file_of, np.repeat(np.array(files, dtype=np.uint32), counts)), (self.line_of, lines),
                    (self.record_first, firsts[:-1].astype(np.uint32)),
                    (self.record_base, (self.pool.size + np.cumsum(sketch_counts) - sketch_counts).astype(np.uint64)),
@@ -241,11 +249,9 @@ class DuplicateIndex:
             for column, count in done:
                 column.forget_last(count)
             raise
-        out = []
-        for record, start in zip(records, firsts[:-1].tolist(), strict=True):
-            ids = np.arange(start, start + len(record.exact_lines) + len(record.near_lines), dtype=np.uint32)
-            out.append((ids[: len(record.exact_lines)], ids[len(record.exact_lines) :]))
-        return out
+        ids = np.arange(first, first + total, dtype=np.uint32)  # each record's ids: views of one array
+        bounds = (firsts - first).tolist()
+        return [(ids[a : a + exact], ids[a + exact : b]) for a, b, exact in zip(bounds[:-1], bounds[1:], n_exact.tolist(), strict=True)]
 
     def _number_files(self, records: list[FileRecord], starts: list[int]) -> list[int]:
         """Each record's file number (a new name numbered now); its entries from `starts` on are the file's current ones."""
