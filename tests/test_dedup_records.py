@@ -29,7 +29,8 @@ STAGES = ("normalize", "segment", "dedup")
 TRICKY = ["", "   ", "\n\n\n", "a\r\nb c d e f g h\r\n\r\nsame same same same same same same same same same same same",
           "\t tab\tline with words one two three four five six seven\u00a0x", "Ünïcödé 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀 words here and more words and even more",
           "x" * 20_000, "word " * 5_000, "line\u2028sep\u2029para\x0bvt\x0cff one two three four five six seven eight nine ten",
-          "中文文本没有空格但是很长的一段话重复一下中文文本没有空格但是很长的一段话", "CafÃ© mojibake line with enough words to be indexed here",
+          "中文文本没有空格但是很长的一段话重复一下中文文本没有空格但是很长的一段话",
+          "CafÃ© mojibake line with enough words to be indexed here",
           "\ufeffBOM text here with several words one two three four five six", "zero\u200bwidth words one two three four five six seven",
           "same same same same same same same same same same same same", "Same, same; SAME same same same same same same same same same!",
           f"{P1}\n\n{P2}", f"{P2}\n{P1}", f"{P1}\n\n\n{P3}\n\n{A}", B, C, f"{A}\n\n{B}", "Read more\nShare"]
@@ -67,7 +68,8 @@ def run_both(tmp_path: Path, name: str, data: bytes) -> tuple:
         if kind == "documents":
             engine = RecordCleaner(pipeline, "text", "id", 1 << 30)
         else:
-            engine = DedupRecordCleaner(DedupWindows(stage, after), partial(starmap, partial(prepare_records, stage)), "text", "id", 1 << 30)
+            prepare = partial(starmap, partial(prepare_records, stage))
+            engine = DedupRecordCleaner(DedupWindows(stage, after), prepare, "text", "id", 1 << 30)
         outcome = engine.clean_file(InputFile(source, Path(name)), tmp_path / kind)
         results.append((outputs(tmp_path / kind), outcome.stats, outcome.rejected, outcome.errors, stage.clusters()))
     return results

@@ -16,9 +16,9 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import starmap
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -33,11 +33,12 @@ from ..pipeline import Failed, Pipeline, Stats
 from . import open_engine
 from .heap import giving_back_free_pages
 from .pool import PreparingPool
-from .units import Runner, batches, serial_runner
+from .units import Runner, serial_runner
 
 PARQUET_BATCH_ROWS = 1024  # rows held before a Parquet row group is written: bounded memory
 DEDUP_STAGES = ("normalize", "segment", "dedup")  # what `cleaner dedup` runs
-DEDUP_WINDOW = 256  # records `cleaner dedup` reads, signs and looks up at once (a few hundred kB of text)
+DEDUP_WINDOW = 256  # records `cleaner dedup` reads, signs and looks up at once (a few hundred kB of short records)
+DEDUP_WINDOW_BYTES = 1 << 20  # and at most about this much of their lines: long records make smaller windows
 DEDUP_WINDOWS_BETWEEN = 8  # windows between hand-backs of this process's free heap pages (`engines.heap`)
 
 
@@ -213,10 +214,13 @@ class DedupRecordCleaner(RecordCleaner):
     def _results(self, item: InputFile, render: bool) -> Iterator[tuple]:
         """(what was read, the dedup verdict, `prepare_records`'s extra) for each record of the file, in order."""
         in_flight: deque[list] = deque()
-        source = read_records(item.path, self.text_field, self.max_bytes) if is_parquet(item.path.name) else raw_jsonl(item.path, self.max_bytes)
+        if is_parquet(item.path.name):
+            source = read_records(item.path, self.text_field, self.max_bytes)
+        else:
+            source = raw_jsonl(item.path, self.max_bytes)
 
         def work() -> Iterator[tuple]:
-            for window in batches(source, DEDUP_WINDOW):
+            for window in record_windows(source, DEDUP_WINDOW, DEDUP_WINDOW_BYTES):
                 in_flight.append(window)
                 yield str(item.path), item.name, self.text_field, self.id_field, render, window
 
@@ -262,6 +266,24 @@ class DedupRecordCleaner(RecordCleaner):
         if isinstance(result, PreparedRecord):
             result = result.document(result.record.name, {})
         return record, result
+
+
+def record_windows(items: Iterable[tuple[int, bytes] | Record], count: int, size: int) -> Iterator[list]:
+    """Consecutive runs of `count` items read lazily, a run cut short once its lines (or texts) reach `size` bytes.
+
+    >>> [len(w) for w in record_windows([(1, b"ab"), (2, b"c"), (3, b"defg"), (4, b"h")], 3, 3)]
+    [2, 1, 1]
+    """
+    window: list = []
+    held = 0
+    for item in items:
+        window.append(item)
+        held += len(item[1]) if isinstance(item, tuple) else sum(len(value) for value in item.fields.values() if isinstance(value, str))
+        if len(window) >= count or held >= size:
+            yield window
+            window, held = [], 0
+    if window:
+        yield window
 
 
 def raw_jsonl(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes] | Record]:

@@ -30,9 +30,9 @@ import numpy as np
 
 from ..dedup_batch import earliest_exact, earliest_near, paragraph_features, split_pairs
 from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, StoreError
+from ..dedup_kernels import squashed, word_counts
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
-from ..dedup_kernels import squashed, word_counts
 from ..features import squash
 from ..key_counts import DEFAULT_MEMORY as KEY_COUNTS_MEMORY
 from ..key_counts import KeyCounts
