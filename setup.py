@@ -1,7 +1,8 @@
-"""The build: the package as pyproject.toml declares it, its rules, and one optional compiled module.
+"""The build: the package as pyproject.toml declares it, its rules, and two optional compiled modules.
 
-cleaner/_speedups.pyx is compiled where a C compiler is found. Where none is, `optional=True` lets the install go
-on without it, and cleaner runs the pure-Python twins in cleaner/_speedups_pure.py, which give the same bytes.
+cleaner/_speedups.pyx and cleaner/_dedup_kernels.pyx are compiled where a C compiler is found. Where none is,
+`optional=True` lets the install go on without them, and cleaner runs the pure-Python twins in
+cleaner/_speedups_pure.py and cleaner/_dedup_kernels_pure.py, which give the same bytes.
 The rules live in patterns/ at the top of the repository and ship inside the wheel as cleaner/patterns; an
 editable install reads them where they are (`cleaner.rules.default_patterns_dir`).
 """
@@ -26,7 +27,8 @@ class BuildWithPatterns(build_py):
             self.copy_file(str(rules), str(target / rules.name))
 
 
-extensions = cythonize([Extension("cleaner._speedups", ["cleaner/_speedups.pyx"])], compiler_directives=DIRECTIVES)
+extensions = cythonize([Extension("cleaner._speedups", ["cleaner/_speedups.pyx"]),
+                         Extension("cleaner._dedup_kernels", ["cleaner/_dedup_kernels.pyx"])], compiler_directives=DIRECTIVES)
 for extension in extensions:
     extension.optional = True  # set after cythonize, which builds new Extension objects
 setup(ext_modules=extensions, cmdclass={"build_py": BuildWithPatterns})

@@ -112,3 +112,37 @@ def earliest_near(index: DuplicateIndex, parts: list[tuple[np.ndarray, np.ndarra
         return [{} for _ in ids]
     queries, found = index.earlier(queries, found, all_ids)
     return split_answers(index.earliest_similar(queries, found, all_ids, threshold), starts)
+
+
+def parts_in_order(queries: np.ndarray, found: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(query, entry) pairs over queries laid end to end, ordered part by part: what `split_pairs` then
+    `laid_end_to_end` give, without an array per part.
+
+    >>> [a.tolist() for a in parts_in_order(np.array([3, 0, 2]), np.array([7, 8, 9]), [2, 2])]
+    [[0, 3, 2], [8, 7, 9]]
+    """
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    order = np.argsort(np.searchsorted(starts, queries, side="right") - 1, kind="stable")
+    return np.asarray(queries, np.int64)[order], np.asarray(found, np.int64)[order]
+
+
+def window_answers(index: DuplicateIndex, records: list, ids: list[tuple[np.ndarray, np.ndarray]],
+                   threshold: float) -> tuple[list[dict[int, int]], list[dict[int, int]]]:
+    """For records just indexed together (`DuplicateIndex.add_all`, with their entry `ids`): each one's earliest
+    earlier exact copies line by line and verified near copies paragraph by paragraph, all in one pass, as
+    `earliest_exact` and `earliest_near` find them from each record's own pairs (`Dedup._pairs`)."""
+    exact_ids, near_ids = [e for e, _ in ids], [n for _, n in ids]
+    exact_sizes, near_sizes = [len(e) for e in exact_ids], [len(n) for n in near_ids]
+    exact_starts = np.concatenate([[0], np.cumsum(exact_sizes)]).astype(np.int64)
+    near_starts = np.concatenate([[0], np.cumsum(near_sizes)]).astype(np.int64)
+    all_ids = np.concatenate(exact_ids or [np.zeros(0, np.uint32)])
+    queries, found = parts_in_order(*index.exact.find(np.concatenate([r.exact_keys for r in records])), exact_sizes)
+    exact = split_answers(index.earliest(*index.earlier(queries, found, all_ids)), exact_starts)
+    all_ids = np.concatenate(near_ids or [np.zeros(0, np.uint32)])
+    if len(all_ids) == 0:
+        return exact, [{} for _ in records]
+    bands = np.concatenate([r.bands for r in records])
+    queries, found = index.near.find(bands.ravel())
+    queries, found = parts_in_order(queries // max(1, bands.shape[1]), found, near_sizes)
+    queries, found = index.earlier(queries, found, all_ids)
+    return exact, split_answers(index.earliest_similar(queries, found, all_ids, threshold), near_starts)

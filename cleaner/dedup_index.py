@@ -18,6 +18,7 @@ of its previous version are ignored (their id is below the file's current start)
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,7 @@ class Groups:
     def __init__(self, spill: Spill | None, run_limit: int) -> None:
         self.runs = SortedRuns(np.uint32, spill, run_limit)
         self.recent: dict[int, int] = {}  # joined since `runs` last took them: one insertion for many
+        self._ahead: dict[int, int] = {}  # `look_up_ahead`'s answers: origin -> its stored group's first, or -1 if none
 
     @property
     def nbytes(self) -> int:
@@ -59,18 +61,35 @@ class Groups:
 
     def join_all(self, entries: list[int], origins: list[int]) -> np.ndarray:
         """`join` each entry to its origin in turn (an origin may be an entry joined just before); returns the groups."""
-        older = sorted({o for o in origins if o not in self.recent})
-        queries, found = self.runs.find(np.array(older, dtype=np.uint32))
-        stored = dict(zip((older[q] for q in queries.tolist()), found.tolist(), strict=True))
+        ahead = self._ahead
+        older = sorted({o for o in origins if o not in self.recent and o not in ahead})
+        stored = dict(ahead)
+        if older:
+            queries, found = self.runs.find(np.array(older, dtype=np.uint32))
+            stored.update(zip((older[q] for q in queries.tolist()), found.tolist(), strict=True))
         firsts = []
         for entry, origin in zip(entries, origins, strict=True):
-            first = self.recent[entry] = self.recent.get(origin, stored.get(origin, origin))
+            group = stored.get(origin, -1)
+            first = self.recent[entry] = self.recent.get(origin, origin if group < 0 else group)
             firsts.append(first)
         if len(self.recent) >= 4096:
             self.runs.add(np.fromiter(self.recent, dtype=np.uint32, count=len(self.recent)),
                           np.fromiter(self.recent.values(), dtype=np.uint32, count=len(self.recent)))
             self.recent.clear()
+            self._ahead = {}  # looked up in the runs as they were
         return np.array(firsts, dtype=np.uint32)
+
+    def look_up_ahead(self, origins: list[int]) -> None:
+        """Find at once the stored groups of origins that the next `join_all` calls will be given (one search for a
+        window of documents instead of one per document); valid until the stored groups next change.
+
+        >>> groups = Groups(None, 0); groups.look_up_ahead([2, 7]); groups.join_all([5], [2]).tolist()
+        [2]
+        """
+        older = sorted({o for o in origins if o not in self.recent})
+        queries, found = self.runs.find(np.array(older, dtype=np.uint32))
+        self._ahead = dict.fromkeys(older, -1)  # -1: not stored
+        self._ahead.update(zip((older[q] for q in queries.tolist()), found.tolist(), strict=True))
 
 
 @dataclass
@@ -98,9 +117,9 @@ class FileRecord:
         ([3], [9])
         """
         width = self.bands.shape[1] if self.bands.size else 0
-        header = np.array([len(self.exact_lines), len(self.near_lines), width, len(self.sketches)], dtype=np.uint32)
-        parts = [header, self.exact_lines, self.exact_keys, self.near_lines, self.bands, self.sketch_sizes, self.sketches]
-        return b"".join(np.ascontiguousarray(p).tobytes() for p in parts)
+        header = struct.pack("<4I", len(self.exact_lines), len(self.near_lines), width, len(self.sketches))
+        parts = [self.exact_lines, self.exact_keys, self.near_lines, self.bands, self.sketch_sizes, self.sketches]
+        return header + b"".join([part.tobytes() for part in parts])  # tobytes: C order, whatever the array's layout
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> FileRecord:
@@ -194,7 +213,9 @@ class DuplicateIndex:
 
     def _add_entries(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Number the records' lines and paragraphs as entries, in turn, and store where they are and their sketches."""
-        counts = np.array([len(r.exact_lines) + len(r.near_lines) for r in records], dtype=np.int64)
+        n_exact = np.fromiter([len(r.exact_lines) for r in records], dtype=np.int64, count=len(records))
+        n_near = np.fromiter([len(r.near_lines) for r in records], dtype=np.int64, count=len(records))
+        counts = n_exact + n_near
         first = len(self)
         if first + int(counts.sum()) > MAX_ENTRIES:
             raise IndexFull(f"the dedup index holds {MAX_ENTRIES:,} lines and paragraphs at most; "
@@ -202,12 +223,18 @@ class DuplicateIndex:
         firsts = first + np.concatenate([[0], np.cumsum(counts)])
         files = self._number_files(records, firsts[:-1].tolist())
         # Per entry, all records end to end: its sketch's size, and where the sketch starts from its record's base.
-        sizes = np.concatenate([np.zeros(0, np.uint8)] + [part for r in records
-                                                          for part in (np.zeros(len(r.exact_lines), np.uint8), r.sketch_sizes)])
+        # Each record's entries are its lines, then its paragraphs: where those go among all of them.
+        total = int(counts.sum())
+        at_exact = np.repeat(firsts[:-1] - first - (np.cumsum(n_exact) - n_exact), n_exact) + np.arange(int(n_exact.sum()))
+        at_near = np.repeat(firsts[:-1] - first + n_exact - (np.cumsum(n_near) - n_near), n_near) + np.arange(int(n_near.sum()))
+        sizes = np.zeros(total, np.uint8)
+        sizes[at_near] = np.concatenate([np.zeros(0, np.uint8)] + [r.sketch_sizes for r in records])
         before = np.cumsum(sizes, dtype=np.int64) - sizes
         offsets = before - np.append(before, 0)[firsts[:-1] - first].repeat(counts)
         sketch_counts = np.array([len(r.sketches) for r in records], dtype=np.int64)
-        lines = np.concatenate([np.zeros(0, np.uint32)] + [part for r in records for part in (r.exact_lines, r.near_lines)])
+        lines = np.zeros(total, np.uint32)
+        lines[at_exact] = np.concatenate([np.zeros(0, np.uint32)] + [r.exact_lines for r in records])
+        lines[at_near] = np.concatenate([np.zeros(0, np.uint32)] + [r.near_lines for r in records])
         appends = [(self.file_of, np.repeat(np.array(files, dtype=np.uint32), counts)), (self.line_of, lines),
                    (self.record_first, firsts[:-1].astype(np.uint32)),
                    (self.record_base, (self.pool.size + np.cumsum(sketch_counts) - sketch_counts).astype(np.uint64)),
@@ -222,24 +249,30 @@ class DuplicateIndex:
             for column, count in done:
                 column.forget_last(count)
             raise
-        out = []
-        for record, start in zip(records, firsts[:-1].tolist(), strict=True):
-            ids = np.arange(start, start + len(record.exact_lines) + len(record.near_lines), dtype=np.uint32)
-            out.append((ids[: len(record.exact_lines)], ids[len(record.exact_lines) :]))
-        return out
+        ids = np.arange(first, first + total, dtype=np.uint32)  # each record's ids: views of one array
+        bounds = (firsts - first).tolist()
+        return [(ids[a : a + exact], ids[a + exact : b]) for a, b, exact in zip(bounds[:-1], bounds[1:], n_exact.tolist(), strict=True)]
 
     def _number_files(self, records: list[FileRecord], starts: list[int]) -> list[int]:
         """Each record's file number (a new name numbered now); its entries from `starts` on are the file's current ones."""
         numbers = self.names.find_all([record.name for record in records])
-        added: dict[str, int] = {}
+        added: dict[str, int] = {}  # new names, numbered in turn: their position in `new_starts`
+        new_starts: list[int] = []
+        first = len(self.names)
         for i, (record, start) in enumerate(zip(records, starts, strict=True)):
-            number = numbers[i] if numbers[i] is not None else added.get(record.name)
-            if number is None:
-                number = added[record.name] = self.names.add(record.name)
-                self.current_start.extend(np.array([start], dtype=np.int64))
+            if numbers[i] is not None:
+                self.current_start.set(numbers[i], start)
+                continue
+            at = added.get(record.name)
+            if at is None:
+                at = added[record.name] = len(new_starts)
+                new_starts.append(start)
             else:
-                self.current_start.set(number, start)
-            numbers[i] = number
+                new_starts[at] = start  # a name twice among them: its later record's entries are current
+            numbers[i] = first + at
+        if added:
+            self.names.add_all(list(added))
+            self.current_start.extend(np.array(new_starts, dtype=np.int64))
         return numbers
 
     def forget(self, name: str) -> None:

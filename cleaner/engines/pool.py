@@ -24,9 +24,11 @@ from typing import TypeVar
 
 from ..api import Cleaner
 from ..config import Config
+from ..dedup_records import packed, prepare_records, unpacked
 from ..document import Document
 from ..io import InputFile
 from ..pipeline import Pipeline
+from ..stages.dedup import Dedup
 from ..stages.templates import TemplateLearner, TemplateTable
 from .heap import FreePagesCounter, return_large_frees, shared_with_forks
 from .units import (
@@ -175,6 +177,19 @@ def _documents_batch(docs: list[Document | None]) -> list[Document | Failed | No
     return results
 
 
+def _prepare_batch(work: tuple) -> list[tuple]:
+    """A window of a record file's records read and made ready for `cleaner dedup`'s index
+    (`dedup_records.prepare_records`, its arguments after the stage), packed, as one item."""
+    stage = next(s for s in _worker["pipeline"].stages if isinstance(s, Dedup))
+    prepared, extras = prepare_records(stage, *work)
+    _worker_heap.add(len(prepared))
+    return [(packed(prepared), extras)]
+
+
+def _unpacked(result: tuple) -> tuple[list, list]:
+    return unpacked(result[0]), result[1]
+
+
 def in_order(executor: ProcessPoolExecutor, function: Callable[[list[_T]], list[_R]], work: Iterable[list[_T]],
              ahead: int) -> Iterator[_R]:
     """Results of `function` over batches, in input order, with at most `ahead` batches submitted and unread."""
@@ -252,3 +267,27 @@ class RecordPool:
         results = in_order(self.executor, _documents_batch, batches(docs, RECORD_BATCH), BATCHES_AHEAD * self.jobs)
         for doc in prefetched(self.corpus, results):
             yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc
+
+
+class PreparingPool:
+    """`cleaner dedup`'s record windows read and made ready on `jobs` worker processes (`_prepare_batch`), given back in order.
+
+    Use it as a context manager: the workers live as long as the `with` block.
+    """
+
+    def __init__(self, cleaner: Cleaner, jobs: int) -> None:
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+        self._workers = cleaning_workers(cleaner, None, jobs)
+
+    def __enter__(self) -> PreparingPool:
+        self.executor = self._workers.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._workers.__exit__(*exc)
+
+    def __call__(self, work: Iterable[tuple]) -> Iterator[tuple[list, list]]:
+        """`dedup_records.prepare_records` of each window (its arguments after the stage), in order."""
+        assert self.executor is not None, "use PreparingPool as a context manager"
+        return map(_unpacked, in_order(self.executor, _prepare_batch, work, BATCHES_AHEAD * self.jobs))

@@ -30,9 +30,10 @@ import numpy as np
 
 from ..dedup_batch import earliest_exact, earliest_near, paragraph_features, split_pairs
 from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, StoreError
+from ..dedup_kernels import squashed, word_counts
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
-from ..features import squash, word_count
+from ..features import squash
 from ..key_counts import DEFAULT_MEMORY as KEY_COUNTS_MEMORY
 from ..key_counts import KeyCounts
 from ..spill import Column, SortedRuns, Spill
@@ -72,6 +73,16 @@ def line_key(text: str) -> int:
     True
     """
     return int.from_bytes(block_key(text)[:8], "little")
+
+
+def line_keys(texts: list[str]) -> np.ndarray:
+    """`line_key` of each text, as uint64.
+
+    >>> line_keys(["Hello,  World!", "other words"]).tolist()[0] == line_key("hello world")
+    True
+    """
+    digests = b"".join([hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()[:8] for text in squashed(texts)])
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
 
 def paragraphs(doc: Document) -> list[list[Block]]:
@@ -136,9 +147,17 @@ class Dedup(CorpusStage):
 
     def units(self, doc: Document) -> tuple[list[Block], list[list[Block]]]:
         """The lines the exact pass compares and the paragraphs the near pass compares."""
-        lines = [b for b in doc.blocks if b.kept and word_count(b.text) >= self.min_words]
-        groups = [p for p in paragraphs(doc) if self.near and sum(word_count(b.text) for b in p) >= self.near_min_words]
-        return lines, groups
+        kept = [b for b in doc.blocks if b.kept]
+        counts = word_counts([b.text for b in kept])
+        lines = [b for b, count in zip(kept, counts, strict=True) if count >= self.min_words]
+        if not self.near:
+            return lines, []
+        groups: dict[int, list[Block]] = {}
+        words: dict[int, int] = {}
+        for block, count in zip(kept, counts, strict=True):
+            groups.setdefault(block.paragraph, []).append(block)
+            words[block.paragraph] = words.get(block.paragraph, 0) + count
+        return lines, [group for paragraph, group in groups.items() if words[paragraph] >= self.near_min_words]
 
     def reindex(self, doc: Document) -> None:
         """Replace the document's record after later stages dropped more of it: index what is written,
@@ -331,7 +350,7 @@ class Dedup(CorpusStage):
         texts = [[" ".join(b.text for b in p) for p in groups] for _, _, groups in units]
         features = paragraph_features(texts, self.shingle_size, NUM_PERM, BANDS, ROWS)
         return [FileRecord(name, np.array([b.line for b in lines], dtype=np.uint32),
-                           np.array([line_key(b.text) for b in lines], dtype=np.uint64),
+                           line_keys([b.text for b in lines]),
                            np.array([p[0].line for p in groups], dtype=np.uint32), bands, sizes, sketch)
                 for (name, lines, groups), (bands, sizes, sketch) in zip(units, features, strict=True)]
 
@@ -342,12 +361,15 @@ class Dedup(CorpusStage):
         queries, found = self.index.earlier(*pairs, ids)
         return self.index.earliest_similar(queries, found, ids, self.threshold)
 
-    def remember(self, entries: list[int], origins: list[int]) -> list[str]:
-        """Record drops in their groups (for the report), in order; returns where the paragraph each repeats is."""
+    def remember(self, entries: list[int], origins: list[int], places: dict[int, str] | None = None) -> list[str]:
+        """Record drops in their groups (for the report), in order; returns where the paragraph each repeats is
+        (from `places`, origin -> `where`, when the caller found them for many documents at once)."""
         if not entries:
             return []
         self.drop_groups.extend(self.index.groups.join_all(entries, origins))
         self.drop_entries.extend(np.array(entries, dtype=np.uint32))
+        if places is not None:
+            return [places[origin] for origin in origins]
         return self.index.where_all(np.array(origins, dtype=np.int64))
 
     def clusters(self, examples: int = 5) -> dict:

@@ -1,0 +1,35 @@
+"""The dedup path's per-line kernels, compiled or pure Python: chosen once per process, the same results either way.
+
+The compiled module (`_dedup_kernels`, built from `_dedup_kernels.pyx` where the install found a C compiler) is
+used when it imports and CLEANER_PURE_PYTHON is not 1 (`cleaner.speedups` says on stderr when the compiled core
+is missing); otherwise the pure-Python twins (`_dedup_kernels_pure`) are.
+
+>>> word_counts(["one two three"]), squashed(["One, TWO!"])
+([3], ['one two'])
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+from .speedups import FORCE_PURE
+
+
+def choose_kernels() -> tuple[ModuleType, bool]:
+    """The kernels' module and whether it is the compiled one."""
+    from . import _dedup_kernels_pure
+
+    if os.environ.get(FORCE_PURE) == "1":
+        return _dedup_kernels_pure, False
+    try:
+        from . import _dedup_kernels  # type: ignore[attr-defined]
+    except ImportError:
+        return _dedup_kernels_pure, False
+    return _dedup_kernels, True
+
+
+_kernels, COMPILED = choose_kernels()
+
+word_counts = _kernels.word_counts
+squashed = _kernels.squashed
