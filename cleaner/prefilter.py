@@ -245,7 +245,32 @@ def hit_lines(automaton: re2._Regexp, data: bytes) -> Iterator[int]:
 
     >>> list(hit_lines(re2.compile("(?m)^a|b"), "a\\nbb b\\nc\\nab".encode()))
     [1, 2, 4]
+
+    After a hit the search goes on from the next line: the rest of a hit line can only hit it again.
+    RE2's matcher is called on the bytes directly (no match objects), as `Linear.search` does.
     """
+    match = getattr(automaton, "_regexp", None)
+    anchor = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+    if match is None or anchor is None:
+        yield from _hit_lines_by_finditer(automaton, data)
+        return
+    match = match.Match
+    line, counted, position, end = 1, 0, 0, len(data)
+    while position <= end:
+        start = match(anchor, data, position, end)[0][0]
+        if start < 0:
+            return
+        line += data.count(b"\n", counted, start)
+        yield line
+        following = data.find(b"\n", start)
+        if following < 0:
+            return
+        counted = position = following + 1
+        line += 1
+
+
+def _hit_lines_by_finditer(automaton: re2._Regexp, data: bytes) -> Iterator[int]:
+    """`hit_lines` through the wrapper's `finditer`, for an re2 module without the matcher it calls."""
     line, counted, last = 1, 0, 0
     for hit in automaton.finditer(data):
         start = hit.start()

@@ -314,17 +314,25 @@ class RuleSet:
     def _short_line_rules(self, lines: list[str]) -> dict[str, set[int]]:
         """For each distinct short line some phrase or length-limited rule may match, the indexes of those rules.
 
-        One short text serves both scans (no longer line fits either), and holds each line once:
-        blank lines, menus and share bars repeat within a page, a fifth of its short lines' bytes.
+        The short text holds each line once (blank lines, menus and share bars repeat within a page, a
+        fifth of its short lines' bytes), and no longer line fits either scan.
         """
         limit = max(self._limited_words, self._phrase_spaces + 1)
         short_lines = list(dict.fromkeys([line for line in lines if line.count(" ") < limit]))
         by_line: dict[str, set[int]] = {}
         if not short_lines:
             return by_line
-        short_text = "\n".join(short_lines)
-        for line_index, rules in self._phrase_lines(short_text, short_lines).items():
-            by_line[short_lines[line_index - 1]] = rules
+        # A phrase line has at most `_phrase_spaces` spaces (`_phrase_lines` asks again of each hit): the
+        # phrase finder scans only those, the length-limited rules all the short lines.
+        max_spaces = self._phrase_spaces
+        phrase_lines = [line for line in short_lines if line.count(" ") <= max_spaces]
+        if len(phrase_lines) < len(short_lines):
+            phrase_text = "\n".join(phrase_lines)
+            short_text = "\n".join(short_lines)
+        else:
+            phrase_text = short_text = "\n".join(short_lines)
+        for line_index, rules in self._phrase_lines(phrase_text, phrase_lines).items():
+            by_line[phrase_lines[line_index - 1]] = rules
         for line_index, parts in self._limited.matching_lines(short_text).items():
             by_line.setdefault(short_lines[line_index - 1], set()).update(self._limited_rules[p] for p in parts)
         return by_line

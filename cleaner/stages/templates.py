@@ -182,10 +182,11 @@ class Templates(DocumentStage):
             return
         reason = Reason(self.name, "recurring_line", "template")  # immutable, so one serves every block
         blocks = doc.blocks
-        templates = self.table.templates_among([block.text for block in blocks])
-        for index, block in enumerate(blocks):
-            if block.kept and templates[index] and not between_prose(blocks, index):
-                block.drop(reason)
+        kept = [index for index, block in enumerate(blocks) if block.kept]  # a dropped line needs no key
+        templates = self.table.templates_among([blocks[index].text for index in kept])
+        for index, template in zip(kept, templates.tolist(), strict=True):
+            if template and not between_prose(blocks, index):
+                blocks[index].drop(reason)
 
 
 def between_prose(blocks: list[Block], index: int) -> bool:

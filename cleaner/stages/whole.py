@@ -29,9 +29,21 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(spaced)) + len(_UNSPACED.findall(text))
 
 
-def words_left(doc: Document) -> int:
-    """The words of the lines a document keeps."""
-    return sum(count_words(block.text) for block in doc.blocks if block.kept)
+def words_left(doc: Document, enough: int | None = None) -> int:
+    """The words of the lines a document keeps; with `enough`, counted only until there are that many.
+
+    >>> from cleaner.document import Block
+    >>> doc = Document("", blocks=[Block("Three short words", 1, 0, 0, False), Block("and two", 2, 18, 0, False)])
+    >>> words_left(doc), words_left(doc, 2)
+    (5, 3)
+    """
+    left = 0
+    for block in doc.blocks:
+        if block.kept:
+            left += count_words(block.text)
+            if enough is not None and left >= enough:
+                break  # the first lines of an article settle it: the rest are not read
+    return left
 
 
 def cleaning_removed(doc: Document) -> bool:
@@ -54,7 +66,7 @@ def too_little_left(doc: Document, min_words: int) -> Reason | None:
     """
     if min_words <= 0 or not cleaning_removed(doc):
         return None
-    left = words_left(doc)
+    left = words_left(doc, min_words)
     if left >= min_words:
         return None
     said = "nothing left" if left == 0 else f"{left} word{'s' if left > 1 else ''} left"
