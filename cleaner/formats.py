@@ -186,6 +186,14 @@ def read_jsonl(path: Path, text_field: str = "text", max_bytes: int = DEFAULT_MA
     A UTF-8 byte order mark before the first line is read past (JSON Lines has none, but Windows tools write it).
     """
     name = str(path)
+    for item in raw_jsonl(path, max_bytes):
+        yield parse_line(item[1], name, item[0], text_field) if isinstance(item, tuple) else item
+
+
+def raw_jsonl(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[tuple[int, bytes] | Record]:
+    """A JSONL file's non-blank lines with their numbers, left for `parse_line` (`read_jsonl` parses them; the
+    dedup record path parses them in a worker); a read that fails is a Record with the error."""
+    name = str(path)
     stream = open_input(path, max_bytes)
     number = 0
     try:
@@ -194,7 +202,7 @@ def read_jsonl(path: Path, text_field: str = "text", max_bytes: int = DEFAULT_MA
                 line = line[len(codecs.BOM_UTF8) :]  # written by Windows tools; not part of the first record
             if not line.strip():
                 continue
-            yield parse_line(line, name, number, text_field)
+            yield number, line
     except InputError as exc:
         yield Record(name, number + 1, error=f"{exc} (after line {number})")
     finally:

@@ -11,7 +11,6 @@ with its reason: nothing is silently lost.
 from __future__ import annotations
 
 import base64
-import codecs
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +26,7 @@ from tqdm import tqdm
 from ..api import Cleaner
 from ..dedup_records import DedupWindows, PreparedRecord, dedup_only, prepare_records, record_name
 from ..document import Document, cleaner_field, drop_summary
-from ..formats import AtomicOutput, Record, dumps, is_parquet, open_input, parse_line, read_jsonl, read_parquet
+from ..formats import AtomicOutput, Record, dumps, is_parquet, parse_line, raw_jsonl, read_jsonl, read_parquet
 from ..io import InputError, InputFile, is_regular
 from ..pipeline import Failed, Pipeline, Stats
 from . import open_engine
@@ -284,25 +283,6 @@ def record_windows(items: Iterable[tuple[int, bytes] | Record], count: int, size
             window, held = [], 0
     if window:
         yield window
-
-
-def raw_jsonl(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes] | Record]:
-    """A JSONL file's lines as `formats.read_jsonl` reads them, each with its number, left for `parse_line`
-    (in a worker); a read that fails is a Record with the error, as there."""
-    name = str(path)
-    stream = open_input(path, max_bytes)
-    number = 0
-    try:
-        for number, line in enumerate(stream, start=1):  # noqa: B007 - `number` names the failing line below
-            if number == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[len(codecs.BOM_UTF8) :]  # written by Windows tools; not part of the first record
-            if not line.strip():
-                continue
-            yield number, line
-    except InputError as exc:
-        yield Record(name, number + 1, error=f"{exc} (after line {number})")
-    finally:
-        stream.close()
 
 
 def _write_rows(pa: object, pq: object, output: object, writer: object, rows: list[dict]) -> object:
