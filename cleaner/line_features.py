@@ -150,7 +150,7 @@ def document_features(doc: Document) -> np.ndarray:
         window_columns(kept, words),
         np.broadcast_to(page_columns(hints, kept, words, page_words, kept_words), (count, 9)),
         np.broadcast_to(page_kind(doc.metadata), (count, len(PAGE_KIND))),
-        evidence_columns(hints, kept, words),
+        evidence_columns(hints, kept, words, path_words),
     ]
     return np.hstack(columns).astype(np.float32).astype(np.float64)
 
@@ -277,24 +277,23 @@ def page_kind(metadata: dict) -> np.ndarray:
     return np.array(row, dtype=np.float64)
 
 
-def evidence_columns(hints: list, kept: np.ndarray, words: np.ndarray) -> np.ndarray:
+def evidence_columns(hints: list, kept: np.ndarray, words: np.ndarray, path_words: dict[str, float]) -> np.ndarray:
     """Markup evidence on the line's ancestors by category (`EVIDENCE`, kept or overturned by `resolve_marks`), the
     share of the words under the line's tag path that the stages kept, and how many lines share its parent's path.
+    `path_words` holds the words under each tag path, as `document_features` tallies them.
 
     >>> from cleaner.html.lines import Hints
     >>> rows = evidence_columns([Hints("p", "div>p", 0.0, evidence=frozenset({"cookie"})), Hints("p", "div>p", 0.0), None],
-    ...                         np.array([1.0, 0.0, 1.0]), np.array([3.0, 1.0, 2.0]))
+    ...                         np.array([1.0, 0.0, 1.0]), np.array([3.0, 1.0, 2.0]), {"div>p": 4.0})
     >>> [round(float(x), 2) for x in (rows[0, EVIDENCE.index("cookie")], rows[1, EVIDENCE.index("cookie")], *rows[0, -2:], rows[2, -1])]
     [1.0, 0.0, 0.75, 1.1, -1.0]
     """
     count = len(hints)
     rows = np.full((count, len(EVIDENCE) + 2), -1.0)
     path_kept: dict[str, float] = {}
-    path_words: dict[str, float] = {}
     parent_lines: dict[str, int] = {}
     for hint, w, k in zip(hints, words.tolist(), kept.tolist(), strict=True):
         if hint is not None:
-            path_words[hint.path] = path_words.get(hint.path, 0.0) + w
             path_kept[hint.path] = path_kept.get(hint.path, 0.0) + w * k
             parent = hint.path.rpartition(">")[0]
             parent_lines[parent] = parent_lines.get(parent, 0) + 1

@@ -26,7 +26,7 @@ def test_nested_marks_give_every_category_that_stands_or_not():
 
 def test_evidence_columns_share_of_kept_words_under_a_path_and_lines_under_its_parent():
     hints = [Hints("li", "ul>li", 0.0), Hints("li", "ul>li", 0.0), Hints("p", "ul>p", 0.0), None]
-    rows = evidence_columns(hints, np.array([1.0, 0.0, 1.0, 1.0]), np.array([3.0, 1.0, 4.0, 2.0]))
+    rows = evidence_columns(hints, np.array([1.0, 0.0, 1.0, 1.0]), np.array([3.0, 1.0, 4.0, 2.0]), {"ul>li": 4.0, "ul>p": 4.0})
     assert rows.shape == (4, len(EVIDENCE) + 2)
     assert rows[0, -2] == rows[1, -2] == 0.75 and rows[2, -2] == 1.0
     assert rows[0, -1] == rows[2, -1] == np.log1p(3)
