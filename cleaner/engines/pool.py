@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from ..api import Cleaner
 from ..config import Config
@@ -243,24 +243,31 @@ def learn_templates_in_pool(texts: Iterable[str], jobs: int, work_dir: Path | No
 
 
 
-class RecordPool:
+class WorkerPool:
+    """`jobs` cleaning worker processes (`cleaning_workers`) that live as long as the `with` block using it."""
+
+    def __init__(self, cleaner: Cleaner, jobs: int, templates: TemplateTable | None) -> None:
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+        self._workers = cleaning_workers(cleaner, templates, jobs)
+
+    def __enter__(self) -> Self:
+        self.executor = self._workers.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._workers.__exit__(*exc)
+
+
+class RecordPool(WorkerPool):
     """A `units.Runner` on `jobs` worker processes; the corpus stages run here, in input order.
 
     Use it as a context manager: the workers live as long as the `with` block.
     """
 
     def __init__(self, cleaner: Cleaner, jobs: int, templates: TemplateTable | None) -> None:
-        self.jobs = jobs
+        super().__init__(cleaner, jobs, templates)
         self.corpus = Pipeline(corpus_stages(cleaner))
-        self.executor: ProcessPoolExecutor | None = None
-        self._workers = cleaning_workers(cleaner, templates, jobs)
-
-    def __enter__(self) -> RecordPool:
-        self.executor = self._workers.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._workers.__exit__(*exc)
 
     def __call__(self, docs: Iterable[Document | None]) -> Iterator[Document | None]:
         assert self.executor is not None, "use RecordPool as a context manager"
@@ -269,23 +276,14 @@ class RecordPool:
             yield self.corpus.run_corpus(doc) if isinstance(doc, Document) else doc
 
 
-class PreparingPool:
+class PreparingPool(WorkerPool):
     """`cleaner dedup`'s record windows read and made ready on `jobs` worker processes (`_prepare_batch`), given back in order.
 
     Use it as a context manager: the workers live as long as the `with` block.
     """
 
     def __init__(self, cleaner: Cleaner, jobs: int) -> None:
-        self.jobs = jobs
-        self.executor: ProcessPoolExecutor | None = None
-        self._workers = cleaning_workers(cleaner, None, jobs)
-
-    def __enter__(self) -> PreparingPool:
-        self.executor = self._workers.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._workers.__exit__(*exc)
+        super().__init__(cleaner, jobs, None)
 
     def __call__(self, work: Iterable[tuple]) -> Iterator[tuple[list, list]]:
         """`dedup_records.prepare_records` of each window (its arguments after the stage), in order."""
