@@ -1,8 +1,9 @@
-"""The build: the package as pyproject.toml declares it, its rules, and two optional compiled modules.
+"""The build: the package as pyproject.toml declares it, its rules, and three optional compiled modules.
 
-cleaner/_speedups.pyx and cleaner/_dedup_kernels.pyx are compiled where a C compiler is found. Where none is,
+cleaner/_speedups.pyx, cleaner/_dedup_kernels.pyx and cleaner/_textcore.pyx are compiled where a C compiler is
+found. Where none is,
 `optional=True` lets the install go on without them, and cleaner runs the pure-Python twins in
-cleaner/_speedups_pure.py and cleaner/_dedup_kernels_pure.py, which give the same bytes.
+cleaner/_speedups_pure.py, cleaner/_dedup_kernels_pure.py and cleaner/_textcore_pure.py, which give the same bytes.
 The rules live in patterns/ at the top of the repository and ship inside the wheel as cleaner/patterns; an
 editable install reads them where they are (`cleaner.rules.default_patterns_dir`).
 """
@@ -28,7 +29,8 @@ class BuildWithPatterns(build_py):
 
 
 extensions = cythonize([Extension("cleaner._speedups", ["cleaner/_speedups.pyx"]),
-                         Extension("cleaner._dedup_kernels", ["cleaner/_dedup_kernels.pyx"])], compiler_directives=DIRECTIVES)
+                         Extension("cleaner._dedup_kernels", ["cleaner/_dedup_kernels.pyx"]),
+                         Extension("cleaner._textcore", ["cleaner/_textcore.pyx"])], compiler_directives=DIRECTIVES)
 for extension in extensions:
     extension.optional = True  # set after cythonize, which builds new Extension objects
 setup(ext_modules=extensions, cmdclass={"build_py": BuildWithPatterns})

@@ -15,13 +15,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
 
+from . import textcore
 from .stopwords import ALL_LANGUAGES, stopwords
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Sentence-final punctuation in the scripts the corpus has (Latin, Cyrillic, CJK).
 _SENTENCE_END = re.compile(r"[.!?…。！？»\"”)\]]\s*$")
 _ELLIPSIS_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
-_SQUASH = re.compile(r"\W+")
 # The only characters str.lower() maps by context or to two characters: capital sigma (final
 # or not) and dotted capital I ("i" + combining dot, a non-word character). See _lower_is_local.
 _SIGMA, _DOTTED_I = "\u03a3", "\u0130"
@@ -76,18 +76,10 @@ def words(text: str) -> list[str]:
     return list(lower_words(text))
 
 
-@_memo
-def lower_words(text: str) -> tuple[str, ...]:
-    """The words of a text, lower-cased, as a tuple (shared by every caller, so immutable).
-
-    >>> lower_words("Ünter den LINDEN")
-    ('ünter', 'den', 'linden')
-    """
-    if _SIGMA not in text and _DOTTED_I not in text:
-        # Lower-casing then changes each character on its own, never what counts as a word:
-        # one pass over the text gives what lower-casing word by word would.
-        return tuple(_WORD.findall(text.lower()))
-    return tuple(w.lower() for w in _WORD.findall(text))
+# The words of a text, lower-cased, as a tuple (shared by every caller, so immutable): `textcore.lower_words`.
+# Where no capital sigma or dotted capital I is, lower-casing changes each character on its own, never what
+# counts as a word (`_lower_is_local`): one pass over the lower-cased text gives what lower-casing word by word would.
+lower_words = _memo(textcore.lower_words)
 
 
 def _lower_is_local(c: str) -> bool:
@@ -104,14 +96,8 @@ def _lower_is_local(c: str) -> bool:
     return len(lower) == 1 and c != _SIGMA and kind == (bool(_WORD.fullmatch(lower)), lower in "'’")
 
 
-@_memo
-def word_count(text: str) -> int:
-    """Number of words.
-
-    >>> word_count("Show More")
-    2
-    """
-    return len(lower_words(text))
+# Number of words, `len(lower_words(text))` without building them: `textcore.word_count` ("Show More": 2).
+word_count = _memo(textcore.word_count)
 
 
 @_memo
@@ -207,14 +193,9 @@ def address_count(text: str) -> int:
 
 
 # Memoised: templates, heuristics (in every settle round) and dedup all ask for the same lines in turn.
-@_memo
-def squash(text: str) -> str:
-    """A line as repeat checks compare it: case-folded, each run of non-word characters one space.
-
-    >>> squash("  Share this: ") == squash("share THIS")
-    True
-    """
-    return _SQUASH.sub(" ", text.casefold()).strip()
+# A line as repeat checks compare it: case-folded, each run of non-word characters one space, none at either end
+# (`textcore.squash`: "  Share this: " and "share THIS" both give "share this").
+squash = _memo(textcore.squash)
 
 
 squash_key = squash  # the name the contextual stages know it by

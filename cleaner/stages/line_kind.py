@@ -14,6 +14,7 @@ from enum import IntEnum
 
 from ..document import Block
 from ..features import is_prose, looks_like_code, memo, stopword_share
+from ..textcore import revise_kinds
 from .content_lists import LIST_MARKER
 
 
@@ -27,6 +28,7 @@ class Kind(IntEnum):
 # The members as module constants, for the loops over every line: reading a member off the enum
 # class costs several times a global lookup.
 BAD, SHORT, NEAR_GOOD, GOOD = Kind.BAD, Kind.SHORT, Kind.NEAR_GOOD, Kind.GOOD
+KINDS = (BAD, SHORT, NEAR_GOOD, GOOD)  # by value
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,49 +114,18 @@ def has_link(text: str) -> bool:
     return ("http" in text or "www." in text) and _URL.search(text) is not None
 
 
-def _nearest(kinds: list[Kind], skip: Kind) -> tuple[list[Kind], list[Kind]]:
-    """For each position, the nearest kind before and after it that is not `skip` (BAD past the edges).
-
-    One pass each way, so long runs of short lines cost no more than short ones.
-
-    >>> g, s, b = GOOD, SHORT, BAD
-    >>> _nearest([g, s, s, b], s) == ([b, g, g, g], [b, b, b, b])
-    True
-    """
-    before: list[Kind] = []
-    last = BAD
-    for kind in kinds:
-        before.append(last)
-        if kind != skip:
-            last = kind
-    after: list[Kind] = []
-    last = BAD
-    for kind in reversed(kinds):
-        after.append(last)
-        if kind != skip:
-            last = kind
-    after.reverse()
-    return before, after
-
-
 def revise_by_context(kinds: list[Kind]) -> list[Kind]:
     """jusText's context pass: short and near-good lines take their class from their neighbours.
+
+    Short lines first, each by the nearest lines before and after it that are not short (`short_by_context`;
+    bad past the edges); then each near-good line is bad when the nearest lines on both sides that are not
+    near-good are bad, else good. One pass each way over the lines, in `textcore.revise_kinds`.
 
     >>> g, s, n, b = GOOD, SHORT, NEAR_GOOD, BAD
     >>> [k.name for k in revise_by_context([g, s, g, s, b, s, s, n, b])]
     ['GOOD', 'GOOD', 'GOOD', 'GOOD', 'BAD', 'BAD', 'BAD', 'BAD', 'BAD']
     """
-    revised = list(kinds)
-    before_all, after_all = _nearest(kinds, SHORT)
-    for index, kind in enumerate(kinds):
-        if kind == SHORT:
-            revised[index] = short_by_context(kinds, index, before_all[index], after_all[index])
-    final = list(revised)
-    before_all, after_all = _nearest(revised, NEAR_GOOD)
-    for index, kind in enumerate(revised):
-        if kind == NEAR_GOOD:
-            final[index] = BAD if before_all[index] == after_all[index] == BAD else GOOD
-    return final
+    return revise_kinds(kinds, KINDS)
 
 
 def short_by_context(kinds: list[Kind], index: int, before: Kind, after: Kind) -> Kind:

@@ -1,0 +1,178 @@
+"""The text path's compiled kernels: C twins of the per-line work in `_textcore_pure.py`.
+
+Each function here has a pure-Python twin there with the same name, arguments, docstring and result
+(tests/test_textcore.py runs both side by side); `cleaner.textcore` picks one set per process.
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.unicode cimport Py_UNICODE_ISALNUM
+
+cdef extern from "Python.h":
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+
+# The only characters str.lower() maps by context or to two characters (see `features._lower_is_local`).
+cdef Py_UCS4 SIGMA = 0x3A3, DOTTED_I = 0x130
+# Kinds of `stages.line_kind.Kind`, by value.
+cdef int BAD = 0, SHORT = 1, NEAR_GOOD = 2, GOOD = 3
+
+
+def word_count(str text):
+    """Number of words: runs of letters and digits, two of them joined by one apostrophe counting once.
+
+    >>> word_count("Don’t stop: 3 more!"), word_count(""), word_count("a'b'c __ x_y")
+    (4, 0, 4)
+    """
+    # The matches of [^\W_]+(?:['’][^\W_]+)? found left to right. State: 0 outside a word, 1 in its first run,
+    # 2 just past an apostrophe after it, 3 in the run after the apostrophe (the word ends with that run).
+    cdef Py_ssize_t count = 0
+    cdef int state = 0
+    cdef Py_UCS4 c
+    for c in text:
+        if Py_UNICODE_ISALNUM(c):
+            if state == 0:
+                count += 1
+                state = 1
+            elif state == 2:
+                state = 3
+        elif state == 1 and (c == 0x27 or c == 0x2019):
+            state = 2
+        else:
+            state = 0
+    return count
+
+
+cdef tuple find_words(str text):
+    # As word_count, keeping each match: a word that ends at an apostrophe ends before it.
+    cdef list found = []
+    cdef Py_ssize_t index = 0, start = 0, size = len(text)
+    cdef int state = 0
+    cdef Py_UCS4 c
+    for index in range(size):
+        c = text[index]
+        if Py_UNICODE_ISALNUM(c):
+            if state == 0:
+                start = index
+                state = 1
+            elif state == 2:
+                state = 3
+        elif state == 1 and (c == 0x27 or c == 0x2019):
+            state = 2
+        elif state != 0:
+            found.append(text[start:index - 1] if state == 2 else text[start:index])
+            state = 0
+    if state != 0:
+        found.append(text[start:size - 1] if state == 2 else text[start:size])
+    return tuple(found)
+
+
+def lower_words(str text):
+    """The words of a text, lower-cased, as a tuple.
+
+    >>> lower_words("Ünter den LINDEN"), lower_words("Don’t stop'")
+    (('ünter', 'den', 'linden'), ('don’t', 'stop'))
+    >>> lower_words("ΟΔΟΣ İstanbul") == ("ΟΔΟΣ".lower(), "İstanbul".lower())  # a final sigma; "i" and a combining dot
+    True
+    """
+    cdef Py_UCS4 c
+    for c in text:
+        if c == SIGMA or c == DOTTED_I:
+            # Lower-casing these depends on their neighbours or adds a character: word by word, as found.
+            return tuple([word.lower() for word in find_words(text)])
+    return find_words(text.lower())
+
+
+def squash(str text):
+    """A line as repeat checks compare it: case-folded, its runs of word characters joined by one space.
+
+    >>> squash("  Share this: "), squash("STRASSE_1 ß"), squash("")
+    ('share this', 'strasse_1 ss', '')
+    """
+    cdef str folded = text.casefold()
+    cdef Py_ssize_t size = len(folded), n = 0
+    cdef Py_UCS4 c
+    cdef bint gap = False
+    if size == 0:
+        return ""
+    cdef Py_UCS4 *out = <Py_UCS4 *> PyMem_Malloc(size * sizeof(Py_UCS4))
+    if out == NULL:
+        raise MemoryError()
+    try:
+        for c in folded:
+            if Py_UNICODE_ISALNUM(c) or c == 0x5F:
+                if gap and n:
+                    out[n] = 0x20
+                    n += 1
+                gap = False
+                out[n] = c
+                n += 1
+            else:
+                gap = True
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n)
+    finally:
+        PyMem_Free(out)
+
+
+def revise_kinds(list kinds, tuple members):
+    """jusText's context pass over line kinds (0 bad, 1 short, 2 near-good, 3 good): short and near-good lines take
+    their class from the nearest lines that are neither; the result as `members[kind]`.
+
+    A short line between good ones is good; with bad on one side it is bad, unless good is on the other, where it
+    is near-good when a good line touches it. Then a near-good line is bad when the nearest non-near-good lines on
+    both sides (bad past the edges) are bad, else good.
+
+    >>> revise_kinds([3, 1, 3, 1, 0, 1, 1, 2, 0], tuple(range(4)))
+    [3, 3, 3, 3, 0, 0, 0, 0, 0]
+    >>> revise_kinds([3, 1, 0], tuple(range(4))), revise_kinds([3, 1, 1, 0], tuple(range(4))), revise_kinds([], ())
+    ([3, 3, 0], [3, 3, 0, 0], [])
+    """
+    cdef Py_ssize_t size = len(kinds), index
+    cdef int *alone = <int *> PyMem_Malloc((3 * size + 1) * sizeof(int))
+    if alone == NULL:
+        raise MemoryError()
+    cdef int *revised = alone + size
+    cdef int *after = revised + size
+    cdef int last, before, kind
+    try:
+        for index in range(size):
+            alone[index] = kinds[index]
+        last = BAD
+        for index in range(size - 1, -1, -1):
+            after[index] = last
+            if alone[index] != SHORT:
+                last = alone[index]
+        last = BAD
+        for index in range(size):
+            kind = alone[index]
+            before = last
+            if kind != SHORT:
+                last = kind
+                revised[index] = kind
+            elif before == GOOD and after[index] == GOOD:
+                revised[index] = GOOD
+            elif before == BAD or after[index] == BAD:
+                if before == GOOD or after[index] == GOOD:
+                    revised[index] = NEAR_GOOD if ((index > 0 and alone[index - 1] == GOOD)
+                                                   or (index + 1 < size and alone[index + 1] == GOOD)) else BAD
+                else:
+                    revised[index] = BAD
+            else:
+                revised[index] = NEAR_GOOD
+        last = BAD
+        for index in range(size - 1, -1, -1):
+            after[index] = last
+            if revised[index] != NEAR_GOOD:
+                last = revised[index]
+        last = BAD
+        result = [None] * size
+        for index in range(size):
+            kind = revised[index]
+            before = last
+            if kind != NEAR_GOOD:
+                last = kind
+            else:
+                kind = BAD if before == BAD and after[index] == BAD else GOOD
+            result[index] = members[kind]
+        return result
+    finally:
+        PyMem_Free(alone)

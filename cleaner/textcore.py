@@ -1,0 +1,37 @@
+"""The text path's per-line kernels, compiled or pure Python: chosen once per process, the same results either way.
+
+The compiled module (`_textcore`, built from `_textcore.pyx` where the install found a C compiler) is used when
+it imports and CLEANER_PURE_PYTHON is not 1 (`cleaner.speedups` says on stderr when the compiled core is
+missing); otherwise the pure-Python twins (`_textcore_pure`) are.
+
+>>> word_count("Don’t stop: 3 more!"), lower_words("Show MORE"), squash("  Share this: ")
+(4, ('show', 'more'), 'share this')
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+from .speedups import FORCE_PURE
+
+
+def choose_kernels() -> tuple[ModuleType, bool]:
+    """The kernels' module and whether it is the compiled one."""
+    from . import _textcore_pure
+
+    if os.environ.get(FORCE_PURE) == "1":
+        return _textcore_pure, False
+    try:
+        from . import _textcore  # type: ignore[attr-defined]
+    except ImportError:
+        return _textcore_pure, False
+    return _textcore, True
+
+
+_kernels, COMPILED = choose_kernels()
+
+word_count = _kernels.word_count
+lower_words = _kernels.lower_words
+squash = _kernels.squash
+revise_kinds = _kernels.revise_kinds

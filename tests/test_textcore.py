@@ -1,0 +1,97 @@
+"""The text path's kernels: compiled and pure Python give the same results, and the same as the code they replace."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+
+import pytest
+
+from cleaner import _textcore_pure as pure
+from cleaner import textcore
+from cleaner.stages.line_kind import BAD, GOOD, KINDS, NEAR_GOOD, SHORT, Kind, revise_by_context, short_by_context
+
+try:
+    from cleaner import _textcore as compiled
+except ImportError:  # no compiler where this was installed: the pure twins are checked alone
+    compiled = None
+
+CORES = [pure] if compiled is None else [pure, compiled]
+TWINS = ("word_count", "lower_words", "squash", "revise_kinds")
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+TRICKY = ["", " ", "a", "_", "'", "’", "a'", "'a", "a'b", "a''b", "a'b'c", "don’t’", "x_y", "__init__", "3.14", "٣٤ ٥",
+          "ΟΔΟΣ", "ὈΔΥΣΣΕΎΣ", "İstanbul", "STRASSE ß ẞ", "ǅungla ǈ", "中文字符 and 日本語", "e\u0301\u0301", "\u200b\u00ad",
+          "\t tab \u3000 ideographic\u00a0nbsp ", "😀 emoji 😀x", "a\U0001d7d8b", "ﬁ ligature", "I\u0307", "\ufffd", "\x00a\x00",
+          "word " * 5000, "ü" * 100_000, "'" * 1000]
+
+
+def reference_revise(kinds: list) -> list:
+    """jusText's context pass as it was written before the kernel: short lines, then near-good ones, by neighbours."""
+    def nearest(kinds: list, skip: Kind) -> tuple[list, list]:
+        before, last = [], BAD
+        for kind in kinds:
+            before.append(last)
+            last = kind if kind != skip else last
+        after, last = [], BAD
+        for kind in reversed(kinds):
+            after.append(last)
+            last = kind if kind != skip else last
+        return before, after[::-1]
+
+    revised = list(kinds)
+    before, after = nearest(kinds, SHORT)
+    for index, kind in enumerate(kinds):
+        if kind == SHORT:
+            revised[index] = short_by_context(kinds, index, before[index], after[index])
+    final = list(revised)
+    before, after = nearest(revised, NEAR_GOOD)
+    for index, kind in enumerate(revised):
+        if kind == NEAR_GOOD:
+            final[index] = BAD if before[index] == after[index] == BAD else GOOD
+    return final
+
+
+@pytest.mark.parametrize("core", CORES, ids=lambda core: core.__name__)
+def test_the_word_kernels_match_the_patterns_they_replace(core):
+    texts = [*TRICKY, "".join(map(chr, range(0x2FFF)))]
+    for text in texts:
+        lowered = tuple(WORD.findall(text.lower())) if "\u03a3" not in text and "\u0130" not in text else \
+            tuple(word.lower() for word in WORD.findall(text))
+        assert core.lower_words(text) == lowered, text[:40]
+        assert core.word_count(text) == len(WORD.findall(text)) == len(lowered), text[:40]
+        assert core.squash(text) == re.sub(r"\W+", " ", text.casefold()).strip(), text[:40]
+
+
+@pytest.mark.skipif(compiled is None, reason="the compiled kernels are not built")
+def test_compiled_and_pure_agree_on_every_character_and_random_texts():
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    for name in TWINS[:3]:
+        assert getattr(compiled, name)(every) == getattr(pure, name)(every), name
+    rng = random.Random(23)
+    alphabet = ["a", "Z", "1", "_", "'", "’", " ", ".", "ß", "Σ", "İ", "中", "\u0307", "٣", "-", "\t", "é", "ǅ", "😀"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        for name in TWINS[:3]:
+            assert getattr(compiled, name)(text) == getattr(pure, name)(text), (name, text)
+
+
+@pytest.mark.parametrize("core", CORES, ids=lambda core: core.__name__)
+def test_revise_kinds_is_the_context_pass(core):
+    rng = random.Random(5)
+    cases = [[], [SHORT], [NEAR_GOOD], [GOOD, SHORT, BAD], [BAD, SHORT, SHORT, GOOD], [SHORT] * 50]
+    cases += [[rng.choice(KINDS) for _ in range(rng.randint(0, 30))] for _ in range(3000)]
+    for kinds in cases:
+        revised = core.revise_kinds(kinds, KINDS)
+        assert revised == reference_revise(kinds), kinds
+        assert all(type(kind) is Kind for kind in revised)
+    assert revise_by_context([GOOD, SHORT, BAD]) == [GOOD, GOOD, BAD]  # near-good beside good, then good
+
+
+def test_pure_python_is_chosen_when_asked():
+    env = {"CLEANER_PURE_PYTHON": "1", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", "from cleaner import textcore; print(textcore.COMPILED)"], env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    assert textcore.word_count is textcore._kernels.word_count
