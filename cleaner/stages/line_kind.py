@@ -48,6 +48,11 @@ class Settings:
     bad_penalty: float = 50
     second_body_share: float = 0.15  # a second run of text a sixth as rich as the main one is part of the article
 
+    @property
+    def kind_limits(self) -> tuple[int, int, float, float]:
+        """The limits a line's kind on its own is judged by (`kind_of_text`), in its order of arguments."""
+        return (self.length_low, self.length_high, self.stopwords_low, self.stopwords_high)
+
 
 _URL = re.compile(r"https?://|www\.\w")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -74,21 +79,33 @@ def initial_kind(block: Block, settings: Settings) -> Kind:
     """
     if not block.kept:
         return BAD
-    text = without_list_marker(block.text)
+    return kind_of_text(block.text, *settings.kind_limits)
+
+
+# Pure, and asked for every line in the first pass and again in every settle round. The limits come as numbers,
+# not as the Settings they are read from, which the memo would hash field by field in Python on every call.
+@memo
+def kind_of_text(line: str, length_low: int, length_high: int, stopwords_low: float, stopwords_high: float) -> Kind:
+    """A kept line's class on its own (`initial_kind`), by the limits of `Settings.kind_limits`.
+
+    >>> kind_of_text("See www.example.com", *Settings().kind_limits).name
+    'BAD'
+    """
+    text = without_list_marker(line)
     if has_link(text) and len(_URL.sub("", text).split()) < 4:
         return BAD
     length = text_length(text)
     if looks_like_code(text):
         return BAD
-    if length < settings.length_low:
+    if length < length_low:
         return SHORT  # decided by length alone: the stopword count below is not needed
     if length != len(text):  # CJK characters counted triple: no spaces, so no stopword test
         density = 0.5
     else:
         density = stopword_share(text)
-    if density >= settings.stopwords_high:
-        return GOOD if length >= settings.length_high else NEAR_GOOD
-    if density >= settings.stopwords_low or is_prose(text):
+    if density >= stopwords_high:
+        return GOOD if length >= length_high else NEAR_GOOD
+    if density >= stopwords_low or is_prose(text):
         # Sentences dense in names (a news lede) have few stopwords but are still sentences.
         return NEAR_GOOD
     return BAD
