@@ -5,7 +5,7 @@ Each function here has a pure-Python twin there with the same name, arguments, d
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.unicode cimport Py_UNICODE_ISALNUM
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE
 
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
@@ -176,3 +176,92 @@ def revise_kinds(list kinds, tuple members):
         return result
     finally:
         PyMem_Free(alone)
+
+
+cdef str collapse_one(str line):
+    # " ".join(line.split()): the runs of other characters, one space between them.
+    cdef Py_ssize_t size = len(line), n = 0
+    cdef Py_UCS4 c
+    cdef bint gap = False
+    if size == 0:
+        return line
+    cdef Py_UCS4 *out = <Py_UCS4 *> PyMem_Malloc(size * sizeof(Py_UCS4))
+    if out == NULL:
+        raise MemoryError()
+    try:
+        for c in line:
+            if Py_UNICODE_ISSPACE(c):
+                gap = True
+            else:
+                if gap and n:
+                    out[n] = 0x20
+                    n += 1
+                gap = False
+                out[n] = c
+                n += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n)
+    finally:
+        PyMem_Free(out)
+
+
+cdef bint is_tidy(str line):
+    # Whether collapsing would leave the line as it is: no whitespace but single spaces between other characters.
+    cdef Py_ssize_t size = len(line), index
+    cdef Py_UCS4 c, previous = 0x20
+    for index in range(size):
+        c = line[index]
+        if Py_UNICODE_ISSPACE(c) and (c != 0x20 or previous == 0x20):
+            return False
+        previous = c
+    return previous != 0x20 or size == 0
+
+
+def collapse_lines(str text, fix):
+    """Each line of the text with its runs of whitespace one space and none at either end, as
+    `" ".join(line.split())` makes it; a line with "_" in it is first passed through `fix`.
+
+    >>> collapse_lines("  a \\t b \\nx_y  z\\n\\u3000", lambda line: line.replace("x_y", ""))
+    'a b\\nz\\n'
+    """
+    cdef list lines = text.split("\n")
+    cdef Py_ssize_t index
+    cdef str line
+    for index in range(len(lines)):
+        line = lines[index]
+        if "_" in line:
+            line = fix(line)
+        elif is_tidy(line):
+            continue
+        lines[index] = collapse_one(line)
+    return "\n".join(lines)
+
+
+def segment_blocks(str text, block):
+    """One `block(text, line, start, paragraph, blank_before)` per line with more than whitespace in it: its
+    1-based line number, its offset in the text, the index of its blank-line separated paragraph, and whether
+    a blank line comes between it and the block before.
+
+    >>> segment_blocks("a\\n \\nb\\n\\n\\u3000\\nc", lambda *fields: fields)
+    [('a', 1, 0, 0, False), ('b', 3, 4, 1, True), ('c', 6, 9, 2, True)]
+    """
+    cdef list blocks = []
+    cdef Py_ssize_t size = len(text), index, start = 0, number = 1, paragraph = 0
+    cdef bint blank = False, seen = False
+    cdef Py_UCS4 c
+    for index in range(size + 1):
+        c = text[index] if index < size else 0x0A
+        if c != 0x0A:
+            if not seen and not Py_UNICODE_ISSPACE(c):
+                seen = True
+            continue
+        if seen:
+            if blank and blocks:
+                paragraph += 1
+            blocks.append(block(text[start:index], number, start, paragraph, blank and len(blocks) > 0))
+            blank = False
+        else:
+            blank = True
+        seen = False
+        start = index + 1
+        number += 1
+    return blocks

@@ -7,6 +7,8 @@ Each function here has a compiled twin there with the same name, arguments, docs
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SQUASH = re.compile(r"\W+")
@@ -105,3 +107,37 @@ def _short_by_context(kinds: list[int], index: int, before: int, after: int) -> 
             return NEAR_GOOD if close else BAD
         return BAD
     return NEAR_GOOD
+
+
+def collapse_lines(text: str, fix: Callable[[str], str]) -> str:
+    """Each line of the text with its runs of whitespace one space and none at either end, as
+    `" ".join(line.split())` makes it; a line with "_" in it is first passed through `fix`.
+
+    >>> collapse_lines("  a \\t b \\nx_y  z\\n\\u3000", lambda line: line.replace("x_y", ""))
+    'a b\\nz\\n'
+    """
+    return "\n".join([" ".join((fix(line) if "_" in line else line).split()) for line in text.split("\n")])
+
+
+def segment_blocks(text: str, block: Callable[..., Any]) -> list:
+    """One `block(text, line, start, paragraph, blank_before)` per line with more than whitespace in it: its
+    1-based line number, its offset in the text, the index of its blank-line separated paragraph, and whether
+    a blank line comes between it and the block before.
+
+    >>> segment_blocks("a\\n \\nb\\n\\n\\u3000\\nc", lambda *fields: fields)
+    [('a', 1, 0, 0, False), ('b', 3, 4, 1, True), ('c', 6, 9, 2, True)]
+    """
+    blocks: list = []
+    paragraph = 0
+    blank = False
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if blank and blocks:
+                paragraph += 1
+            blocks.append(block(line, number, offset, paragraph, blank and bool(blocks)))
+            blank = False
+        else:
+            blank = True
+        offset += len(line) + 1
+    return blocks

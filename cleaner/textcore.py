@@ -35,3 +35,5 @@ word_count = _kernels.word_count
 lower_words = _kernels.lower_words
 squash = _kernels.squash
 revise_kinds = _kernels.revise_kinds
+collapse_lines = _kernels.collapse_lines
+segment_blocks = _kernels.segment_blocks

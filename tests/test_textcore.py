@@ -95,3 +95,41 @@ def test_pure_python_is_chosen_when_asked():
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
     assert textcore.word_count is textcore._kernels.word_count
+
+
+SPACES = [" ", "  ", "\t", "\u3000", "\u00a0", "\x1c", "\x85", "\u2028", "\x0b"]
+
+
+def random_lines(rng: random.Random, count: int) -> list[str]:
+    pieces = ["a", "Wort", "_", "x_y", "expand_more", "中", "😀", "", *SPACES, "\n", "\n\n", "\r"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("core", CORES, ids=lambda core: core.__name__)
+def test_collapse_lines_is_split_and_join_per_line(core):
+    def fix(line: str) -> str:
+        return line.replace("expand_more", "")
+
+    rng = random.Random(7)
+    for text in [*TRICKY, *random_lines(rng, 3000), "\n".join(TRICKY)]:
+        expected = "\n".join([" ".join((fix(line) if "_" in line else line).split()) for line in text.split("\n")])
+        assert core.collapse_lines(text, fix) == expected, text[:40]
+
+
+@pytest.mark.parametrize("core", CORES, ids=lambda core: core.__name__)
+def test_segment_blocks_numbers_lines_and_paragraphs(core):
+    def reference(text: str) -> list[tuple]:
+        blocks, paragraph, blank, offset = [], 0, False, 0
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                paragraph += blank and bool(blocks)
+                blocks.append((line, number, offset, paragraph, blank and bool(blocks)))
+                blank = False
+            else:
+                blank = True
+            offset += len(line) + 1
+        return blocks
+
+    rng = random.Random(11)
+    for text in [*TRICKY, *random_lines(rng, 3000), "\n".join(TRICKY), "\n" * 5, " \n\t\n"]:
+        assert core.segment_blocks(text, lambda *fields: fields) == reference(text), text[:40]

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 from ..document import Block, Document
+from ..textcore import segment_blocks
 from .base import DocumentStage
 
 
 def segment_text(text: str) -> list[Block]:
-    """One block per non-empty line, with its offset, line number and paragraph index.
+    """One block per line with more than whitespace in it, with its offset, line number and paragraph index
+    (one pass over the text in `textcore.segment_blocks`).
 
     >>> [(b.text, b.paragraph, b.blank_before) for b in segment_text("a\\nb\\n\\nc")]
     [('a', 0, False), ('b', 0, False), ('c', 1, True)]
     """
-    blocks: list[Block] = []
-    paragraph = 0
-    blank = False
-    offset = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            if blank and blocks:
-                paragraph += 1
-            blocks.append(Block(line, number, offset, paragraph, blank and bool(blocks)))
-            blank = False
-        else:
-            blank = True
-        offset += len(line) + 1
-    return blocks
+    return segment_blocks(text, Block)
 
 
 class Segment(DocumentStage):
