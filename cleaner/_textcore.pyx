@@ -5,7 +5,7 @@ Each function here has a pure-Python twin there with the same name, arguments, d
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE
 
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
@@ -265,3 +265,48 @@ def segment_blocks(str text, block):
         start = index + 1
         number += 1
     return blocks
+
+
+cdef inline bint fewer_spaces(str line, Py_ssize_t limit):
+    # line.count(" ") < limit, stopping at the limit.
+    cdef Py_ssize_t count = 0
+    cdef Py_UCS4 c
+    if limit <= 0:
+        return False
+    for c in line:
+        if c == 0x20:
+            count += 1
+            if count >= limit:
+                return False
+    return True
+
+
+def few_spaces(list lines, Py_ssize_t limit):
+    """The lines with fewer than `limit` spaces, each once, in order of first appearance.
+
+    >>> few_spaces(["a b", "a b c", "", "a b", "x"], 2)
+    ['a b', '', 'x']
+    """
+    return list(dict.fromkeys([line for line in lines if fewer_spaces(line, limit)]))
+
+
+def short_with_letter(list lines, Py_ssize_t max_words):
+    """The indexes of the lines of at most `max_words` space-separated words with a letter in them (a word
+    character that is neither a digit nor "_").
+
+    >>> short_with_letter(["Share this", "19'", "", "a b c", "x_1", "²"], 2)
+    [0, 4, 5]
+    """
+    cdef list found = []
+    cdef Py_ssize_t index
+    cdef str line
+    cdef Py_UCS4 c
+    for index in range(len(lines)):
+        line = lines[index]
+        if not fewer_spaces(line, max_words):
+            continue
+        for c in line:
+            if Py_UNICODE_ISALNUM(c) and not Py_UNICODE_ISDECIMAL(c):
+                found.append(index)
+                break
+    return found

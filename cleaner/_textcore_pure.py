@@ -12,6 +12,7 @@ from typing import Any
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SQUASH = re.compile(r"\W+")
+_LETTER = re.compile(r"[^\W\d_]")
 # The only characters str.lower() maps by context or to two characters (see `features._lower_is_local`).
 _SIGMA, _DOTTED_I = "\u03a3", "\u0130"
 # Kinds of `stages.line_kind.Kind`, by value.
@@ -141,3 +142,22 @@ def segment_blocks(text: str, block: Callable[..., Any]) -> list:
             blank = True
         offset += len(line) + 1
     return blocks
+
+
+def few_spaces(lines: list[str], limit: int) -> list[str]:
+    """The lines with fewer than `limit` spaces, each once, in order of first appearance.
+
+    >>> few_spaces(["a b", "a b c", "", "a b", "x"], 2)
+    ['a b', '', 'x']
+    """
+    return list(dict.fromkeys([line for line in lines if line.count(" ") < limit]))
+
+
+def short_with_letter(lines: list[str], max_words: int) -> list[int]:
+    """The indexes of the lines of at most `max_words` space-separated words with a letter in them (a word
+    character that is neither a digit nor "_").
+
+    >>> short_with_letter(["Share this", "19'", "", "a b c", "x_1", "²"], 2)
+    [0, 4, 5]
+    """
+    return [index for index, line in enumerate(lines) if 0 < line.count(" ") + 1 <= max_words and _LETTER.search(line)]

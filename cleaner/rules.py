@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 import regex as timed_re
 
 from .prefilter import Linear, LooseScanner, exact_re2, hit_lines, loose_line_filter, phrase_finder, renewed
+from .textcore import few_spaces
 
 SCOPES = ("line", "paragraph", "region")
 # Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
@@ -318,14 +319,14 @@ class RuleSet:
         fifth of its short lines' bytes), and no longer line fits either scan.
         """
         limit = max(self._limited_words, self._phrase_spaces + 1)
-        short_lines = list(dict.fromkeys([line for line in lines if line.count(" ") < limit]))
+        short_lines = few_spaces(lines, limit)
         by_line: dict[str, set[int]] = {}
         if not short_lines:
             return by_line
         # A phrase line has at most `_phrase_spaces` spaces (`_phrase_lines` asks again of each hit): the
         # phrase finder scans only those, the length-limited rules all the short lines.
         max_spaces = self._phrase_spaces
-        phrase_lines = [line for line in short_lines if line.count(" ") <= max_spaces]
+        phrase_lines = few_spaces(short_lines, max_spaces + 1)  # distinct already: the same lines in the same order
         if len(phrase_lines) < len(short_lines):
             phrase_text = "\n".join(phrase_lines)
             short_text = "\n".join(short_lines)

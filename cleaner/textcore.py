@@ -37,3 +37,5 @@ squash = _kernels.squash
 revise_kinds = _kernels.revise_kinds
 collapse_lines = _kernels.collapse_lines
 segment_blocks = _kernels.segment_blocks
+few_spaces = _kernels.few_spaces
+short_with_letter = _kernels.short_with_letter

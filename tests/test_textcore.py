@@ -133,3 +133,16 @@ def test_segment_blocks_numbers_lines_and_paragraphs(core):
     rng = random.Random(11)
     for text in [*TRICKY, *random_lines(rng, 3000), "\n".join(TRICKY), "\n" * 5, " \n\t\n"]:
         assert core.segment_blocks(text, lambda *fields: fields) == reference(text), text[:40]
+
+
+@pytest.mark.parametrize("core", CORES, ids=lambda core: core.__name__)
+def test_the_line_selections_count_spaces_and_letters_as_the_patterns_did(core):
+    letter = re.compile(r"[^\W\d_]")
+    rng = random.Random(3)
+    lines = [*TRICKY, *random_lines(rng, 2000), "19'", "3:1", "²", "٣", "Ⅷ", "_", "a " * 30, "x" * 10_000]
+    for limit in (-1, 0, 1, 2, 3, 12, 25, 100):
+        assert core.few_spaces(lines, limit) == list(dict.fromkeys([line for line in lines if line.count(" ") < limit]))
+        assert core.short_with_letter(lines, limit) == [
+            index for index, line in enumerate(lines) if 0 < line.count(" ") + 1 <= limit and letter.search(line)]
+    every = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000]
+    assert core.short_with_letter(every, 1) == [index for index, c in enumerate(every) if letter.search(c)]

@@ -9,7 +9,6 @@ template. The table is learned from the corpus in a first pass
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from ..document import Block, Document, Reason
 from ..features import is_prose, memo, squash_key
 from ..key_counts import DEFAULT_MEMORY, KeyCounts
 from ..spill import Spill, name_hash
+from ..textcore import short_with_letter
 from .base import DocumentStage
 from .normalize import normalize_text
 
@@ -94,7 +94,9 @@ class TemplateTable:
         [True, False, False]
         """
         found = np.zeros(len(lines), dtype=bool)
-        short = [index for index, line in enumerate(lines) if _short(line, self.max_words)]
+        # Short lines with a letter in them: numbers alone ("19'", "2", "3:1") recur by chance, as a match's
+        # minutes, a score or a page number, and say nothing about a site's template.
+        short = short_with_letter(lines, self.max_words)
         if not short or not len(self.keys):
             return found
         keys = np.fromiter((template_hash(lines[index]) for index in short), dtype=np.uint64, count=len(short))
@@ -154,21 +156,9 @@ def short_line_keys(text: str, max_words: int = MAX_WORDS) -> np.ndarray:
     >>> short_line_keys("Home\\nShare this!\\nHome").tolist() == sorted({template_hash("home"), template_hash("share this")})
     True
     """
-    keys = {template_hash(line) for line in normalize_text(text).split("\n") if _short(line, max_words)}
+    lines = normalize_text(text).split("\n")
+    keys = {template_hash(lines[index]) for index in short_with_letter(lines, max_words)}
     return np.array(sorted(keys), dtype=np.uint64)
-
-
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _short(line: str, max_words: int) -> bool:
-    """A short line with a letter in it: numbers alone ("19'", "2", "3:1") recur by chance, as a match's
-    minutes, a score or a page number, and say nothing about a site's template.
-
-    >>> _short("Share this", 12), _short("19'", 12), _short("", 12)
-    (True, False, False)
-    """
-    return 0 < line.count(" ") + 1 <= max_words and bool(_LETTER.search(line))
 
 
 class Templates(DocumentStage):
