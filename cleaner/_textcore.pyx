@@ -13,6 +13,10 @@ cdef extern from "Python.h":
 
 # The only characters str.lower() maps by context or to two characters (see `features._lower_is_local`).
 cdef Py_UCS4 SIGMA = 0x3A3, DOTTED_I = 0x130
+# The characters `code_char_count` counts, as a table of the ASCII range.
+cdef bint CODE_CHARS[128]
+for _code in "{}()[];=<>|\\/_$&+*^~`#@%":
+    CODE_CHARS[ord(_code)] = True
 # Kinds of `stages.line_kind.Kind`, by value.
 cdef int BAD = 0, SHORT = 1, NEAR_GOOD = 2, GOOD = 3
 
@@ -310,3 +314,31 @@ def short_with_letter(list lines, Py_ssize_t max_words):
                 found.append(index)
                 break
     return found
+
+
+def code_char_count(str text):
+    """How many of the text's characters are ones code is full of and prose is not: {}()[];=<>|\\/_$&+*^~`#@%
+
+    >>> code_char_count("f(x) { return x_1; }"), code_char_count("Prose, plain.")
+    (6, 0)
+    """
+    cdef Py_ssize_t count = 0
+    cdef Py_UCS4 c
+    for c in text:
+        if c < 128 and CODE_CHARS[c]:
+            count += 1
+    return count
+
+
+def cjk_count(str text):
+    """How many of the text's characters are kana, CJK ideographs (and extension A) or Hangul syllables.
+
+    >>> cjk_count("中文 and ひらがな, 한국어"), cjk_count("abc")
+    (9, 0)
+    """
+    cdef Py_ssize_t count = 0
+    cdef Py_UCS4 c
+    for c in text:
+        if 0x3040 <= c <= 0x30FF or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or 0xAC00 <= c <= 0xD7AF:
+            count += 1
+    return count

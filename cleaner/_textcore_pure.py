@@ -13,6 +13,8 @@ from typing import Any
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SQUASH = re.compile(r"\W+")
 _LETTER = re.compile(r"[^\W\d_]")
+_CODE_CHARS = re.compile(r"[{}()\[\];=<>|\\/_$&+*^~`#@%]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # The only characters str.lower() maps by context or to two characters (see `features._lower_is_local`).
 _SIGMA, _DOTTED_I = "\u03a3", "\u0130"
 # Kinds of `stages.line_kind.Kind`, by value.
@@ -161,3 +163,21 @@ def short_with_letter(lines: list[str], max_words: int) -> list[int]:
     [0, 4, 5]
     """
     return [index for index, line in enumerate(lines) if 0 < line.count(" ") + 1 <= max_words and _LETTER.search(line)]
+
+
+def code_char_count(text: str) -> int:
+    """How many of the text's characters are ones code is full of and prose is not: {}()[];=<>|\\/_$&+*^~`#@%
+
+    >>> code_char_count("f(x) { return x_1; }"), code_char_count("Prose, plain.")
+    (6, 0)
+    """
+    return len(_CODE_CHARS.findall(text))
+
+
+def cjk_count(text: str) -> int:
+    """How many of the text's characters are kana, CJK ideographs (and extension A) or Hangul syllables.
+
+    >>> cjk_count("中文 and ひらがな, 한국어"), cjk_count("abc")
+    (9, 0)
+    """
+    return len(_CJK.findall(text))

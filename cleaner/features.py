@@ -155,7 +155,7 @@ def ends_truncated(text: str) -> bool:
     return bool(_ELLIPSIS_END.search(text))
 
 
-_CODE_CHARS = re.compile(r"[{}()\[\];=<>|\\/_$&+*^~`#@%]")
+# The characters `textcore.code_char_count` counts: {}()[];=<>|\/_$&+*^~`#@%
 CODE_SHARE = 0.06  # prose has under 1% of these characters; minified scripts and CSS have 10-20%
 CODE_MIN_CHARS = 4  # fewer is a short line with brackets or a plus ("Zeit: 25 Minuten (+ 15 Minuten backen)"), not code
 
@@ -171,7 +171,7 @@ def looks_like_code(text: str) -> bool:
     >>> looks_like_code("Backzeit: 25 Minuten (+ 15 Minuten)")
     False
     """
-    return len(text) >= 20 and len(_CODE_CHARS.findall(text)) >= max(CODE_MIN_CHARS, CODE_SHARE * len(text))
+    return len(text) >= 20 and textcore.code_char_count(text) >= max(CODE_MIN_CHARS, CODE_SHARE * len(text))
 
 
 @lru_cache(maxsize=1)

@@ -39,3 +39,5 @@ collapse_lines = _kernels.collapse_lines
 segment_blocks = _kernels.segment_blocks
 few_spaces = _kernels.few_spaces
 short_with_letter = _kernels.short_with_letter
+code_char_count = _kernels.code_char_count
+cjk_count = _kernels.cjk_count

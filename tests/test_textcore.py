@@ -146,3 +146,13 @@ def test_the_line_selections_count_spaces_and_letters_as_the_patterns_did(core):
             index for index, line in enumerate(lines) if 0 < line.count(" ") + 1 <= limit and letter.search(line)]
     every = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000]
     assert core.short_with_letter(every, 1) == [index for index, c in enumerate(every) if letter.search(c)]
+
+
+@pytest.mark.parametrize("core", CORES, ids=lambda core: core.__name__)
+def test_the_character_counts_are_the_classes_they_replace(core):
+    code = re.compile(r"[{}()\[\];=<>|\\/_$&+*^~`#@%]")
+    cjk = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    for text in [*TRICKY, every, "function(e){if(4===this.readyState){_=n(e)-d;var r=0}}", "한국어 中文 カタカナ"]:
+        assert core.code_char_count(text) == len(code.findall(text))
+        assert core.cjk_count(text) == len(cjk.findall(text))

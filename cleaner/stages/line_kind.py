@@ -14,7 +14,7 @@ from enum import IntEnum
 
 from ..document import Block
 from ..features import is_prose, looks_like_code, memo, stopword_share
-from ..textcore import revise_kinds
+from ..textcore import cjk_count, revise_kinds
 from .content_lists import LIST_MARKER
 
 
@@ -55,7 +55,6 @@ class Settings:
 
 
 _URL = re.compile(r"https?://|www\.\w")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 @memo  # pure, and asked for every line in every settle round
@@ -67,7 +66,7 @@ def text_length(text: str) -> int:
     """
     if text.isascii():  # a flag of the string, read without a scan: no CJK in it
         return len(text)
-    return len(text) + 2 * len(_CJK.findall(text))
+    return len(text) + 2 * cjk_count(text)
 
 
 def initial_kind(block: Block, settings: Settings) -> Kind:
