@@ -342,3 +342,42 @@ def cjk_count(str text):
         if 0x3040 <= c <= 0x30FF or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or 0xAC00 <= c <= 0xD7AF:
             count += 1
     return count
+
+
+def split_word_counts(list lines):
+    """How many words each line has as `len(line.split())` counts them: runs of non-whitespace.
+
+    >>> split_word_counts(["a b", "", " \\t ", "one\\u3000two  three "])
+    [2, 0, 0, 3]
+    """
+    cdef list counts = []
+    cdef Py_ssize_t count
+    cdef bint gap
+    cdef str line
+    cdef Py_UCS4 c
+    for line in lines:
+        count = 0
+        gap = True
+        for c in line:
+            if Py_UNICODE_ISSPACE(c):
+                gap = True
+            elif gap:
+                count += 1
+                gap = False
+        counts.append(count)
+    return counts
+
+
+def lines_within(list lines, list counts, Py_ssize_t limit):
+    """The indexes of the lines whose count is at most `limit`, and those lines joined by newlines.
+
+    >>> lines_within(["a b", "c", "d e f"], [2, 1, 3], 2)
+    ([0, 1], 'a b\\nc')
+    """
+    cdef list chosen = [], texts = []
+    cdef Py_ssize_t index
+    for index in range(len(lines)):
+        if <Py_ssize_t> counts[index] <= limit:
+            chosen.append(index)
+            texts.append(lines[index])
+    return chosen, "\n".join(texts)

@@ -181,3 +181,22 @@ def cjk_count(text: str) -> int:
     (9, 0)
     """
     return len(_CJK.findall(text))
+
+
+def split_word_counts(lines: list[str]) -> list[int]:
+    """How many words each line has as `len(line.split())` counts them: runs of non-whitespace.
+
+    >>> split_word_counts(["a b", "", " \\t ", "one\\u3000two  three "])
+    [2, 0, 0, 3]
+    """
+    return [len(line.split()) for line in lines]
+
+
+def lines_within(lines: list[str], counts: list[int], limit: int) -> tuple[list[int], str]:
+    """The indexes of the lines whose count is at most `limit`, and those lines joined by newlines.
+
+    >>> lines_within(["a b", "c", "d e f"], [2, 1, 3], 2)
+    ([0, 1], 'a b\\nc')
+    """
+    chosen = [index for index, count in enumerate(counts) if count <= limit]
+    return chosen, "\n".join([lines[index] for index in chosen])

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import re2
 
+from .textcore import lines_within
+
 # Replacements inside and outside a character class for escapes RE2 reads differently.
 _CLASS_ESCAPES = {"w": r"\pL\pN_", "d": r"\pN"}
 # Patterns are written for one line; the scan runs over many lines at once, with ^ and $ per line.
@@ -181,6 +183,36 @@ class LooseScanner:
             slow = {number for number, _ in self._slow}
             for line_number in range(1, text.count("\n") + 2):
                 found.setdefault(line_number, set()).update(slow)
+        return found
+
+
+    def matching_short_lines(self, lines: list[str], word_counts: list[int], limits: list[int]) -> dict[int, set[int]]:
+        """As `matching_lines` of the lines joined by newlines, for patterns that can only match a line of at most
+        `limits[p]` words (`word_counts`, as `len(line.split())` counts them): a longer line is named for none.
+
+        Each automaton scans only the lines within the largest limit of its patterns (rules of like limits
+        share one), so that the rules for short lines never read the long ones.
+
+        >>> scanner = LooseScanner([("more", True), ("read", True)])
+        >>> scanner.matching_short_lines(["Read more", "more and more and more"], [2, 5], [5, 2])
+        {1: {0, 1}, 2: {0, 1}}
+        """
+        found: dict[int, set[int]] = {}
+        within: dict[int, tuple[list[int], bytes]] = {}  # by word limit: the lines within it, and their text
+        for numbers, automaton in self._fast:
+            limit = max(limits[number] for number in numbers)
+            if limit not in within:
+                chosen, text = lines_within(lines, word_counts, limit)
+                within[limit] = (chosen, text.encode("utf-8"))
+            chosen, data = within[limit]
+            if not chosen:
+                continue
+            for line_number in hit_lines(automaton, data):
+                found.setdefault(chosen[line_number - 1] + 1, set()).update(numbers)
+        for number, _ in self._slow:
+            for index, count in enumerate(word_counts):
+                if count <= limits[number]:
+                    found.setdefault(index + 1, set()).add(number)
         return found
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 import regex as timed_re
 
 from .prefilter import Linear, LooseScanner, exact_re2, hit_lines, loose_line_filter, phrase_finder, renewed
-from .textcore import few_spaces
+from .textcore import few_spaces, split_word_counts
 
 SCOPES = ("line", "paragraph", "region")
 # Trailing characters ignored when a phrase must be the whole line ("Subscribe!", "Read more »").
@@ -221,7 +221,7 @@ class RuleSet:
     """
 
     __slots__ = ("rules", "_by_phrase", "_phrase_words", "_phrase_spaces", "_phrase_finder", "_limited", "_limited_rules",
-                 "_limited_words", "_unlimited", "_unlimited_rules", "_prechecks", "_scanned")
+                 "_limited_words", "_limits", "_unlimited", "_unlimited_rules", "_prechecks", "_scanned")
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
@@ -237,9 +237,12 @@ class RuleSet:
         decoration = _BULLET_CHARS + "o"
         self._phrase_finder = phrase_finder(self._by_phrase, decoration, _TRAILING) if self._by_phrase else None
         scanned = [i for i, r in enumerate(rules) if not (r.whole and r.phrases)]
-        self._limited_rules = [i for i in scanned if rules[i].max_words]
+        # In order of their word limits, so that each automaton holds rules of like limits and scans only the lines
+        # within the largest of them (`LooseScanner.matching_short_lines`).
+        self._limited_rules = sorted((i for i in scanned if rules[i].max_words), key=lambda i: rules[i].max_words)
         self._unlimited_rules = [i for i in scanned if not rules[i].max_words]
         self._limited = LooseScanner([_scan_part(rules[i]) for i in self._limited_rules])
+        self._limits = [rules[i].max_words for i in self._limited_rules]
         self._limited_words = max((rules[i].max_words for i in self._limited_rules), default=0)
         self._unlimited = LooseScanner([_scan_part(rules[i]) for i in self._unlimited_rules])
         # A scanner's hit names all the rules of its automaton. The rules that run on a budget (a backtracking
@@ -324,17 +327,15 @@ class RuleSet:
         if not short_lines:
             return by_line
         # A phrase line has at most `_phrase_spaces` spaces (`_phrase_lines` asks again of each hit): the
-        # phrase finder scans only those, the length-limited rules all the short lines.
+        # phrase finder scans only those. A length-limited rule never matches a line of more words than its
+        # limit (`Rule.matches` asks first), so each of their automata scans only the lines within its rules' limits.
         max_spaces = self._phrase_spaces
         phrase_lines = few_spaces(short_lines, max_spaces + 1)  # distinct already: the same lines in the same order
-        if len(phrase_lines) < len(short_lines):
-            phrase_text = "\n".join(phrase_lines)
-            short_text = "\n".join(short_lines)
-        else:
-            phrase_text = short_text = "\n".join(short_lines)
+        phrase_text = "\n".join(phrase_lines)
         for line_index, rules in self._phrase_lines(phrase_text, phrase_lines).items():
             by_line[phrase_lines[line_index - 1]] = rules
-        for line_index, parts in self._limited.matching_lines(short_text).items():
+        word_counts = split_word_counts(short_lines)
+        for line_index, parts in self._limited.matching_short_lines(short_lines, word_counts, self._limits).items():
             by_line.setdefault(short_lines[line_index - 1], set()).update(self._limited_rules[p] for p in parts)
         return by_line
 

@@ -41,3 +41,5 @@ few_spaces = _kernels.few_spaces
 short_with_letter = _kernels.short_with_letter
 code_char_count = _kernels.code_char_count
 cjk_count = _kernels.cjk_count
+split_word_counts = _kernels.split_word_counts
+lines_within = _kernels.lines_within

@@ -156,3 +156,15 @@ def test_the_character_counts_are_the_classes_they_replace(core):
     for text in [*TRICKY, every, "function(e){if(4===this.readyState){_=n(e)-d;var r=0}}", "한국어 中文 カタカナ"]:
         assert core.code_char_count(text) == len(code.findall(text))
         assert core.cjk_count(text) == len(cjk.findall(text))
+
+
+@pytest.mark.parametrize("core", CORES, ids=lambda core: core.__name__)
+def test_split_word_counts_and_lines_within(core):
+    rng = random.Random(13)
+    lines = [*[line.replace("\n", " ") for line in TRICKY], *[line.replace("\n", "") for line in random_lines(rng, 2000)]]
+    counts = core.split_word_counts(lines)
+    assert counts == [len(line.split()) for line in lines]
+    for limit in (-1, 0, 1, 3, 40):
+        chosen, text = core.lines_within(lines, counts, limit)
+        assert chosen == [index for index, count in enumerate(counts) if count <= limit]
+        assert text == "\n".join(lines[index] for index in chosen)
