@@ -154,8 +154,11 @@ class Rule:
         """Whether the rule fires on one line of normalised text."""
         if self.max_words and len(line.split()) > self.max_words:
             return False
-        if self.whole:
-            line = strip_decoration(line)
+        return self.pattern_matches(strip_decoration(line) if self.whole else line)
+
+    def pattern_matches(self, line: str) -> bool:
+        """Whether the rule's pattern matches the line, its word limit aside, its decoration already stripped
+        from a line a `whole` rule is to match: the rest of `matches`."""
         if self.linear is not None and "\n" not in line:
             return self.linear.search(line)
         if not self.phrases:
@@ -285,12 +288,22 @@ class RuleSet:
         """
         order = range(len(self.rules)) if candidates is None else sorted(candidates)
         prechecks = self._prechecks if "\n" not in line else {}
+        # What `Rule.matches` works out of the line before its pattern, once for all the rules tried.
+        words = stripped = None
         for index in order:
+            rule = self.rules[index]
+            if rule.max_words:
+                if words is None:
+                    words = len(line.split())
+                if words > rule.max_words:
+                    continue
             precheck = prechecks.get(index)
             if precheck is not None and not precheck.search(line):
                 continue  # its loose pattern misses the line, so the rule does too
-            if self.rules[index].matches(line):
-                return self.rules[index]
+            if rule.whole and stripped is None:
+                stripped = strip_decoration(line)
+            if rule.pattern_matches(stripped if rule.whole else line):
+                return rule
         return None
 
     def candidate_lines(self, text: str) -> dict[int, set[int]]:
