@@ -18,7 +18,7 @@ from ..document import Block, Document, Reason
 from ..features import HEADING_MIN_WORDS, is_heading, is_prose, looks_like_code, stopword_share, word_count
 from .base import DocumentStage
 from .content_lists import code_sample_lines, fact_sheet_lines, ingredient_lines
-from .line_kind import BAD, GOOD, NEAR_GOOD, SHORT, Kind, Settings, initial_kind, kind_of_text, revise_by_context, text_length
+from .line_kind import BAD, GOOD, NEAR_GOOD, SHORT, Kind, Settings, initial_kind, revise_by_context, text_length
 
 STAGE = "classify"
 # Reasons are immutable, so one of each serves every block (classify drops some 30,000 lines of the dev pages).
@@ -40,9 +40,7 @@ class Classify(DocumentStage):
         if not doc.blocks:
             return
         settings = self.settings
-        low, high, stopwords_low, stopwords_high = settings.kind_limits
-        # As `initial_kind` gives them, called inline: a call a line is much of the cost.
-        initial = [kind_of_text(b.text, low, high, stopwords_low, stopwords_high) if b.kept else BAD for b in doc.blocks]
+        initial = [initial_kind(b, settings) for b in doc.blocks]
         samples = code_sample_lines(doc.blocks)
         for index in samples:  # a tutorial's code reads as text of the article, not as a leaked script
             initial[index] = NEAR_GOOD
