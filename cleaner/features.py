@@ -96,8 +96,13 @@ def _lower_is_local(c: str) -> bool:
     return len(lower) == 1 and c != _SIGMA and kind == (bool(_WORD.fullmatch(lower)), lower in "'’")
 
 
-# Number of words, `len(lower_words(text))` without building them: `textcore.word_count` ("Show More": 2).
-word_count = _memo(textcore.word_count)
+def _count_lower_words(text: str) -> int:
+    return len(lower_words(text))
+
+
+# Number of words, `len(lower_words(text))` ("Show More": 2). The compiled kernel counts them without building
+# them; in pure Python, counting the memoised words spares finding them a second time.
+word_count = _memo(textcore.word_count if textcore.COMPILED else _count_lower_words)
 
 
 @_memo
