@@ -83,7 +83,9 @@ def test_records_give_what_documents_give(tmp_path: Path, name: str) -> None:
     assert documents[4]["dropped"] > 10 and documents[2] > 5  # the file has repeats and rejects to compare
 
 
-def test_parquet_records_give_what_documents_give(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch_rows", [1024, 5])
+def test_parquet_records_give_what_documents_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int) -> None:
+    monkeypatch.setattr("cleaner.engines.records.PARQUET_BATCH_ROWS", batch_rows)  # 5: several row groups written
     rows = [{"id": n, "text": text} for n, text in enumerate(TRICKY + TRICKY[::2])]
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_pylist(rows), sink)
