@@ -109,27 +109,43 @@ def prepare_texts(stage: Dedup, items: list[tuple[str, str] | None]) -> list[Pre
     todo = [i for i, p in enumerate(out) if isinstance(p, tuple)]
     parts = [out[i] for i in todo]
     counts = word_counts([line for lines, *_ in parts for line in lines])
-    units, at = [], 0
-    for lines, _, paragraphs, _ in parts:
-        mine, at = counts[at : at + len(lines)], at + len(lines)
-        exact = [i for i, count in enumerate(mine) if count >= stage.min_words]
-        groups: list[list[int]] = []
-        if stage.near:
-            words: dict[int, int] = {}
-            members: dict[int, list[int]] = {}
-            for i, (paragraph, count) in enumerate(zip(paragraphs, mine, strict=True)):
-                members.setdefault(paragraph, []).append(i)
-                words[paragraph] = words.get(paragraph, 0) + count
-            groups = [group for paragraph, group in members.items() if words[paragraph] >= stage.near_min_words]
-        units.append((exact, groups))
-    texts = [[" ".join(lines[i] for i in group) for group in groups] for (lines, *_), (_, groups) in zip(parts, units, strict=True)]
-    features = paragraph_features(texts, stage.shingle_size, NUM_PERM, BANDS, ROWS)
-    keys = line_keys([lines[i] for (lines, *_), (exact, _) in zip(parts, units, strict=True) for i in exact])
+    min_words, near_min_words = stage.min_words, stage.near_min_words
+    units, texts = [], []
+    exact_lines: list[str] = []  # the window's exact lines, end to end, and their numbers
+    exact_numbers: list[int] = []
+    near_numbers: list[int] = []  # each paragraph's first line number, end to end
     at = 0
+    for lines, numbers, paragraphs, _ in parts:
+        mine, at = counts[at : at + len(lines)], at + len(lines)
+        exact = [i for i, count in enumerate(mine) if count >= min_words]
+        groups: list[list[int]] = []
+        paragraph_texts: list[str] = []
+        if stage.near and lines:
+            if paragraphs[-1] == 0:  # one paragraph (most short records): nothing to group
+                if sum(mine) >= near_min_words:
+                    groups, paragraph_texts = [list(range(len(lines)))], [" ".join(lines)]
+            else:
+                words: dict[int, int] = {}
+                members: dict[int, list[int]] = {}
+                for i, (paragraph, count) in enumerate(zip(paragraphs, mine, strict=True)):
+                    members.setdefault(paragraph, []).append(i)
+                    words[paragraph] = words.get(paragraph, 0) + count
+                groups = [group for paragraph, group in members.items() if words[paragraph] >= near_min_words]
+                paragraph_texts = [" ".join([lines[i] for i in group]) for group in groups]
+        texts.append(paragraph_texts)
+        near_numbers += [numbers[group[0]] for group in groups]
+        exact_lines += [lines[i] for i in exact]
+        exact_numbers += [numbers[i] for i in exact]
+        units.append((exact, groups))
+    features = paragraph_features(texts, stage.shingle_size, NUM_PERM, BANDS, ROWS)
+    keys = line_keys(exact_lines)
+    exact_at = np.array(exact_numbers, dtype=np.uint32)  # one array for the window: each record's are views of it
+    near_at = np.array(near_numbers, dtype=np.uint32)
+    at = near = 0
     for i, (lines, numbers, paragraphs, blanks), (exact, groups), (bands, sizes, sketch) in zip(todo, parts, units, features, strict=True):
-        record = FileRecord(items[i][0], np.array([numbers[j] for j in exact], dtype=np.uint32), keys[at : at + len(exact)],
-                            np.array([numbers[group[0]] for group in groups], dtype=np.uint32), bands, sizes, sketch)
-        at += len(exact)
+        end, near_end = at + len(exact), near + len(groups)
+        record = FileRecord(items[i][0], exact_at[at:end], keys[at:end], near_at[near:near_end], bands, sizes, sketch)
+        at, near = end, near_end
         out[i] = PreparedRecord(lines, numbers, paragraphs, blanks, exact, groups, record)
     return out
 
@@ -140,8 +156,11 @@ def _segmented(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
     numbers: list[int] = []
     paragraphs: list[int] = []
     blanks: list[bool] = []
+    text = normalize_text(text)
+    if "\n" not in text:  # one line (most short records)
+        return ([text], [1], [0], [False]) if text.strip() else ([], [], [], [])
     paragraph, blank = 0, False
-    for number, line in enumerate(normalize_text(text).split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             gap = blank and bool(lines)
             paragraph += gap
