@@ -199,9 +199,12 @@ class DuplicateIndex:
         """Index a file's record (replacing its older version); returns the entry ids of its lines and paragraphs."""
         return self.add_all([record])[0]
 
-    def add_all(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """`add` for each record in turn, with one insertion into each multimap and column for all of them."""
-        ids = self._add_entries(records)
+    def add_all(self, records: list[FileRecord], new: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`add` for each record in turn, with one insertion into each multimap and column for all of them.
+
+        `new`: the records' names are distinct and not in the index (`known_all` said so): not looked up again.
+        """
+        ids = self._add_entries(records, new)
         exact_keys = [r.exact_keys for r in records]
         if sum(map(len, exact_keys)):
             self.exact.add(np.concatenate(exact_keys), np.concatenate([exact for exact, _ in ids]))
@@ -211,7 +214,7 @@ class DuplicateIndex:
             self.near.add(np.concatenate(bands), np.concatenate(near_ids))
         return ids
 
-    def _add_entries(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _add_entries(self, records: list[FileRecord], new: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
         """Number the records' lines and paragraphs as entries, in turn, and store where they are and their sketches."""
         n_exact = np.fromiter([len(r.exact_lines) for r in records], dtype=np.int64, count=len(records))
         n_near = np.fromiter([len(r.near_lines) for r in records], dtype=np.int64, count=len(records))
@@ -221,7 +224,7 @@ class DuplicateIndex:
             raise IndexFull(f"the dedup index holds {MAX_ENTRIES:,} lines and paragraphs at most; "
                             "split the corpus, or raise dedup_min_words so that fewer lines are indexed")
         firsts = first + np.concatenate([[0], np.cumsum(counts)])
-        files = self._number_files(records, firsts[:-1].tolist())
+        files = self._number_files(records, firsts[:-1].tolist(), new)
         # Per entry, all records end to end: its sketch's size, and where the sketch starts from its record's base.
         # Each record's entries are its lines, then its paragraphs: where those go among all of them.
         total = int(counts.sum())
@@ -253,9 +256,9 @@ class DuplicateIndex:
         bounds = (firsts - first).tolist()
         return [(ids[a : a + exact], ids[a + exact : b]) for a, b, exact in zip(bounds[:-1], bounds[1:], n_exact.tolist(), strict=True)]
 
-    def _number_files(self, records: list[FileRecord], starts: list[int]) -> list[int]:
+    def _number_files(self, records: list[FileRecord], starts: list[int], new: bool = False) -> list[int]:
         """Each record's file number (a new name numbered now); its entries from `starts` on are the file's current ones."""
-        numbers = self.names.find_all([record.name for record in records])
+        numbers = [None] * len(records) if new else self.names.find_all([record.name for record in records])
         added: dict[str, int] = {}  # new names, numbered in turn: their position in `new_starts`
         new_starts: list[int] = []
         first = len(self.names)

@@ -280,7 +280,7 @@ class DedupWindows:
         pendings: dict[int, tuple] = {}
         if ahead:
             records = [p.record for p in ahead]
-            ids = stage.index.add_all(records)
+            ids = stage.index.add_all(records, new=True)
             exact, near = window_answers(stage.index, records, ids, stage.threshold)
             pendings = {id(p): (p.record.name, *i, e, n) for p, i, e, n in zip(ahead, ids, exact, near, strict=True)}
             # The copies they repeat, found for the whole window at once: their groups, and where they are.

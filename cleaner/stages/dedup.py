@@ -221,7 +221,7 @@ class Dedup(CorpusStage):
             window = [(doc, _Pending(doc, *unit)) for (doc, _), unit in zip(window, units, strict=True)]
             if not window:
                 return
-            ids = self.index.add_all([pending.record for _, pending in window])
+            ids = self.index.add_all([pending.record for _, pending in window], new=True)
             for (doc, pending), (exact_ids, near_ids) in zip(window, ids, strict=True):
                 pending.exact_ids, pending.near_ids = exact_ids, near_ids
                 self._pending[id(doc)] = pending
