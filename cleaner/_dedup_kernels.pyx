@@ -4,8 +4,11 @@ Each function here has a pure-Python twin there with the same name, arguments, d
 (tests/test_dedup_kernels.py runs both side by side); `cleaner.dedup_kernels` picks one set per process.
 """
 
+import numpy as np
+
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport Py_UNICODE_ISALNUM
+from libc.stdint cimport int64_t, uint32_t, uint64_t
 
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
@@ -76,3 +79,61 @@ def squashed(list texts):
     ['share this', 'strasse_1 ss', '']
     """
     return [squash_one(text) for text in texts]
+
+
+cdef inline uint64_t mix64(uint64_t x):
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL
+    return x ^ (x >> 31)
+
+
+def word_hashes(list texts, const uint32_t[::1] fold):
+    """Each word's 64-bit hash (uint64) and the number of the text it is in (int64), the texts' words end to end.
+
+    A word is a run of characters whose `fold` value is not 0 (a code point of the Basic Multilingual Plane
+    reads `fold` at itself, any other counts as a word character of value code + 1); its hash is mix64 of
+    the sum of its values times CHAR_BASE to the power of their place in the word, modulo 2**64. A text
+    with a lone surrogate cannot be hashed (UnicodeEncodeError).
+
+    >>> fold = np.arange(1, 0x10002, dtype=np.uint32); fold[32] = 0
+    >>> hashes, owner = word_hashes(["ab a", "", " ab"], fold)
+    >>> owner.tolist(), bool(hashes[0] == hashes[2]), bool(hashes[0] == hashes[1])
+    ([0, 0, 2], True, False)
+    """
+    cdef Py_ssize_t bound = 0, n = 0, t
+    cdef str text
+    for text in texts:
+        bound += (len(text) + 1) // 2  # a text of L characters has at most (L + 1) // 2 words
+    hashes = np.empty(bound, dtype=np.uint64)
+    owner = np.empty(bound, dtype=np.int64)
+    cdef uint64_t[::1] out_hash = hashes
+    cdef int64_t[::1] out_owner = owner
+    cdef uint64_t value, total = 0, power = 1
+    cdef uint64_t base = 0x100000001B3ULL  # `_dedup_kernels_pure.CHAR_BASE`
+    cdef bint inside
+    cdef Py_UCS4 c
+    cdef uint32_t code
+    for t in range(len(texts)):
+        text = texts[t]
+        inside = False
+        for c in text:
+            code = c
+            if code <= 0xFFFF:
+                if 0xD800 <= code < 0xE000:
+                    "\0".join(texts).encode("utf-32-le")  # raises what the pure twin raises
+                value = fold[code]
+            else:
+                value = code + 1
+            if value:
+                if not inside:
+                    total, power, inside = 0, 1, True
+                total += value * power  # unsigned: wraps modulo 2**64
+                power *= base
+            elif inside:
+                out_hash[n], out_owner[n] = mix64(total), t
+                n += 1
+                inside = False
+        if inside:
+            out_hash[n], out_owner[n] = mix64(total), t
+            n += 1
+    return hashes[:n], owner[:n]

@@ -24,29 +24,14 @@ import re
 
 import numpy as np
 
+from ._dedup_kernels_pure import mix64
+from .dedup_kernels import word_hashes as kernel_word_hashes
+
 EMPTY = np.uint32(0xFFFFFFFF)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MULTIPLIERS = [1, 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD,
                 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D]  # odd, one per word offset
-_CHAR_BASE = np.uint64(0x100000001B3)  # FNV's prime: odd, so powers never collapse to zero
 _BATCH_CHARS = 1 << 21  # characters hashed in one go: the temporaries stay within a few tens of megabytes
-
-
-def mix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser: a bijection on uint64 that spreads every input bit over the output.
-
-    >>> int(mix64(np.array([1], dtype=np.uint64))[0]) == int(mix64(np.array([1], dtype=np.uint64))[0])
-    True
-    >>> len(set(mix64(np.arange(1000, dtype=np.uint64)).tolist()))
-    1000
-    """
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
 
 
 _NON_WORD = re.compile(r"[\W_]")  # \w is what str.isalnum() takes, and "_"
@@ -83,54 +68,17 @@ def _fold_table() -> np.ndarray:
 
 
 _FOLD = _fold_table()
-_powers: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
-
-
-def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """base**i and base**-i modulo 2**64 for i < n (cached, grown by doubling)."""
-    if _powers[0].size < n:
-        size = max(n, 2 * _powers[0].size, 1 << 16)
-        inverse = pow(int(_CHAR_BASE), -1, 1 << 64)
-        with np.errstate(over="ignore"):
-            _powers[0] = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, _CHAR_BASE, dtype=np.uint64))])
-            _powers[1] = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, np.uint64(inverse), dtype=np.uint64))])
-    return _powers[0], _powers[1]
-
-
 def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of the lower-cased words of each text, and the index of the text each word is in.
 
-    A word is a run of letters and digits, as `cleaner.features.squash` splits. The texts
-    must not contain NUL, which separates them here.
+    A word is a run of letters and digits, as `cleaner.features.squash` splits (`_fold_table`); its hash is
+    SplitMix64's finaliser of the polynomial sum of its folded characters (`dedup_kernels.word_hashes`).
 
     >>> h, owner = word_hashes(["Hello, world", "WORLD hello!"])
     >>> owner.tolist(), bool(h[0] == h[3]), bool(h[1] == h[2]), bool(h[0] == h[1])
     ([0, 0, 1, 1], True, True, False)
     """
-    if not texts:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    codes = np.frombuffer("\0".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    if codes.max(initial=0) <= 0xFFFF:  # the usual case, and one pass cheaper than clamping every code point
-        folded = _FOLD[codes]
-    else:
-        folded = _FOLD[np.minimum(codes, 0x10000)]
-        astral = codes > 0xFFFF
-        folded[astral] = codes[astral] + 1
-    edges = np.flatnonzero(np.diff(folded != 0, prepend=False, append=False))
-    starts, ends = edges[0::2], edges[1::2]  # each word is codes[start:end]
-    if starts.size == 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    # A polynomial hash of every prefix; a word's hash is the difference of two, shifted back to its start.
-    # (numpy wraps uint64 array arithmetic silently: the overflow is the modulus.)
-    power, inverse = _power_tables(codes.size + 1)
-    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
-    np.cumsum(folded * power[: codes.size], out=prefix[1:])
-    hashes = mix64((prefix[ends] - prefix[starts]) * inverse[starts])
-    # Text i spans codes[offsets[i]:offsets[i + 1] - 1]: its words are the starts between those bounds.
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1, out=offsets[1:])
-    owner = np.repeat(np.arange(len(texts)), np.diff(np.searchsorted(starts, offsets)))
-    return hashes, owner
+    return kernel_word_hashes(texts, _FOLD)
 
 
 def shingle_hashes(texts: list[str], size: int) -> tuple[np.ndarray, np.ndarray]:
