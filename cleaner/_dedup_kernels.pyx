@@ -137,3 +137,50 @@ def word_hashes(list texts, const uint32_t[::1] fold):
             out_hash[n], out_owner[n] = mix64(total), t
             n += 1
     return hashes[:n], owner[:n]
+
+
+def record_units(list parts, Py_ssize_t min_words, Py_ssize_t near_min_words, bint near):
+    """What the dedup index compares of each segmented record (lines, line numbers, paragraph numbers, blank-line flags):
+    the lines of at least `min_words` words, and (with `near`) the paragraphs of at least `near_min_words` words.
+
+    Returns each record's units (the indices of its exact lines, and its paragraphs as lists of line indices) and
+    paragraph texts (their lines joined by a space), then, all records end to end, the exact lines, their numbers,
+    and each paragraph's first line number. A record's paragraph numbers never go down.
+
+    >>> units, texts, lines, numbers, firsts = record_units([(["a b c", "x", "y z"], [1, 3, 4], [0, 1, 1], [False, True, False])], 2, 3, True)
+    >>> units, texts, lines, numbers, firsts
+    ([([0, 2], [[0], [1, 2]])], [['a b c', 'x y z']], ['a b c', 'y z'], [1, 4], [1, 3])
+    """
+    cdef list units = [], texts = [], exact_lines = [], exact_numbers = [], near_numbers = []
+    cdef list lines, numbers, paragraphs, exact, groups, paragraph_texts, group
+    cdef Py_ssize_t i, count, words = 0, paragraph, current
+    cdef str line
+    for part in parts:
+        lines, numbers, paragraphs = part[0], part[1], part[2]
+        exact, groups, paragraph_texts = [], [], []
+        group = None
+        current = -1
+        for i in range(len(lines)):
+            line = lines[i]
+            count = count_words(line)
+            if count >= min_words:
+                exact.append(i)
+                exact_lines.append(line)
+                exact_numbers.append(numbers[i])
+            if near:
+                paragraph = paragraphs[i]
+                if paragraph != current:
+                    if group is not None and words >= near_min_words:
+                        groups.append(group)
+                    group, words, current = [i], count, paragraph
+                else:
+                    group.append(i)
+                    words += count
+        if group is not None and words >= near_min_words:
+            groups.append(group)
+        for group in groups:
+            paragraph_texts.append(lines[group[0]] if len(group) == 1 else " ".join([lines[i] for i in group]))
+            near_numbers.append(numbers[group[0]])
+        units.append((exact, groups))
+        texts.append(paragraph_texts)
+    return units, texts, exact_lines, exact_numbers, near_numbers

@@ -104,3 +104,41 @@ def word_hashes(texts: list[str], fold: np.ndarray) -> tuple[np.ndarray, np.ndar
     np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1, out=offsets[1:])
     owner = np.repeat(np.arange(len(texts)), np.diff(np.searchsorted(starts, offsets)))
     return hashes, owner
+
+
+def record_units(parts: list[tuple], min_words: int, near_min_words: int, near: bool) -> tuple[list, list, list, list, list]:
+    """What the dedup index compares of each segmented record (lines, line numbers, paragraph numbers, blank-line flags):
+    the lines of at least `min_words` words, and (with `near`) the paragraphs of at least `near_min_words` words.
+
+    Returns each record's units (the indices of its exact lines, and its paragraphs as lists of line indices) and
+    paragraph texts (their lines joined by a space), then, all records end to end, the exact lines, their numbers,
+    and each paragraph's first line number. A record's paragraph numbers never go down.
+
+    >>> units, texts, lines, numbers, firsts = record_units([(["a b c", "x", "y z"], [1, 3, 4], [0, 1, 1], [False, True, False])], 2, 3, True)
+    >>> units, texts, lines, numbers, firsts
+    ([([0, 2], [[0], [1, 2]])], [['a b c', 'x y z']], ['a b c', 'y z'], [1, 4], [1, 3])
+    """
+    units: list = []
+    texts: list = []
+    exact_lines: list[str] = []
+    exact_numbers: list[int] = []
+    near_numbers: list[int] = []
+    counts = word_counts([line for lines, *_ in parts for line in lines])
+    at = 0
+    for lines, numbers, paragraphs, *_ in parts:
+        mine, at = counts[at : at + len(lines)], at + len(lines)
+        exact = [i for i, count in enumerate(mine) if count >= min_words]
+        exact_lines += [lines[i] for i in exact]
+        exact_numbers += [numbers[i] for i in exact]
+        groups: list[list[int]] = []
+        if near and lines:
+            words: dict[int, int] = {}
+            members: dict[int, list[int]] = {}
+            for i, (paragraph, count) in enumerate(zip(paragraphs, mine, strict=True)):
+                members.setdefault(paragraph, []).append(i)
+                words[paragraph] = words.get(paragraph, 0) + count
+            groups = [group for paragraph, group in members.items() if words[paragraph] >= near_min_words]
+        texts.append([" ".join([lines[i] for i in group]) for group in groups])
+        near_numbers += [numbers[group[0]] for group in groups]
+        units.append((exact, groups))
+    return units, texts, exact_lines, exact_numbers, near_numbers

@@ -18,7 +18,7 @@ import numpy as np
 
 from .dedup_batch import paragraph_features, window_answers
 from .dedup_index import FileRecord, StoreError
-from .dedup_kernels import word_counts
+from .dedup_kernels import record_units
 from .document import Block, Document, Reason
 from .formats import Record, dumps, parse_line
 from .pipeline import Failed, Pipeline
@@ -108,35 +108,7 @@ def prepare_texts(stage: Dedup, items: list[tuple[str, str] | None]) -> list[Pre
             out.append(Failed(f"internal error while cleaning: {type(exc).__name__}: {exc}"))
     todo = [i for i, p in enumerate(out) if isinstance(p, tuple)]
     parts = [out[i] for i in todo]
-    counts = word_counts([line for lines, *_ in parts for line in lines])
-    min_words, near_min_words = stage.min_words, stage.near_min_words
-    units, texts = [], []
-    exact_lines: list[str] = []  # the window's exact lines, end to end, and their numbers
-    exact_numbers: list[int] = []
-    near_numbers: list[int] = []  # each paragraph's first line number, end to end
-    at = 0
-    for lines, numbers, paragraphs, _ in parts:
-        mine, at = counts[at : at + len(lines)], at + len(lines)
-        exact = [i for i, count in enumerate(mine) if count >= min_words]
-        groups: list[list[int]] = []
-        paragraph_texts: list[str] = []
-        if stage.near and lines:
-            if paragraphs[-1] == 0:  # one paragraph (most short records): nothing to group
-                if sum(mine) >= near_min_words:
-                    groups, paragraph_texts = [list(range(len(lines)))], [" ".join(lines)]
-            else:
-                words: dict[int, int] = {}
-                members: dict[int, list[int]] = {}
-                for i, (paragraph, count) in enumerate(zip(paragraphs, mine, strict=True)):
-                    members.setdefault(paragraph, []).append(i)
-                    words[paragraph] = words.get(paragraph, 0) + count
-                groups = [group for paragraph, group in members.items() if words[paragraph] >= near_min_words]
-                paragraph_texts = [" ".join([lines[i] for i in group]) for group in groups]
-        texts.append(paragraph_texts)
-        near_numbers += [numbers[group[0]] for group in groups]
-        exact_lines += [lines[i] for i in exact]
-        exact_numbers += [numbers[i] for i in exact]
-        units.append((exact, groups))
+    units, texts, exact_lines, exact_numbers, near_numbers = record_units(parts, stage.min_words, stage.near_min_words, stage.near)
     features = paragraph_features(texts, stage.shingle_size, NUM_PERM, BANDS, ROWS)
     keys = line_keys(exact_lines)
     exact_at = np.array(exact_numbers, dtype=np.uint32)  # one array for the window: each record's are views of it

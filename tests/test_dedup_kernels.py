@@ -24,7 +24,7 @@ try:
 except ImportError:
     compiled = None
 needs_compiled = pytest.mark.skipif(compiled is None, reason="the compiled dedup kernels are not built here")
-TWINS = ("squashed", "word_counts", "word_hashes")
+TWINS = ("record_units", "squashed", "word_counts", "word_hashes")
 PROPERTY = settings(max_examples=400, deadline=None, derandomize=True)
 CORES = [pure] if compiled is None else [pure, compiled]
 TRICKY = ["", " ", "\t\n", "x" * 200_000, "word " * 50_000, "a'b'c'd", "'a'", "a''b", "a’’b ’ ' a'", "don't", "DON’T",
@@ -87,6 +87,30 @@ def test_the_word_hashes_are_of_runs_of_letters_and_digits_lower_cased():
         hashes, owner = core.word_hashes(["Don't  stop_3, DON T", "", "__", "stop 3"], _FOLD)
         assert owner.tolist() == [0, 0, 0, 0, 0, 0, 3, 3]
         assert hashes[0] == hashes[4] and hashes[1] == hashes[5] and hashes[2] == hashes[6] and hashes[3] == hashes[7]
+
+
+def segmented_records(texts: list[str]) -> list[tuple]:
+    from cleaner.dedup_records import _segmented
+
+    return [_segmented(text) for text in texts]
+
+
+@needs_compiled
+@pytest.mark.parametrize("near", [True, False])
+@pytest.mark.parametrize(("min_words", "near_min_words"), [(6, 12), (0, 0), (1, 2), (50, 3)])
+def test_the_record_units_are_the_same_from_either_core(near, min_words, near_min_words):
+    texts = [*TRICKY, f"{P1}\n\n{P2}\n{P3}\n\n\nshort\n\none two three", "a\n\nb\n\nc d e f g h i j k l m n o", "\n\n\n", "x\ny\n\n\nz"]
+    parts = segmented_records([text for text in texts if "\ud800" not in text])
+    for case in (parts, [], parts[:1], [([], [], [], [])], parts[::-1]):
+        assert compiled.record_units(case, min_words, near_min_words, near) == pure.record_units(case, min_words, near_min_words, near)
+
+
+@needs_compiled
+@PROPERTY
+@given(st.lists(st.text(alphabet=st.sampled_from("ab c'\n\t.Ü"), max_size=80), max_size=6), st.integers(0, 4), st.integers(0, 6))
+def test_the_record_units_agree_on_any_records(texts, min_words, near_min_words):
+    parts = segmented_records(texts)
+    assert compiled.record_units(parts, min_words, near_min_words, True) == pure.record_units(parts, min_words, near_min_words, True)
 
 
 def test_the_pure_kernels_are_chosen_by_the_setting():
