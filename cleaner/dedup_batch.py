@@ -27,11 +27,12 @@ def paragraph_features(texts: list[list[str]], shingle_size: int, num_perm: int,
     ([(2, 12), (0, 12)], [3, 2], True, True)
     """
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    sizes = [sum(map(len, doc)) for doc in texts]
     start = 0
     while start < len(texts):
         stop, chars = start, 0
-        while stop < len(texts) and (stop == start or chars + sum(map(len, texts[stop])) <= BATCH_CHARS):
-            chars += sum(map(len, texts[stop]))
+        while stop < len(texts) and (stop == start or chars + sizes[stop] <= BATCH_CHARS):
+            chars += sizes[stop]
             stop += 1
         out += _features_of_part(texts[start:stop], shingle_size, num_perm, bands, rows)
         start = stop
@@ -48,6 +49,7 @@ def _features_of_part(texts: list[list[str]], shingle_size: int, num_perm: int, 
     counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     bounds = np.concatenate([[0], np.cumsum(counts)])
     sketch_bounds = np.concatenate([[0], np.cumsum(sizes.astype(np.int64))])[bounds]
+    bounds, sketch_bounds = bounds.tolist(), sketch_bounds.tolist()  # Python ints slice faster than numpy ones
     return [(keys[a:b], sizes[a:b], sketch[sa:sb]) for a, b, sa, sb in zip(bounds[:-1], bounds[1:], sketch_bounds[:-1],
                                                                              sketch_bounds[1:], strict=True)]
 
