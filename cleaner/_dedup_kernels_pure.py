@@ -114,7 +114,8 @@ def record_units(parts: list[tuple], min_words: int, near_min_words: int, near: 
     paragraph texts (their lines joined by a space), then, all records end to end, the exact lines, their numbers,
     and each paragraph's first line number. A record's paragraph numbers never go down.
 
-    >>> units, texts, lines, numbers, firsts = record_units([(["a b c", "x", "y z"], [1, 3, 4], [0, 1, 1], [False, True, False])], 2, 3, True)
+    >>> record = (["a b c", "x", "y z"], [1, 3, 4], [0, 1, 1], [False, True, False])
+    >>> units, texts, lines, numbers, firsts = record_units([record], 2, 3, True)
     >>> units, texts, lines, numbers, firsts
     ([([0, 2], [[0], [1, 2]])], [['a b c', 'x y z']], ['a b c', 'y z'], [1, 4], [1, 3])
     """

@@ -9,12 +9,44 @@ paragraph's signature depends on its own words only, and each query's matches on
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from .dedup_index import SKETCH, DuplicateIndex
+from .dedup_kernels import squashed
+from .features import squash
 from .minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
 
 BATCH_CHARS = 1 << 21  # paragraph characters signed in one pass: the kernel's temporaries stay within a few tens of MB
+
+
+def block_key(text: str) -> bytes:
+    """A 16-byte key that ignores case, punctuation and spacing.
+
+    >>> block_key("Hello,  World!") == block_key("hello world")
+    True
+    """
+    return hashlib.blake2b(squash(text).encode("utf-8"), digest_size=16).digest()
+
+
+def line_key(text: str) -> int:
+    """The exact pass's 64-bit key: the first half of `block_key`.
+
+    >>> line_key("Hello,  World!") == line_key("hello world")
+    True
+    """
+    return int.from_bytes(block_key(text)[:8], "little")
+
+
+def line_keys(texts: list[str]) -> np.ndarray:
+    """`line_key` of each text, as uint64.
+
+    >>> line_keys(["Hello,  World!", "other words"]).tolist()[0] == line_key("hello world")
+    True
+    """
+    digests = b"".join([hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()[:8] for text in squashed(texts)])
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
 
 def paragraph_features(texts: list[list[str]], shingle_size: int, num_perm: int, bands: int,

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dedup_batch import paragraph_features, window_answers
+from .dedup_batch import line_keys, paragraph_features, window_answers
 from .dedup_index import FileRecord, StoreError
 from .dedup_kernels import record_units
 from .document import Block, Document, Reason
 from .formats import Record, dumps, parse_line
 from .pipeline import Failed, Pipeline
-from .stages.dedup import BANDS, NUM_PERM, ROWS, Dedup, line_keys
+from .stages.dedup import BANDS, NUM_PERM, ROWS, Dedup
 from .stages.html import ContentEvidence, MarkupEvidence, ReadHtml
 from .stages.normalize import Normalize, normalize_text
 from .stages.segment import Segment
