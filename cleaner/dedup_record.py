@@ -24,6 +24,8 @@ class FileRecord:
     bands: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint32))
     sketch_sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
     sketches: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
+    # `to_bytes` made already, where the record was made (a worker: the process saving it need not encode it again).
+    encoded: bytes | None = field(default=None, compare=False, repr=False)
 
     def to_bytes(self) -> bytes:
         """A flat, pickle-free encoding (safe to read from a shared store).
@@ -32,6 +34,8 @@ class FileRecord:
         >>> back = FileRecord.from_bytes("a", r.to_bytes()); back.exact_lines.tolist(), back.exact_keys.tolist()
         ([3], [9])
         """
+        if self.encoded is not None:
+            return self.encoded
         width = self.bands.shape[1] if self.bands.size else 0
         header = struct.pack("<4I", len(self.exact_lines), len(self.near_lines), width, len(self.sketches))
         parts = [self.exact_lines, self.exact_keys, self.near_lines, self.bands, self.sketch_sizes, self.sketches]

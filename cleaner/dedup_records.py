@@ -193,6 +193,8 @@ def packed(window: list[PreparedRecord | Failed | None]) -> tuple:
     >>> back = unpacked(packed(window))
     >>> back[1] is None, back[0].lines == window[0].lines, bool((back[0].record.bands == window[0].record.bands).all())
     (True, True, True)
+    >>> back[0].record.encoded == window[0].record.to_bytes() == FileRecord(**{**vars(back[0].record), "encoded": None}).to_bytes()
+    True
     """
     records = [p.record for p in window if isinstance(p, PreparedRecord)]
     rows = [(p.record.name, p.lines, p.numbers, p.paragraphs, p.blank_before, p.exact, p.groups) if isinstance(p, PreparedRecord) else p
@@ -203,15 +205,18 @@ def packed(window: list[PreparedRecord | Failed | None]) -> tuple:
         return np.concatenate([getattr(r, name) for r in records]) if records else np.zeros(0, dtype)
 
     bands = np.concatenate([r.bands.reshape(-1, width) for r in records]) if records else np.zeros((0, width), np.uint32)
+    encoded = [r.to_bytes() for r in records]  # what the store saves, made here rather than in the parent
     return (rows, joined("exact_lines", np.uint32), joined("exact_keys", np.uint64), joined("near_lines", np.uint32), bands,
-            joined("sketch_sizes", np.uint8), joined("sketches", np.uint32))
+            joined("sketch_sizes", np.uint8), joined("sketches", np.uint32), b"".join(encoded), list(map(len, encoded)))
 
 
 def unpacked(window: tuple) -> list[PreparedRecord | Failed | None]:
     """The window `packed` packed, each index record's arrays views of the window's."""
-    rows, exact_lines, exact_keys, near_lines, bands, sketch_sizes, sketches = window
+    rows, exact_lines, exact_keys, near_lines, bands, sketch_sizes, sketches, encoded, encoded_sizes = window
     out: list[PreparedRecord | Failed | None] = []
-    exact_at = near_at = sketch_at = 0
+    sketch_ends = [0, *np.cumsum(sketch_sizes, dtype=np.int64).tolist()]  # where the sketches of paragraphs end
+    sizes_of_encoded = iter(encoded_sizes)
+    exact_at = near_at = sketch_at = encoded_at = 0
     for row in rows:
         if not isinstance(row, tuple):
             out.append(row)
@@ -219,11 +224,12 @@ def unpacked(window: tuple) -> list[PreparedRecord | Failed | None]:
         name, lines, numbers, paragraphs, blanks, exact, groups = row
         exact_end, near_end = exact_at + len(exact), near_at + len(groups)
         sizes = sketch_sizes[near_at:near_end]
-        sketch_end = sketch_at + int(sizes.sum())
+        sketch_end = sketch_ends[near_end]
+        encoded_end = encoded_at + next(sizes_of_encoded)
         record = FileRecord(name, exact_lines[exact_at:exact_end], exact_keys[exact_at:exact_end], near_lines[near_at:near_end],
-                            bands[near_at:near_end], sizes, sketches[sketch_at:sketch_end])
+                            bands[near_at:near_end], sizes, sketches[sketch_at:sketch_end], encoded[encoded_at:encoded_end])
         out.append(PreparedRecord(lines, numbers, paragraphs, blanks, exact, groups, record))
-        exact_at, near_at, sketch_at = exact_end, near_end, sketch_end
+        exact_at, near_at, sketch_at, encoded_at = exact_end, near_end, sketch_end, encoded_end
     return out
 
 
