@@ -9,12 +9,44 @@ paragraph's signature depends on its own words only, and each query's matches on
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from .dedup_index import SKETCH, DuplicateIndex
+from .dedup_kernels import squashed
+from .features import squash
 from .minhash import band_keys, oph, packed_shingles, shingle_hashes, sketches_of
 
 BATCH_CHARS = 1 << 21  # paragraph characters signed in one pass: the kernel's temporaries stay within a few tens of MB
+
+
+def block_key(text: str) -> bytes:
+    """A 16-byte key that ignores case, punctuation and spacing.
+
+    >>> block_key("Hello,  World!") == block_key("hello world")
+    True
+    """
+    return hashlib.blake2b(squash(text).encode("utf-8"), digest_size=16).digest()
+
+
+def line_key(text: str) -> int:
+    """The exact pass's 64-bit key: the first half of `block_key`.
+
+    >>> line_key("Hello,  World!") == line_key("hello world")
+    True
+    """
+    return int.from_bytes(block_key(text)[:8], "little")
+
+
+def line_keys(texts: list[str]) -> np.ndarray:
+    """`line_key` of each text, as uint64.
+
+    >>> line_keys(["Hello,  World!", "other words"]).tolist()[0] == line_key("hello world")
+    True
+    """
+    digests = b"".join([hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()[:8] for text in squashed(texts)])
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
 
 def paragraph_features(texts: list[list[str]], shingle_size: int, num_perm: int, bands: int,
@@ -27,11 +59,12 @@ def paragraph_features(texts: list[list[str]], shingle_size: int, num_perm: int,
     ([(2, 12), (0, 12)], [3, 2], True, True)
     """
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    sizes = [sum(map(len, doc)) for doc in texts]
     start = 0
     while start < len(texts):
         stop, chars = start, 0
-        while stop < len(texts) and (stop == start or chars + sum(map(len, texts[stop])) <= BATCH_CHARS):
-            chars += sum(map(len, texts[stop]))
+        while stop < len(texts) and (stop == start or chars + sizes[stop] <= BATCH_CHARS):
+            chars += sizes[stop]
             stop += 1
         out += _features_of_part(texts[start:stop], shingle_size, num_perm, bands, rows)
         start = stop
@@ -48,6 +81,7 @@ def _features_of_part(texts: list[list[str]], shingle_size: int, num_perm: int, 
     counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     bounds = np.concatenate([[0], np.cumsum(counts)])
     sketch_bounds = np.concatenate([[0], np.cumsum(sizes.astype(np.int64))])[bounds]
+    bounds, sketch_bounds = bounds.tolist(), sketch_bounds.tolist()  # Python ints slice faster than numpy ones
     return [(keys[a:b], sizes[a:b], sketch[sa:sb]) for a, b, sa, sb in zip(bounds[:-1], bounds[1:], sketch_bounds[:-1],
                                                                              sketch_bounds[1:], strict=True)]
 

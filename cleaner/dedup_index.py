@@ -18,11 +18,9 @@ of its previous version are ignored (their id is below the file's current start)
 
 from __future__ import annotations
 
-import struct
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from .dedup_record import FileRecord
 from .spill import Column, Names, SortedRuns, Spill
 
 MAX_ENTRIES = 0xFFFFFFFF  # entry ids are 32-bit: the index's multimaps pack them beside their keys
@@ -92,52 +90,6 @@ class Groups:
         self._ahead.update(zip((older[q] for q in queries.tolist()), found.tolist(), strict=True))
 
 
-@dataclass
-class FileRecord:
-    """What one file adds to the index, in the form it is persisted.
-
-    `exact_lines`/`exact_keys`: its lines long enough for the exact pass. `near_lines`/`bands`/
-    `sketch_sizes`/`sketches`: its paragraphs long enough for the MinHash pass, with their LSH
-    band keys and sorted shingle sketches laid end to end.
-    """
-
-    name: str
-    exact_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
-    exact_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    near_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
-    bands: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint32))
-    sketch_sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
-    sketches: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
-
-    def to_bytes(self) -> bytes:
-        """A flat, pickle-free encoding (safe to read from a shared store).
-
-        >>> r = FileRecord("a", np.array([3], np.uint32), np.array([9], np.uint64))
-        >>> back = FileRecord.from_bytes("a", r.to_bytes()); back.exact_lines.tolist(), back.exact_keys.tolist()
-        ([3], [9])
-        """
-        width = self.bands.shape[1] if self.bands.size else 0
-        header = struct.pack("<4I", len(self.exact_lines), len(self.near_lines), width, len(self.sketches))
-        parts = [self.exact_lines, self.exact_keys, self.near_lines, self.bands, self.sketch_sizes, self.sketches]
-        return header + b"".join([part.tobytes() for part in parts])  # tobytes: C order, whatever the array's layout
-
-    @classmethod
-    def from_bytes(cls, name: str, data: bytes) -> FileRecord:
-        n_exact, n_near, width, n_sketch = np.frombuffer(data, dtype=np.uint32, count=4).tolist()
-        offset = 16
-
-        def take(dtype: type, count: int) -> np.ndarray:
-            nonlocal offset
-            array = np.frombuffer(data, dtype=dtype, count=count, offset=offset).copy()
-            offset += array.nbytes
-            return array
-
-        exact_lines, exact_keys = take(np.uint32, n_exact), take(np.uint64, n_exact)
-        near_lines = take(np.uint32, n_near)
-        bands = take(np.uint32, n_near * width).reshape(n_near, width)
-        return cls(name, exact_lines, exact_keys, near_lines, bands, take(np.uint8, n_near), take(np.uint32, n_sketch))
-
-
 class DuplicateIndex:
     """Every indexed line and paragraph with its position, looked up by exact key or LSH band.
 
@@ -199,9 +151,12 @@ class DuplicateIndex:
         """Index a file's record (replacing its older version); returns the entry ids of its lines and paragraphs."""
         return self.add_all([record])[0]
 
-    def add_all(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """`add` for each record in turn, with one insertion into each multimap and column for all of them."""
-        ids = self._add_entries(records)
+    def add_all(self, records: list[FileRecord], new: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`add` for each record in turn, with one insertion into each multimap and column for all of them.
+
+        `new`: the records' names are distinct and not in the index (`known_all` said so): not looked up again.
+        """
+        ids = self._add_entries(records, new)
         exact_keys = [r.exact_keys for r in records]
         if sum(map(len, exact_keys)):
             self.exact.add(np.concatenate(exact_keys), np.concatenate([exact for exact, _ in ids]))
@@ -211,7 +166,7 @@ class DuplicateIndex:
             self.near.add(np.concatenate(bands), np.concatenate(near_ids))
         return ids
 
-    def _add_entries(self, records: list[FileRecord]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _add_entries(self, records: list[FileRecord], new: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
         """Number the records' lines and paragraphs as entries, in turn, and store where they are and their sketches."""
         n_exact = np.fromiter([len(r.exact_lines) for r in records], dtype=np.int64, count=len(records))
         n_near = np.fromiter([len(r.near_lines) for r in records], dtype=np.int64, count=len(records))
@@ -221,7 +176,7 @@ class DuplicateIndex:
             raise IndexFull(f"the dedup index holds {MAX_ENTRIES:,} lines and paragraphs at most; "
                             "split the corpus, or raise dedup_min_words so that fewer lines are indexed")
         firsts = first + np.concatenate([[0], np.cumsum(counts)])
-        files = self._number_files(records, firsts[:-1].tolist())
+        files = self._number_files(records, firsts[:-1].tolist(), new)
         # Per entry, all records end to end: its sketch's size, and where the sketch starts from its record's base.
         # Each record's entries are its lines, then its paragraphs: where those go among all of them.
         total = int(counts.sum())
@@ -253,9 +208,9 @@ class DuplicateIndex:
         bounds = (firsts - first).tolist()
         return [(ids[a : a + exact], ids[a + exact : b]) for a, b, exact in zip(bounds[:-1], bounds[1:], n_exact.tolist(), strict=True)]
 
-    def _number_files(self, records: list[FileRecord], starts: list[int]) -> list[int]:
+    def _number_files(self, records: list[FileRecord], starts: list[int], new: bool = False) -> list[int]:
         """Each record's file number (a new name numbered now); its entries from `starts` on are the file's current ones."""
-        numbers = self.names.find_all([record.name for record in records])
+        numbers = [None] * len(records) if new else self.names.find_all([record.name for record in records])
         added: dict[str, int] = {}  # new names, numbered in turn: their position in `new_starts`
         new_starts: list[int] = []
         first = len(self.names)

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dedup_batch import paragraph_features, window_answers
+from .dedup_batch import line_keys, paragraph_features, window_answers
 from .dedup_index import FileRecord, StoreError
-from .dedup_kernels import word_counts
+from .dedup_kernels import record_units
 from .document import Block, Document, Reason
 from .formats import Record, dumps, parse_line
 from .pipeline import Failed, Pipeline
-from .stages.dedup import BANDS, NUM_PERM, ROWS, Dedup, line_keys
+from .stages.dedup import BANDS, NUM_PERM, ROWS, Dedup
 from .stages.html import ContentEvidence, MarkupEvidence, ReadHtml
 from .stages.normalize import Normalize, normalize_text
 from .stages.segment import Segment
@@ -108,28 +108,16 @@ def prepare_texts(stage: Dedup, items: list[tuple[str, str] | None]) -> list[Pre
             out.append(Failed(f"internal error while cleaning: {type(exc).__name__}: {exc}"))
     todo = [i for i, p in enumerate(out) if isinstance(p, tuple)]
     parts = [out[i] for i in todo]
-    counts = word_counts([line for lines, *_ in parts for line in lines])
-    units, at = [], 0
-    for lines, _, paragraphs, _ in parts:
-        mine, at = counts[at : at + len(lines)], at + len(lines)
-        exact = [i for i, count in enumerate(mine) if count >= stage.min_words]
-        groups: list[list[int]] = []
-        if stage.near:
-            words: dict[int, int] = {}
-            members: dict[int, list[int]] = {}
-            for i, (paragraph, count) in enumerate(zip(paragraphs, mine, strict=True)):
-                members.setdefault(paragraph, []).append(i)
-                words[paragraph] = words.get(paragraph, 0) + count
-            groups = [group for paragraph, group in members.items() if words[paragraph] >= stage.near_min_words]
-        units.append((exact, groups))
-    texts = [[" ".join(lines[i] for i in group) for group in groups] for (lines, *_), (_, groups) in zip(parts, units, strict=True)]
+    units, texts, exact_lines, exact_numbers, near_numbers = record_units(parts, stage.min_words, stage.near_min_words, stage.near)
     features = paragraph_features(texts, stage.shingle_size, NUM_PERM, BANDS, ROWS)
-    keys = line_keys([lines[i] for (lines, *_), (exact, _) in zip(parts, units, strict=True) for i in exact])
-    at = 0
+    keys = line_keys(exact_lines)
+    exact_at = np.array(exact_numbers, dtype=np.uint32)  # one array for the window: each record's are views of it
+    near_at = np.array(near_numbers, dtype=np.uint32)
+    at = near = 0
     for i, (lines, numbers, paragraphs, blanks), (exact, groups), (bands, sizes, sketch) in zip(todo, parts, units, features, strict=True):
-        record = FileRecord(items[i][0], np.array([numbers[j] for j in exact], dtype=np.uint32), keys[at : at + len(exact)],
-                            np.array([numbers[group[0]] for group in groups], dtype=np.uint32), bands, sizes, sketch)
-        at += len(exact)
+        end, near_end = at + len(exact), near + len(groups)
+        record = FileRecord(items[i][0], exact_at[at:end], keys[at:end], near_at[near:near_end], bands, sizes, sketch)
+        at, near = end, near_end
         out[i] = PreparedRecord(lines, numbers, paragraphs, blanks, exact, groups, record)
     return out
 
@@ -140,8 +128,11 @@ def _segmented(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
     numbers: list[int] = []
     paragraphs: list[int] = []
     blanks: list[bool] = []
+    text = normalize_text(text)
+    if "\n" not in text:  # one line (most short records)
+        return ([text], [1], [0], [False]) if text.strip() else ([], [], [], [])
     paragraph, blank = 0, False
-    for number, line in enumerate(normalize_text(text).split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             gap = blank and bool(lines)
             paragraph += gap
@@ -202,6 +193,8 @@ def packed(window: list[PreparedRecord | Failed | None]) -> tuple:
     >>> back = unpacked(packed(window))
     >>> back[1] is None, back[0].lines == window[0].lines, bool((back[0].record.bands == window[0].record.bands).all())
     (True, True, True)
+    >>> back[0].record.encoded == window[0].record.to_bytes() == FileRecord(**{**vars(back[0].record), "encoded": None}).to_bytes()
+    True
     """
     records = [p.record for p in window if isinstance(p, PreparedRecord)]
     rows = [(p.record.name, p.lines, p.numbers, p.paragraphs, p.blank_before, p.exact, p.groups) if isinstance(p, PreparedRecord) else p
@@ -212,15 +205,18 @@ def packed(window: list[PreparedRecord | Failed | None]) -> tuple:
         return np.concatenate([getattr(r, name) for r in records]) if records else np.zeros(0, dtype)
 
     bands = np.concatenate([r.bands.reshape(-1, width) for r in records]) if records else np.zeros((0, width), np.uint32)
+    encoded = [r.to_bytes() for r in records]  # what the store saves, made here rather than in the parent
     return (rows, joined("exact_lines", np.uint32), joined("exact_keys", np.uint64), joined("near_lines", np.uint32), bands,
-            joined("sketch_sizes", np.uint8), joined("sketches", np.uint32))
+            joined("sketch_sizes", np.uint8), joined("sketches", np.uint32), b"".join(encoded), list(map(len, encoded)))
 
 
 def unpacked(window: tuple) -> list[PreparedRecord | Failed | None]:
     """The window `packed` packed, each index record's arrays views of the window's."""
-    rows, exact_lines, exact_keys, near_lines, bands, sketch_sizes, sketches = window
+    rows, exact_lines, exact_keys, near_lines, bands, sketch_sizes, sketches, encoded, encoded_sizes = window
     out: list[PreparedRecord | Failed | None] = []
-    exact_at = near_at = sketch_at = 0
+    sketch_ends = [0, *np.cumsum(sketch_sizes, dtype=np.int64).tolist()]  # where the sketches of paragraphs end
+    sizes_of_encoded = iter(encoded_sizes)
+    exact_at = near_at = sketch_at = encoded_at = 0
     for row in rows:
         if not isinstance(row, tuple):
             out.append(row)
@@ -228,11 +224,12 @@ def unpacked(window: tuple) -> list[PreparedRecord | Failed | None]:
         name, lines, numbers, paragraphs, blanks, exact, groups = row
         exact_end, near_end = exact_at + len(exact), near_at + len(groups)
         sizes = sketch_sizes[near_at:near_end]
-        sketch_end = sketch_at + int(sizes.sum())
+        sketch_end = sketch_ends[near_end]
+        encoded_end = encoded_at + next(sizes_of_encoded)
         record = FileRecord(name, exact_lines[exact_at:exact_end], exact_keys[exact_at:exact_end], near_lines[near_at:near_end],
-                            bands[near_at:near_end], sizes, sketches[sketch_at:sketch_end])
+                            bands[near_at:near_end], sizes, sketches[sketch_at:sketch_end], encoded[encoded_at:encoded_end])
         out.append(PreparedRecord(lines, numbers, paragraphs, blanks, exact, groups, record))
-        exact_at, near_at, sketch_at = exact_end, near_end, sketch_end
+        exact_at, near_at, sketch_at, encoded_at = exact_end, near_end, sketch_end, encoded_end
     return out
 
 
@@ -261,7 +258,7 @@ class DedupWindows:
         pendings: dict[int, tuple] = {}
         if ahead:
             records = [p.record for p in ahead]
-            ids = stage.index.add_all(records)
+            ids = stage.index.add_all(records, new=True)
             exact, near = window_answers(stage.index, records, ids, stage.threshold)
             pendings = {id(p): (p.record.name, *i, e, n) for p, i, e, n in zip(ahead, ids, exact, near, strict=True)}
             # The copies they repeat, found for the whole window at once: their groups, and where they are.

@@ -20,102 +20,65 @@ be persisted and compared across runs.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+from ._dedup_kernels_pure import mix64
+from .dedup_kernels import word_hashes as kernel_word_hashes
+
 EMPTY = np.uint32(0xFFFFFFFF)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MULTIPLIERS = [1, 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD,
                 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D]  # odd, one per word offset
-_CHAR_BASE = np.uint64(0x100000001B3)  # FNV's prime: odd, so powers never collapse to zero
 _BATCH_CHARS = 1 << 21  # characters hashed in one go: the temporaries stay within a few tens of megabytes
 
 
-def mix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser: a bijection on uint64 that spreads every input bit over the output.
-
-    >>> int(mix64(np.array([1], dtype=np.uint64))[0]) == int(mix64(np.array([1], dtype=np.uint64))[0])
-    True
-    >>> len(set(mix64(np.arange(1000, dtype=np.uint64)).tolist()))
-    1000
-    """
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
+_NON_WORD = re.compile(r"[\W_]")  # \w is what str.isalnum() takes, and "_"
 
 
 def _fold_table() -> np.ndarray:
     """For each code point of the Basic Multilingual Plane: its lower-case form plus one, or 0 for a non-word character.
 
-    Word characters are letters and digits (`\\w` without `_`), as `cleaner.features.squash` splits.
-    The last entry stands for every astral code point (CJK extensions, historic scripts), a word character.
+    Word characters are letters and digits (`\\w` without `_`, what `str.isalnum` takes), as `cleaner.features.squash`
+    splits; a character's lower-case form is `str.lower` of it alone, kept when it is one character (only "İ" has two:
+    it stays itself). The last entry stands for every astral code point (CJK extensions, historic scripts), a word character.
+
+    >>> table = _fold_table(); [int(table[ord(c)]) - 1 for c in "A_é"] == [ord("a"), -1, ord("é")]
+    True
     """
-    # Built with maps over the whole plane (C loops): a Python loop over it cost every process a tenth of a second.
-    characters = list(map(chr, range(0x10000)))
+    # Whole-string passes over the plane (C loops): a Python call per character cost every process 40 ms.
     code = np.arange(0x10000, dtype=np.uint32)
-    word = np.fromiter(map(str.isalnum, characters), dtype=bool, count=0x10000) & ((code < 0xD800) | (code >= 0xE000))
-    lowers = list(map(str.lower, characters))
-    single = np.fromiter(map(len, lowers), dtype=np.int64, count=0x10000) == 1
-    # A lower-case form of two characters (only "İ") keeps the character itself; its first character stands in meanwhile.
-    lower = np.fromiter(map(ord, (lower[0] for lower in lowers)), dtype=np.uint32, count=0x10000)
+    surrogate = (code >= 0xD800) & (code < 0xE000)
+    plain = np.where(surrogate | (code == 0), 0x20, code)  # no word characters: a surrogate cannot be decoded, NUL separates below
+    text = plain.tobytes().decode("utf-32-le")
+    word = np.frombuffer(_NON_WORD.sub("\0", text).encode("utf-32-le"), dtype=np.uint32) != 0
+    # Each character lowered alone: a NUL before each (neither cased nor case-ignorable) keeps its neighbours out of
+    # the context `str.lower` reads (the final sigma).
+    spaced = np.zeros(0x20000, dtype=np.uint32)
+    spaced[1::2] = plain
+    lowered = np.frombuffer(spaced.tobytes().decode("utf-32-le").lower().encode("utf-32-le"), dtype=np.uint32)
+    starts = np.flatnonzero(lowered == 0) + 1  # each character's lower-case form starts after its NUL
+    single = np.diff(np.append(starts, len(lowered) + 1)) == 2
+    lower = np.where(single, lowered[np.minimum(starts, len(lowered) - 1)], code)
     table = np.zeros(0x10001, dtype=np.uint32)
-    table[:0x10000] = np.where(word, np.where(single, lower, code) + 1, 0)
+    table[:0x10000] = np.where(word, lower + 1, 0)
     table[0x10000] = 0x10001
     return table
 
 
 _FOLD = _fold_table()
-_powers: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
-
-
-def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """base**i and base**-i modulo 2**64 for i < n (cached, grown by doubling)."""
-    if _powers[0].size < n:
-        size = max(n, 2 * _powers[0].size, 1 << 16)
-        inverse = pow(int(_CHAR_BASE), -1, 1 << 64)
-        with np.errstate(over="ignore"):
-            _powers[0] = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, _CHAR_BASE, dtype=np.uint64))])
-            _powers[1] = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, np.uint64(inverse), dtype=np.uint64))])
-    return _powers[0], _powers[1]
-
-
 def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of the lower-cased words of each text, and the index of the text each word is in.
 
-    A word is a run of letters and digits, as `cleaner.features.squash` splits. The texts
-    must not contain NUL, which separates them here.
+    A word is a run of letters and digits, as `cleaner.features.squash` splits (`_fold_table`); its hash is
+    SplitMix64's finaliser of the polynomial sum of its folded characters (`dedup_kernels.word_hashes`).
 
     >>> h, owner = word_hashes(["Hello, world", "WORLD hello!"])
     >>> owner.tolist(), bool(h[0] == h[3]), bool(h[1] == h[2]), bool(h[0] == h[1])
     ([0, 0, 1, 1], True, True, False)
     """
-    if not texts:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    codes = np.frombuffer("\0".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    if codes.max(initial=0) <= 0xFFFF:  # the usual case, and one pass cheaper than clamping every code point
-        folded = _FOLD[codes]
-    else:
-        folded = _FOLD[np.minimum(codes, 0x10000)]
-        astral = codes > 0xFFFF
-        folded[astral] = codes[astral] + 1
-    edges = np.flatnonzero(np.diff(folded != 0, prepend=False, append=False))
-    starts, ends = edges[0::2], edges[1::2]  # each word is codes[start:end]
-    if starts.size == 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    # A polynomial hash of every prefix; a word's hash is the difference of two, shifted back to its start.
-    # (numpy wraps uint64 array arithmetic silently: the overflow is the modulus.)
-    power, inverse = _power_tables(codes.size + 1)
-    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
-    np.cumsum(folded * power[: codes.size], out=prefix[1:])
-    hashes = mix64((prefix[ends] - prefix[starts]) * inverse[starts])
-    # Text i spans codes[offsets[i]:offsets[i + 1] - 1]: its words are the starts between those bounds.
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1, out=offsets[1:])
-    owner = np.repeat(np.arange(len(texts)), np.diff(np.searchsorted(starts, offsets)))
-    return hashes, owner
+    return kernel_word_hashes(texts, _FOLD)
 
 
 def shingle_hashes(texts: list[str], size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -241,7 +204,8 @@ def densify(sig: np.ndarray, keep: int | None = None) -> np.ndarray:
     source = np.where(go_right[:keep], np.where(right == top, right[:, :1] + small(num_perm), right),
                       np.where(left[:, :keep] < 0, left[:, -1:] - small(num_perm), left[:, :keep]))
     distance = np.abs(source - column[:keep]).astype(np.uint32)
-    borrowed = np.take_along_axis(sig, (source & small(num_perm - 1)).astype(np.intp), axis=1)
+    rows = np.arange(len(sig))[:, None]  # sig[row, column] per bin: take_along_axis's Python set-up cost more than the gather
+    borrowed = sig[rows, (source & small(num_perm - 1)).astype(np.intp)]
     borrowed += distance * np.uint32(0x9E3779B9)
     # A borrowed value that lands on EMPTY leaves the bin empty; a row with no filled bin stays empty.
     fill = empty[:, :keep] & (borrowed != EMPTY) & (right[:, :1] != top)

@@ -16,13 +16,14 @@ from texts import P1, P2, P3
 from cleaner import _dedup_kernels_pure as pure
 from cleaner import dedup_kernels
 from cleaner.features import squash, word_count
+from cleaner.minhash import _FOLD
 
 try:
     from cleaner import _dedup_kernels as compiled
 except ImportError:
     compiled = None
 needs_compiled = pytest.mark.skipif(compiled is None, reason="the compiled dedup kernels are not built here")
-TWINS = ("squashed", "word_counts")
+TWINS = ("record_units", "squashed", "word_counts", "word_hashes")
 PROPERTY = settings(max_examples=400, deadline=None, derandomize=True)
 CORES = [pure] if compiled is None else [pure, compiled]
 TRICKY = ["", " ", "\t\n", "x" * 200_000, "word " * 50_000, "a'b'c'd", "'a'", "a''b", "a’’b ’ ' a'", "don't", "DON’T",
@@ -54,6 +55,61 @@ def test_the_twins_agree_with_the_features_on_any_text(texts):
     for core in CORES:
         assert core.word_counts(texts) == [word_count(text) for text in texts]
         assert core.squashed(texts) == [squash(text) for text in texts]
+
+
+def hashed(core, texts: list[str]) -> tuple[list[int], list[int], str, str]:
+    hashes, owner = core.word_hashes(texts, _FOLD)
+    return hashes.tolist(), owner.tolist(), str(hashes.dtype), str(owner.dtype)
+
+
+@needs_compiled
+def test_the_word_hashes_are_the_same_from_either_core_on_tricky_texts():
+    texts = [text for text in TRICKY if "\ud800" not in text]
+    cases = [texts, [], [""], ["", ""], ["_ _"], [chr(0x10FFFF) + "a", "𝔘"], SOME_CHARACTERS,
+             [f"a{c}b {c}x" for c in SOME_CHARACTERS], ["İstanbul ΣΑΣ ς", "x" * 300_000, "a b " * 100_000]]
+    for case in cases:
+        assert hashed(compiled, case) == hashed(pure, case)
+    for core in CORES:  # a lone surrogate: the same error from both
+        with pytest.raises(UnicodeEncodeError, match="position 4: surrogates not allowed"):
+            core.word_hashes(["ok", "a\ud800b"], _FOLD)
+
+
+@needs_compiled
+@PROPERTY
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60), max_size=8))
+def test_the_word_hashes_agree_on_any_text(texts):
+    assert hashed(compiled, texts) == hashed(pure, texts)
+
+
+def test_the_word_hashes_are_of_runs_of_letters_and_digits_lower_cased():
+    for core in CORES:
+        hashes, owner = core.word_hashes(["Don't  stop_3, DON T", "", "__", "stop 3"], _FOLD)
+        assert owner.tolist() == [0, 0, 0, 0, 0, 0, 3, 3]
+        assert hashes[0] == hashes[4] and hashes[1] == hashes[5] and hashes[2] == hashes[6] and hashes[3] == hashes[7]
+
+
+def segmented_records(texts: list[str]) -> list[tuple]:
+    from cleaner.dedup_records import _segmented
+
+    return [_segmented(text) for text in texts]
+
+
+@needs_compiled
+@pytest.mark.parametrize("near", [True, False])
+@pytest.mark.parametrize(("min_words", "near_min_words"), [(6, 12), (0, 0), (1, 2), (50, 3)])
+def test_the_record_units_are_the_same_from_either_core(near, min_words, near_min_words):
+    texts = [*TRICKY, f"{P1}\n\n{P2}\n{P3}\n\n\nshort\n\none two three", "a\n\nb\n\nc d e f g h i j k l m n o", "\n\n\n", "x\ny\n\n\nz"]
+    parts = segmented_records([text for text in texts if "\ud800" not in text])
+    for case in (parts, [], parts[:1], [([], [], [], [])], parts[::-1]):
+        assert compiled.record_units(case, min_words, near_min_words, near) == pure.record_units(case, min_words, near_min_words, near)
+
+
+@needs_compiled
+@PROPERTY
+@given(st.lists(st.text(alphabet=st.sampled_from("ab c'\n\t.Ü"), max_size=80), max_size=6), st.integers(0, 4), st.integers(0, 6))
+def test_the_record_units_agree_on_any_records(texts, min_words, near_min_words):
+    parts = segmented_records(texts)
+    assert compiled.record_units(parts, min_words, near_min_words, True) == pure.record_units(parts, min_words, near_min_words, True)
 
 
 def test_the_pure_kernels_are_chosen_by_the_setting():

@@ -7,6 +7,8 @@ import codecs
 import gzip
 import json
 import random
+import sqlite3
+from contextlib import closing
 from functools import partial
 from itertools import starmap
 from pathlib import Path
@@ -83,7 +85,9 @@ def test_records_give_what_documents_give(tmp_path: Path, name: str) -> None:
     assert documents[4]["dropped"] > 10 and documents[2] > 5  # the file has repeats and rejects to compare
 
 
-def test_parquet_records_give_what_documents_give(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch_rows", [1024, 5])
+def test_parquet_records_give_what_documents_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int) -> None:
+    monkeypatch.setattr("cleaner.engines.records.PARQUET_BATCH_ROWS", batch_rows)  # 5: several row groups written
     rows = [{"id": n, "text": text} for n, text in enumerate(TRICKY + TRICKY[::2])]
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_pylist(rows), sink)
@@ -110,6 +114,12 @@ def test_the_dedup_command_writes_the_same_bytes_with_one_worker_or_two(tmp_path
     assert outputs(tmp_path / "out1") == outputs(tmp_path / "out2")
     report = json.loads((tmp_path / "out1" / "report.json").read_text())
     assert report["dedup"]["dropped"] > 20
+    # The index a resumed run reads: the same rows, whether the parent or a worker encoded them.
+    stored = []
+    for jobs in (1, 2):
+        with closing(sqlite3.connect(tmp_path / f"out{jobs}" / ".cleaner" / "index.sqlite")) as db:
+            stored.append(db.execute("SELECT seq, name, data FROM files ORDER BY seq").fetchall())
+    assert stored[0] == stored[1] and len(stored[0]) > 100
 
 
 def test_groups_looked_up_ahead_are_the_groups_found_one_call_at_a_time() -> None:

@@ -286,7 +286,7 @@ def record_windows(items: Iterable[tuple[int, bytes] | Record], count: int, size
 
 
 def _write_rows(pa: object, pq: object, output: object, writer: object, rows: list[dict]) -> object:
-    table = pa.Table.from_pylist(rows, schema=writer.schema_arrow if writer is not None else None)
+    table = pa.Table.from_pylist(rows, schema=writer.schema if writer is not None else None)
     if writer is None:
         writer = pq.ParquetWriter(output, table.schema)
     writer.write_table(table)

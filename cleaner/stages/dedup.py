@@ -21,19 +21,17 @@ later lose only their own duplicates.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..dedup_batch import earliest_exact, earliest_near, paragraph_features, split_pairs
+from ..dedup_batch import earliest_exact, earliest_near, line_keys, paragraph_features, split_pairs
 from ..dedup_index import SKETCH, DuplicateIndex, FileRecord, StoreError
-from ..dedup_kernels import squashed, word_counts
+from ..dedup_kernels import word_counts
 from ..dedup_store import MemoryStore, Store
 from ..document import Block, Document, Reason
-from ..features import squash
 from ..key_counts import DEFAULT_MEMORY as KEY_COUNTS_MEMORY
 from ..key_counts import KeyCounts
 from ..spill import Column, SortedRuns, Spill
@@ -55,34 +53,6 @@ EXAMPLES_PER_GROUP = 3  # dropped copies the report names per group
 CLUSTER_CHUNK = 1 << 20  # drops counted at a time for the report: 4 MB of group numbers
 SAVE_BATCH = 1024  # records `defer_saves` holds back at most: one transaction each, a few hundred kB
 NUM_PERM = 64  # one-permutation bins: the smallest power of two holding BANDS * ROWS (16 spare bins cost nothing)
-
-
-def block_key(text: str) -> bytes:
-    """A 16-byte key that ignores case, punctuation and spacing.
-
-    >>> block_key("Hello,  World!") == block_key("hello world")
-    True
-    """
-    return hashlib.blake2b(squash(text).encode("utf-8"), digest_size=16).digest()
-
-
-def line_key(text: str) -> int:
-    """The exact pass's 64-bit key: the first half of `block_key`.
-
-    >>> line_key("Hello,  World!") == line_key("hello world")
-    True
-    """
-    return int.from_bytes(block_key(text)[:8], "little")
-
-
-def line_keys(texts: list[str]) -> np.ndarray:
-    """`line_key` of each text, as uint64.
-
-    >>> line_keys(["Hello,  World!", "other words"]).tolist()[0] == line_key("hello world")
-    True
-    """
-    digests = b"".join([hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()[:8] for text in squashed(texts)])
-    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
 
 def paragraphs(doc: Document) -> list[list[Block]]:
@@ -221,7 +191,7 @@ class Dedup(CorpusStage):
             window = [(doc, _Pending(doc, *unit)) for (doc, _), unit in zip(window, units, strict=True)]
             if not window:
                 return
-            ids = self.index.add_all([pending.record for _, pending in window])
+            ids = self.index.add_all([pending.record for _, pending in window], new=True)
             for (doc, pending), (exact_ids, near_ids) in zip(window, ids, strict=True):
                 pending.exact_ids, pending.near_ids = exact_ids, near_ids
                 self._pending[id(doc)] = pending

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from cleaner.dedup_batch import block_key
 from cleaner.document import Document, Reason
-from cleaner.stages.dedup import ExactDedup, block_key
+from cleaner.stages.dedup import ExactDedup
 from cleaner.stages.segment import segment_text
 
 SHARED = "Tim Smith is a reporter who covers city politics and the regional economy."
