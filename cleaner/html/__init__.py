@@ -7,23 +7,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .jsonld import article_body, schema_types
-from .limits import MarkupLimit, bounded, limit_depth
+from .limits import MarkupLimit, bounded, limit_depth, page_digest
 from .lines import Hints, Line, dom_lines
 from .markup import Mark, find_evidence
 from .meta import page_metadata
 
-__all__ = ["Hints", "Line", "Mark", "MarkupLimit", "Page", "limit_depth", "page_text", "read_page"]
+__all__ = ["Hints", "Line", "Mark", "MarkupLimit", "Page", "keeping_pages", "limit_depth", "page_text", "read_page"]
 
 # Subtrees that never hold the page's text: removed by the parser before the walk.
 # Not <noscript>: the parser reads its content as markup, so a stray "<noscript><div>" can open a box
 # around the whole page, and blogs keep their articles' only readable copy there; it is marked instead.
 DROPPED_TAGS = ["script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "textarea",
                 "head", "title"]
+# The most HTML (in characters) whose pages `keeping_pages` holds at once: about 0.7 bytes of lines and hints per
+# character, so some 45 MB. Corpora past it have their first pages kept, the rest read twice.
+KEEP_HTML_CHARS = 64 << 20
 
 
 @dataclass(slots=True)
@@ -56,7 +61,16 @@ def read_page(html: str) -> Page:
 
     A page past the bounds of `limits` (its size, the attributes of one element) raises MarkupLimit.
     """
-    tree = LexborHTMLParser(bounded(html))
+    if _kept.depth:
+        digest = page_digest(html)
+        page = _kept.take(digest)
+        return page if page is not None else _read(html, digest)
+    return _read(html)
+
+
+def _read(html: str, digest: bytes | None = None) -> Page:
+    """`read_page` itself; `digest` is the page's `page_digest` where it is known."""
+    tree = LexborHTMLParser(bounded(html, digest))
     metadata = page_metadata(tree)
     if "ld+json" in html:
         kinds = schema_types(tree)
@@ -74,13 +88,27 @@ def read_page(html: str) -> Page:
 def page_text(html: str) -> str:
     """`read_page(html).text()` for less: the lines without the markup evidence and metadata, which never change them.
 
-    The templates pass needs only the text of every page before the pages are cleaned.
+    The templates pass needs only the text of every page before the pages are cleaned. Inside `keeping_pages`
+    it reads the whole page instead and keeps it, for `read_page` to take when the page is cleaned.
 
     >>> page = "<title>T</title><nav class='menu'>Home</nav><p>a</p><p>b<br>c</p>"
     >>> page_text(page) == read_page(page).text()
     True
     """
-    tree = LexborHTMLParser(bounded(html))
+    digest = None
+    if _kept.depth:
+        digest = page_digest(html)
+        page = _kept.peek(digest)
+        if page is None and _kept.has_room(len(html)):
+            try:
+                page = _read(html, digest)
+            except Exception:  # noqa: BLE001 - what the text alone cannot be read from says so below, as without keeping
+                page = None
+            else:
+                _kept.keep(digest, page, len(html))
+        if page is not None:
+            return page.text()
+    tree = LexborHTMLParser(bounded(html, digest))
     body = article_body(tree) if "articleBody" in html else ""
     tree.strip_tags(DROPPED_TAGS)
     root = tree.body or tree.root
@@ -88,6 +116,70 @@ def page_text(html: str) -> str:
     if body and len(body) > sum(len(line.text) for line in lines):
         lines = with_body(lines, body)
     return Page(lines, {}).text()
+
+
+class _KeptPages:
+    """The pages `page_text` read inside `keeping_pages`, by `page_digest`, until `read_page` takes them."""
+
+    def __init__(self) -> None:
+        self.depth = 0  # how many `keeping_pages` blocks are open
+        self.max_chars = KEEP_HTML_CHARS
+        self.pages: dict[bytes, tuple[Page, int]] = {}
+        self.chars = 0  # the HTML characters of the pages held
+
+    def has_room(self, chars: int) -> bool:
+        return self.chars + chars <= self.max_chars
+
+    def keep(self, digest: bytes, page: Page, chars: int) -> None:
+        self.pages[digest] = (page, chars)
+        self.chars += chars
+
+    def peek(self, digest: bytes) -> Page | None:
+        held = self.pages.get(digest)
+        return held[0] if held is not None else None
+
+    def take(self, digest: bytes) -> Page | None:
+        """The page held under `digest`, given out once: the caller may change its lines."""
+        held = self.pages.pop(digest, None)
+        if held is None:
+            return None
+        self.chars -= held[1]
+        return held[0]
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.chars = 0
+
+
+_kept = _KeptPages()
+
+
+@contextmanager
+def keeping_pages(max_chars: int = KEEP_HTML_CHARS) -> Iterator[None]:
+    """Within it, the pages `page_text` reads are kept for `read_page`, which takes each once: a corpus cleaned in two
+    passes in one process (templates learned first, as `cleaner clean` does) has its pages parsed and walked once.
+
+    The first pages offered are kept, up to `max_chars` characters of their HTML (the cleaning pass takes them in
+    the order the templates pass read them, so holding the first ones serves it, where dropping the oldest would
+    not); the rest are read again. What is left when the outermost block ends is let go.
+
+    >>> html = "<nav>Home</nav><p>One.</p>"
+    >>> with keeping_pages():
+    ...     text = page_text(html)
+    ...     kept = len(_kept.pages)
+    ...     page = read_page(html)  # taken from those kept, not read again
+    >>> text == page.text(), kept, len(_kept.pages)
+    (True, 1, 0)
+    """
+    if not _kept.depth:
+        _kept.max_chars = max_chars
+    _kept.depth += 1
+    try:
+        yield
+    finally:
+        _kept.depth -= 1
+        if not _kept.depth:
+            _kept.clear()
 
 
 def with_body(lines: list[Line], body: str) -> list[Line]:
