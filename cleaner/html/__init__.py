@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -98,16 +99,16 @@ def page_text(html: str) -> str:
     digest = None
     if _kept.depth:
         digest = page_digest(html)
-        page = _kept.peek(digest)
-        if page is None and _kept.has_room(len(html)):
+        text = _kept.text(digest)
+        if text is not None:
+            return text
+        if _kept.has_room(len(html)):
             try:
                 page = _read(html, digest)
             except Exception:  # noqa: BLE001 - what the text alone cannot be read from says so below, as without keeping
-                page = None
+                pass
             else:
-                _kept.keep(digest, page, len(html))
-        if page is not None:
-            return page.text()
+                return _kept.keep(digest, page, len(html))
     tree = LexborHTMLParser(bounded(html, digest))
     body = article_body(tree) if "articleBody" in html else ""
     tree.strip_tags(DROPPED_TAGS)
@@ -119,22 +120,30 @@ def page_text(html: str) -> str:
 
 
 class _KeptPages:
-    """The pages `page_text` read inside `keeping_pages`, by `page_digest`, until `read_page` takes them."""
+    """The pages `page_text` read inside `keeping_pages`, by `page_digest`, until `read_page` takes them.
+
+    Held as their text and each line as a flat tuple (`_packed`), which the garbage collector stops tracking
+    once it has seen it holds no container: tens of thousands of Line and Hints objects held between the passes
+    would make every full collection of the cleaning pass walk them.
+    """
 
     def __init__(self) -> None:
         self.depth = 0  # how many `keeping_pages` blocks are open
         self.max_chars = KEEP_HTML_CHARS
-        self.pages: dict[bytes, tuple[Page, int]] = {}
+        self.pages: dict[bytes, tuple[str, list[tuple], dict[str, str], int]] = {}
         self.chars = 0  # the HTML characters of the pages held
 
     def has_room(self, chars: int) -> bool:
         return self.chars + chars <= self.max_chars
 
-    def keep(self, digest: bytes, page: Page, chars: int) -> None:
-        self.pages[digest] = (page, chars)
+    def keep(self, digest: bytes, page: Page, chars: int) -> str:
+        """Hold `page`; its text, which is all the templates pass reads of it."""
+        text = page.text()
+        self.pages[digest] = (text, [_packed(line) for line in page.lines], page.metadata, chars)
         self.chars += chars
+        return text
 
-    def peek(self, digest: bytes) -> Page | None:
+    def text(self, digest: bytes) -> str | None:
         held = self.pages.get(digest)
         return held[0] if held is not None else None
 
@@ -143,12 +152,38 @@ class _KeptPages:
         held = self.pages.pop(digest, None)
         if held is None:
             return None
-        self.chars -= held[1]
-        return held[0]
+        self.chars -= held[3]
+        return Page([_unpacked(values) for values in held[1]], held[2])
 
     def clear(self) -> None:
         self.pages.clear()
         self.chars = 0
+
+
+_HINT_FIELDS = tuple(f.name for f in fields(Hints))
+_hint_values = attrgetter(*_HINT_FIELDS)
+_EVIDENCE = _HINT_FIELDS.index("evidence")
+
+
+def _packed(line: Line) -> tuple:
+    """A line as one tuple of strings, numbers and its marks (`Hints` in field order), no evidence held as None:
+    a set is a container the collector always tracks, an empty tuple is not.
+
+    >>> line = Line("Home", True, Hints("li", "nav>ul>li", 1.0))
+    >>> _unpacked(_packed(line)) == line
+    True
+    """
+    values = _hint_values(line.hints)
+    if not values[_EVIDENCE]:
+        values = values[:_EVIDENCE] + (None,) + values[_EVIDENCE + 1:]
+    return (line.text, line.blank_before, *values)
+
+
+def _unpacked(values: tuple) -> Line:
+    hints = Hints(*values[2:])
+    if hints.evidence is None:
+        hints.evidence = frozenset()
+    return Line(values[0], values[1], hints)
 
 
 _kept = _KeptPages()
