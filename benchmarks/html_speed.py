@@ -27,7 +27,7 @@ from pathlib import Path
 from cleaner import Cleaner, Config
 from cleaner.decoding import decode_html
 from cleaner.document import Document
-from cleaner.html import page_text, read_page
+from cleaner.html import keeping_pages, page_text, read_page
 from cleaner.speedups import COMPILED, PATH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +43,9 @@ def run_cleaner(pages: list[tuple[str, bytes]]) -> dict[str, str]:
     """As `cleaner clean` does it: one pipeline for the corpus (dedup across pages), templates learned first."""
     cleaner = Cleaner(Config())
     docs = [Document(decode_html(data, name), name, format="html") for name, data in pages]
-    pipeline = cleaner.pipeline(cleaner.learn_templates(page_text(d.text) for d in docs))
-    return {d.id: pipeline.run(d).cleaned_text() for d in docs}
+    with keeping_pages():  # as `cleaner clean` in one process: the pages read for the templates are not read again
+        pipeline = cleaner.pipeline(cleaner.learn_templates(page_text(d.text) for d in docs))
+        return {d.id: pipeline.run(d).cleaned_text() for d in docs}
 
 
 def run_lines(pages: list[tuple[str, bytes]]) -> dict[str, str]:

@@ -24,28 +24,28 @@ def forest_scores(const double[:, ::1] rows, const int64_t[::1] roots, const int
     ...     np.array([1, 2, 1, 1, 2, 2]), np.array([0.0, -2.0, 1.5]), 0.5, 1)
     [-1.5, 2.0]
     """
-    cdef Py_ssize_t count = rows.shape[0], trees = roots.shape[0], size = feature.shape[0], row, tree, step, steps, n
+    cdef Py_ssize_t count = rows.shape[0], trees = roots.shape[0], row, tree, step
     cdef int64_t root, a, b, c, d
-    # How many steps reach a leaf from each node: children come after their parent, so one backward pass finds it.
-    cdef int64_t[::1] height = np.zeros(size, dtype=np.int64)
-    for n in range(size - 1, -1, -1):
-        a, b = children[2 * n], children[2 * n + 1]
-        if a != n:
-            height[n] = 1 + max(height[a], height[b])
     cdef double[::1] totals = np.zeros(count)
-    # Tree by tree: one tree's nodes stay in the cache while every row walks it. Four rows walk at once, each the
-    # tree's height in steps (a leaf leads to itself), so their steps overlap and no branch waits on a leaf test.
+    # Tree by tree: one tree's nodes stay in the cache while every row walks it. Four rows walk at once, so their
+    # steps overlap, until all four stand on leaves (a leaf leads to itself): the walk is as long as the deepest
+    # of their paths, not the tree's, and never longer than `depth` steps. A tree that is one leaf adds it to every row.
     for tree in range(trees):
         root = roots[tree]
-        steps = min(height[root], depth)
+        if children[2 * root] == root:
+            for row in range(count):
+                totals[row] += value[root]
+            continue
         row = 0
         while row + 4 <= count:
             a = b = c = d = root
-            for step in range(steps):
+            for step in range(depth):
                 a = children[2 * a + (rows[row, feature[a]] > threshold[a])]
                 b = children[2 * b + (rows[row + 1, feature[b]] > threshold[b])]
                 c = children[2 * c + (rows[row + 2, feature[c]] > threshold[c])]
                 d = children[2 * d + (rows[row + 3, feature[d]] > threshold[d])]
+                if (children[2 * a] == a) & (children[2 * b] == b) & (children[2 * c] == c) & (children[2 * d] == d):
+                    break
             totals[row] += value[a]
             totals[row + 1] += value[b]
             totals[row + 2] += value[c]
@@ -53,7 +53,9 @@ def forest_scores(const double[:, ::1] rows, const int64_t[::1] roots, const int
             row += 4
         while row < count:
             a = root
-            for step in range(steps):
+            for step in range(depth):
+                if children[2 * a] == a:
+                    break
                 a = children[2 * a + (rows[row, feature[a]] > threshold[a])]
             totals[row] += value[a]
             row += 1

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .document import Document, cleaner_field, drop_summary
+from .html import keeping_pages
 from .io import InputError
 from .pipeline import Failed, Pipeline, build_stages, make_detector, run_or_fail
 from .reading import read_input, record_document, template_text
@@ -226,17 +227,18 @@ class Cleaner:
         table (`learn_templates` on a first pass of your own) or None (no template lines: a warning says
         so if you left the default). Dedup holds one document at a time besides its table.
         """
-        if templates == LEARN:
-            templates = self._learned(records, format)
-        pipeline = self.pipeline(templates)
-        for number, record in enumerate(records):
-            try:
-                doc = self._document(record, number, format)
-            except InputError as exc:
-                yield rejected_result(str(exc), record_id(record, number, self.config.id_field),
-                                      record_fields(record, self.config.text_field))
-                continue
-            yield self._finish(run_or_fail(pipeline.run, doc), doc)
+        with keeping_pages():  # the pages read to learn the templates are cleaned without reading them again
+            if templates == LEARN:
+                templates = self._learned(records, format)
+            pipeline = self.pipeline(templates)
+            for number, record in enumerate(records):
+                try:
+                    doc = self._document(record, number, format)
+                except InputError as exc:
+                    yield rejected_result(str(exc), record_id(record, number, self.config.id_field),
+                                          record_fields(record, self.config.text_field))
+                    continue
+                yield self._finish(run_or_fail(pipeline.run, doc), doc)
 
     def _learned(self, records: Iterable, format: str) -> TemplateTable | None:  # noqa: A002
         """The template table of a first pass over `records`, or None where it has no templates stage or one pass only."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -87,7 +88,7 @@ def line_shape(text: str) -> list[float]:
         math.log1p(words), math.log1p(len(text)), stopword_share(text) if words else 0.0,
         float(end.endswith(_SENTENCE_END)), float(end.endswith(":")),
         decimals / max(1, len(text)), capitals / max(1, letters),
-        float(text.startswith(("* ", "+ ", "o "))), float(any(s in text for s in _SEPARATORS)),
+        float(text.startswith(("* ", "+ ", "o "))), float(any(map(text.__contains__, _SEPARATORS))),
         text.count(",") / max(1, words), float(is_heading(text)), float(is_prose(text)), float(ends_truncated(text)),
         float(decimals >= _DATE_DIGITS and _DATE.search(text) is not None),
     ]
@@ -106,11 +107,22 @@ def markup(hints: object | None, path_lines: dict[str, int], path_words: dict[st
     """The line's element, its ancestors, how many lines of the page share its path, and the content-box flags."""
     if hints is None:
         return [-1.0] * (len(TAGS) + len(PATH_TAGS) + 9)
-    parts = hints.path.split(">")
-    return ([float(hints.tag == t) for t in TAGS] + [float(t in parts) for t in PATH_TAGS]
-            + [math.log1p(path_lines[hints.path]), path_words[hints.path] / page_words, hints.link_density,
-               float(hints.in_content), float(hints.past_content), float(hints.in_list), float(bool(hints.marks)),
-               float(len(parts)), float(min(hints.named_content, 3))])
+    tags, path_depth = element_columns(hints.tag, hints.path)
+    return (tags + [math.log1p(path_lines[hints.path]), path_words[hints.path] / page_words, hints.link_density,
+                    float(hints.in_content), float(hints.past_content), float(hints.in_list), float(bool(hints.marks)),
+                    path_depth, float(min(hints.named_content, 3))])
+
+
+@lru_cache(maxsize=1 << 12)
+def element_columns(tag: str, path: str) -> tuple[list[float], float]:
+    """`markup`'s columns of the line's element and its ancestors (`TAGS`, `PATH_TAGS`), and the path's depth: pages
+    share their elements and paths, so each is made once (callers copy the list, never change it).
+
+    >>> element_columns("li", "ul>li")[0][TAGS.index("li")], element_columns("li", "ul>li")[1]
+    (1.0, 2.0)
+    """
+    parts = path.split(">")
+    return [float(tag == t) for t in TAGS] + [float(t in parts) for t in PATH_TAGS], float(len(parts))
 
 
 def document_features(doc: Document) -> np.ndarray:
@@ -128,7 +140,7 @@ def document_features(doc: Document) -> np.ndarray:
     if not count:
         return np.zeros((0, len(FEATURES)))
     texts = [b.text for b in blocks]
-    shapes = np.array([line_shape(text) for text in texts])
+    shapes = rows_by_key(texts, lambda i: line_shape(texts[i]))  # menus and bylines repeat: each text's shape once
     kept = np.array([b.kept for b in blocks], dtype=np.float64)
     words = np.array([word_count(text) for text in texts], dtype=np.float64)
     page_words = float(words.sum()) or 1.0
@@ -173,26 +185,27 @@ def rows_by_key(keys: list, row_of: Callable[[int], list[float]]) -> np.ndarray:
     [[0.0], [1.0], [0.0]]
     """
     slots: dict = {}
-    firsts: list[int] = []
-    index = []
-    for at, key in enumerate(keys):
-        slot = slots.get(key)
-        if slot is None:
-            slot = slots[key] = len(firsts)
-            firsts.append(at)
-        index.append(slot)
+    index = np.array([slots.setdefault(key, len(slots)) for key in keys], dtype=np.intp)  # slots numbered as first seen
+    firsts = np.unique(index, return_index=True)[1].tolist()  # the first line of each slot, in slot order
     return np.array([row_of(at) for at in firsts], dtype=np.float64)[index]
 
 
 def title_columns(texts: list[str], title: object) -> np.ndarray:
-    """Whether each line is the page's title, and whether it holds it."""
+    """Whether each line is the page's title, and whether it holds it.
+
+    >>> title_columns(["Budget passed", "News", "Budget passed: the council votes"], "Budget passed").tolist()
+    [[1.0, 1.0], [0.0, 0.0], [0.0, 1.0]]
+    """
     key = squash_key(title) if isinstance(title, str) else ""
-    rows = []
-    for text in texts:
-        line = squash_key(text)
-        rows.append((float(bool(key and line) and (line == key or (len(line) > 10 and line in key))),
-                     float(len(key) > 10 and key in line)))
-    return np.array(rows, dtype=np.float64)
+    if not key:  # neither can be: no line is an empty title, and none holds one
+        return np.zeros((len(texts), 2))
+
+    def row(i: int) -> tuple[float, float]:
+        line = squash_key(texts[i])
+        return (float(bool(line) and (line == key or (len(line) > 10 and line in key))),
+                float(len(key) > 10 and key in line))
+
+    return rows_by_key(texts, row)
 
 
 def place_columns(blocks: list[Block], words: np.ndarray, kept: np.ndarray, body: tuple[int, int] | None,
@@ -288,8 +301,6 @@ def evidence_columns(hints: list, kept: np.ndarray, words: np.ndarray, path_word
     >>> [round(float(x), 2) for x in (rows[0, EVIDENCE.index("cookie")], rows[1, EVIDENCE.index("cookie")], *rows[0, -2:], rows[2, -1])]
     [1.0, 0.0, 0.75, 1.1, -1.0]
     """
-    count = len(hints)
-    rows = np.full((count, len(EVIDENCE) + 2), -1.0)
     path_kept: dict[str, float] = {}
     parent_lines: dict[str, int] = {}
     for hint, w, k in zip(hints, words.tolist(), kept.tolist(), strict=True):
@@ -297,11 +308,16 @@ def evidence_columns(hints: list, kept: np.ndarray, words: np.ndarray, path_word
             path_kept[hint.path] = path_kept.get(hint.path, 0.0) + w * k
             parent = hint.path.rpartition(">")[0]
             parent_lines[parent] = parent_lines.get(parent, 0) + 1
-    for i, hint in enumerate(hints):
+
+    def row(i: int) -> list[float]:
+        hint = hints[i]
         if hint is None:
-            continue
+            return [-1.0] * (len(EVIDENCE) + 2)
         evidence = hint.evidence
-        rows[i, : len(EVIDENCE)] = [float(c in evidence) for c in EVIDENCE]
-        rows[i, -2] = path_kept[hint.path] / path_words[hint.path] if path_words[hint.path] else -1.0
-        rows[i, -1] = math.log1p(parent_lines[hint.path.rpartition(">")[0]])
-    return rows
+        return [float(c in evidence) for c in EVIDENCE] + [
+            path_kept[hint.path] / path_words[hint.path] if path_words[hint.path] else -1.0,
+            math.log1p(parent_lines[hint.path.rpartition(">")[0]]),
+        ]
+
+    # The row depends on the evidence and the path alone: lines sharing both share it.
+    return rows_by_key([None if h is None else (h.evidence, h.path) for h in hints], row)

@@ -156,7 +156,7 @@ def test_forest_scores_agree_on_random_forests(forest_rows):
 
 @needs_compiled
 def test_forest_scores_agree_for_any_row_count_and_a_walk_cut_short():
-    """The compiled walk takes rows four at a time, each tree's height in steps: the rows left over, and a `depth`
+    """The compiled walk takes rows four at a time until all four reach leaves: the rows left over, and a `depth`
     below a tree's height (the walk stops on an inner node, as the pure twin's does), come out the same."""
     forest = packaged_model(HTML_MODEL)
     rows = np.random.default_rng(11).normal(0, 3, (9, len(forest.features)))

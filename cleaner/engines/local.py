@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 
 from ..api import Cleaner
+from ..html import keeping_pages
 from ..io import STDIN, InputFile
 from ..stages.templates import TemplateTable
 from .base import Engine
@@ -51,13 +52,14 @@ class LocalEngine(Engine):
         if self._pool_for(files):
             yield from clean_files_in_pool(self.cleaner, files, progress=progress, jobs=self.jobs, done=done)
             return
-        pipeline = self.cleaner.pipeline(learn_templates(self.cleaner, files))
-        todo = [item for item in files if item.name not in done]
-        with progress_bar(todo, progress) as bar:
-            for item in giving_back_free_pages(todo):
-                outcome = finish(pipeline, clean_file(pipeline, item))
-                advance(bar, item)
-                yield outcome
+        with keeping_pages():  # the pages read to learn the templates are cleaned without reading them again
+            pipeline = self.cleaner.pipeline(learn_templates(self.cleaner, files))
+            todo = [item for item in files if item.name not in done]
+            with progress_bar(todo, progress) as bar:
+                for item in giving_back_free_pages(todo):
+                    outcome = finish(pipeline, clean_file(pipeline, item))
+                    advance(bar, item)
+                    yield outcome
 
     def learn_templates(self, texts: Iterable[str]) -> TemplateTable:
         if self.jobs > 1:

@@ -181,18 +181,20 @@ RAW_TEXT = frozenset(_RAW_TEXT.split("|"))
 BLOCKS = LINE_TAGS | PARAGRAPH_TAGS
 
 
-def bounded(html: str) -> str:
+def bounded(html: str, digest: bytes | None = None) -> str:
     """The page as the parser is to read it: within every bound, or MarkupLimit saying which it is past.
 
     The size is checked first (the rest costs time in proportion to it); the attributes last, on the very text the
-    parser gets: taking a tag out can change what the tags after it are made of.
+    parser gets: taking a tag out can change what the tags after it are made of. `digest` is the page's
+    `page_digest` where the caller has it.
 
     >>> bounded("<p>fine</p>")
     '<p>fine</p>'
     """
     if len(html) > MAX_PAGE_CHARS:
         check_markup(html)
-    digest = page_digest(html)
+    if digest is None:
+        digest = page_digest(html)
     if digest in _WITHIN_BOUNDS:
         return html
     given = html

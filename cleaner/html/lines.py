@@ -194,13 +194,23 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark], content_boxes: f
     links = 0
     lists = out.lists
     boxes: list[tuple[int, int, int]] = []  # (prose, first line, end line) of each closed element with prose
-    node = root.child
+    node = root.first_child
     while node is not None:
         tag = node.tag
         if tag == "-text":
             # Whitespace before a line's first piece comes to nothing: half the text nodes are indentation.
+            # (`LineWriter.text`, inlined: this is the walk's most frequent step.)
             if out.pieces or not node.is_empty_text_node:
-                out.text(node.text_content or "", links > 0)
+                text = node.text_content or ""
+                blank = not text or text.isspace()
+                if out.prefix and not blank:
+                    out.pieces.append(out.prefix)
+                    out.prefix = ""
+                out.pieces.append(text)
+                if not blank:
+                    out.has_text = True
+                if links:
+                    out.link_chars += len(text.strip())
         elif tag and tag[0] != "-":  # comments and other non-element nodes hold no text
             if tag == "br":
                 out.flush(frames, marks)
@@ -215,7 +225,7 @@ def dom_lines(root: LexborNode, marks_by_node: dict[int, Mark], content_boxes: f
                     owner = lists[-1]
                     owner.counter += 1
                     out.prefix = f"{owner.counter}. " if owner.list_kind == "ol" else BULLETS[min(len(lists), 3) - 1]
-                child = node.child
+                child = node.first_child
                 if child is not None:  # an empty element opens nothing: no frame (a third of the elements)
                     if marks_by_node or content_boxes:
                         key = node.mem_id
