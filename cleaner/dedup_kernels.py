@@ -11,26 +11,9 @@ is missing); otherwise the pure-Python twins (`_dedup_kernels_pure`) are.
 
 from __future__ import annotations
 
-import os
-from types import ModuleType
+from .speedups import choose_kernels
 
-from .speedups import FORCE_PURE
-
-
-def choose_kernels() -> tuple[ModuleType, bool]:
-    """The kernels' module and whether it is the compiled one."""
-    from . import _dedup_kernels_pure
-
-    if os.environ.get(FORCE_PURE) == "1":
-        return _dedup_kernels_pure, False
-    try:
-        from . import _dedup_kernels  # type: ignore[attr-defined]
-    except ImportError:
-        return _dedup_kernels_pure, False
-    return _dedup_kernels, True
-
-
-_kernels, COMPILED = choose_kernels()
+_kernels, COMPILED = choose_kernels("_dedup_kernels", "_dedup_kernels_pure")
 
 word_counts = _kernels.word_counts
 squashed = _kernels.squashed

@@ -11,6 +11,7 @@ only slower.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from types import ModuleType
@@ -18,19 +19,29 @@ from types import ModuleType
 FORCE_PURE = "CLEANER_PURE_PYTHON"
 
 
+def choose_kernels(compiled: str, pure: str) -> tuple[ModuleType, bool]:
+    """The module `compiled` of this package and True where it imports and CLEANER_PURE_PYTHON is not 1, else its
+    pure-Python twin `pure` and False.
+
+    >>> choose_kernels("_no_such_module", "_speedups_pure")[1]
+    False
+    """
+    twin = importlib.import_module(f"{__package__}.{pure}")
+    if os.environ.get(FORCE_PURE) == "1":
+        return twin, False
+    try:
+        return importlib.import_module(f"{__package__}.{compiled}"), True
+    except ImportError:
+        return twin, False
+
+
 def choose_core() -> tuple[ModuleType, bool]:
     """The kernels' module and whether it is the compiled one (see the module's docstring)."""
-    from . import _speedups_pure
-
-    if os.environ.get(FORCE_PURE) == "1":
-        return _speedups_pure, False
-    try:
-        from . import _speedups  # type: ignore[attr-defined]
-    except ImportError:
+    core, compiled = choose_kernels("_speedups", "_speedups_pure")
+    if not compiled and os.environ.get(FORCE_PURE) != "1":
         print(f"cleaner: the compiled core is not built; running the pure-Python path (same output, slower; "
               f"{FORCE_PURE}=1 chooses it without this note)", file=sys.stderr)
-        return _speedups_pure, False
-    return _speedups, True
+    return core, compiled
 
 
 _core, COMPILED = choose_core()

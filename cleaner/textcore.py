@@ -10,26 +10,9 @@ missing); otherwise the pure-Python twins (`_textcore_pure`) are.
 
 from __future__ import annotations
 
-import os
-from types import ModuleType
+from .speedups import choose_kernels
 
-from .speedups import FORCE_PURE
-
-
-def choose_kernels() -> tuple[ModuleType, bool]:
-    """The kernels' module and whether it is the compiled one."""
-    from . import _textcore_pure
-
-    if os.environ.get(FORCE_PURE) == "1":
-        return _textcore_pure, False
-    try:
-        from . import _textcore  # type: ignore[attr-defined]
-    except ImportError:
-        return _textcore_pure, False
-    return _textcore, True
-
-
-_kernels, COMPILED = choose_kernels()
+_kernels, COMPILED = choose_kernels("_textcore", "_textcore_pure")
 
 word_count = _kernels.word_count
 lower_words = _kernels.lower_words
