@@ -29,8 +29,8 @@ class BuildWithPatterns(build_py):
 
 
 extensions = cythonize([Extension("cleaner._speedups", ["cleaner/_speedups.pyx"]),
-                         Extension("cleaner._dedup_kernels", ["cleaner/_dedup_kernels.pyx"]),
-                         Extension("cleaner._textcore", ["cleaner/_textcore.pyx"])], compiler_directives=DIRECTIVES)
+                         Extension("cleaner._dedup_kernels", ["cleaner/_dedup_kernels.pyx"], depends=["cleaner/_line_text.pxi"]),
+                         Extension("cleaner._textcore", ["cleaner/_textcore.pyx"], depends=["cleaner/_line_text.pxi"])], compiler_directives=DIRECTIVES)
 for extension in extensions:
     extension.optional = True  # set after cythonize, which builds new Extension objects
 setup(ext_modules=extensions, cmdclass={"build_py": BuildWithPatterns})

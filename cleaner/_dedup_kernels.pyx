@@ -15,25 +15,7 @@ cdef extern from "Python.h":
     int PyUnicode_4BYTE_KIND
 
 
-cdef inline Py_ssize_t count_words(str text):
-    # The matches of [^\W_]+(?:['’][^\W_]+)? found left to right: a run of letters and digits, joined to the
-    # next run by one apostrophe between them. State: 0 outside a word, 1 in its first run, 2 just past
-    # an apostrophe after it, 3 in the run after the apostrophe (the word ends with that run).
-    cdef Py_ssize_t count = 0
-    cdef int state = 0
-    cdef Py_UCS4 c
-    for c in text:
-        if Py_UNICODE_ISALNUM(c):
-            if state == 0:
-                count += 1
-                state = 1
-            elif state == 2:
-                state = 3
-        elif state == 1 and (c == 0x27 or c == 0x2019):
-            state = 2
-        else:
-            state = 0
-    return count
+include "_line_text.pxi"
 
 
 def word_counts(list texts):
@@ -46,39 +28,13 @@ def word_counts(list texts):
     return [count_words(text) for text in texts]
 
 
-cdef str squash_one(str text):
-    cdef str folded = text.casefold()
-    cdef Py_ssize_t size = len(folded), n = 0
-    cdef Py_UCS4 c
-    cdef bint gap = False
-    if size == 0:
-        return ""
-    cdef Py_UCS4 *out = <Py_UCS4 *> PyMem_Malloc(size * sizeof(Py_UCS4))
-    if out == NULL:
-        raise MemoryError()
-    try:
-        for c in folded:
-            if Py_UNICODE_ISALNUM(c) or c == 0x5F:
-                if gap and n:
-                    out[n] = 0x20
-                    n += 1
-                gap = False
-                out[n] = c
-                n += 1
-            else:
-                gap = True
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n)
-    finally:
-        PyMem_Free(out)
-
-
 def squashed(list texts):
     """Each text as `cleaner.features.squash` makes it: case-folded, its runs of word characters joined by one space.
 
     >>> squashed(["  Share this: ", "STRASSE_1 ß", ""])
     ['share this', 'strasse_1 ss', '']
     """
-    return [squash_one(text) for text in texts]
+    return [squash_text(text) for text in texts]
 
 
 cdef inline uint64_t mix64(uint64_t x):

@@ -11,6 +11,8 @@ cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_4BYTE_KIND
 
+include "_line_text.pxi"
+
 # The only characters str.lower() maps by context or to two characters (see `features._lower_is_local`).
 cdef Py_UCS4 SIGMA = 0x3A3, DOTTED_I = 0x130
 # The characters `code_char_count` counts, as a table of the ASCII range.
@@ -27,23 +29,7 @@ def word_count(str text):
     >>> word_count("Don’t stop: 3 more!"), word_count(""), word_count("a'b'c __ x_y")
     (4, 0, 4)
     """
-    # The matches of [^\W_]+(?:['’][^\W_]+)? found left to right. State: 0 outside a word, 1 in its first run,
-    # 2 just past an apostrophe after it, 3 in the run after the apostrophe (the word ends with that run).
-    cdef Py_ssize_t count = 0
-    cdef int state = 0
-    cdef Py_UCS4 c
-    for c in text:
-        if Py_UNICODE_ISALNUM(c):
-            if state == 0:
-                count += 1
-                state = 1
-            elif state == 2:
-                state = 3
-        elif state == 1 and (c == 0x27 or c == 0x2019):
-            state = 2
-        else:
-            state = 0
-    return count
+    return count_words(text)
 
 
 cdef tuple find_words(str text):
@@ -92,29 +78,7 @@ def squash(str text):
     >>> squash("  Share this: "), squash("STRASSE_1 ß"), squash("")
     ('share this', 'strasse_1 ss', '')
     """
-    cdef str folded = text.casefold()
-    cdef Py_ssize_t size = len(folded), n = 0
-    cdef Py_UCS4 c
-    cdef bint gap = False
-    if size == 0:
-        return ""
-    cdef Py_UCS4 *out = <Py_UCS4 *> PyMem_Malloc(size * sizeof(Py_UCS4))
-    if out == NULL:
-        raise MemoryError()
-    try:
-        for c in folded:
-            if Py_UNICODE_ISALNUM(c) or c == 0x5F:
-                if gap and n:
-                    out[n] = 0x20
-                    n += 1
-                gap = False
-                out[n] = c
-                n += 1
-            else:
-                gap = True
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n)
-    finally:
-        PyMem_Free(out)
+    return squash_text(text)
 
 
 def revise_kinds(list kinds, tuple members):
